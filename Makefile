@@ -1,0 +1,64 @@
+# gridgov — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := gridgov/static/vendor
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-browser test-all setup assets migrate demo lint check bench clean
+
+run: setup
+	@$(BIN)/gridgov migrate --noinput -v 0
+	@$(BIN)/gridgov setup_platform
+	@$(BIN)/gridgov demo --if-empty --scale small
+	@$(BIN)/gridgov demo_accounts
+	@echo "web: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the job worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/gridgov run_huey -w 2 -k thread & \
+	  $(BIN)/gunicorn gridgov.wsgi -b $(HOST):$(PORT) -w 3 --threads 4 --access-logfile - --log-level warning & \
+	  wait
+
+setup: $(STAMP) assets
+
+$(STAMP): requirements.txt requirements-dev.txt requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/pip install -q --upgrade pip
+	@$(BIN)/pip install -q -r requirements-dev.txt -c requirements.lock
+	@$(BIN)/pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+assets: $(VENDOR)/.stamp
+
+$(VENDOR)/.stamp: package.json
+	@command -v npm >/dev/null || { echo "需要 Node.js 和 npm（apt-get install nodejs npm）"; exit 1; }
+	@npm install --no-audit --no-fund --loglevel=error
+	@mkdir -p $(VENDOR)/leaflet
+	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	@cp node_modules/alpinejs/dist/cdn.min.js $(VENDOR)/alpine.min.js
+	@cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	@cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	@touch $@
+
+# The whole suite: SQLite by default, PostgreSQL when DATABASE_URL is set. Browser tests run
+# when Debian's chromium is installed (they skip with a message otherwise).
+test: setup
+	@$(BIN)/pytest -q -n 2 --dist loadfile
+
+test-browser: setup
+	@$(BIN)/pytest -q -m browser
+
+lint: setup
+	@$(BIN)/ruff check .
+
+check: setup
+	@$(BIN)/gridgov check
+	@$(BIN)/gridgov makemigrations --check --dry-run
+
+bench: setup
+	@$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

@@ -1,0 +1,5 @@
+"""REST API of the accounts app."""
+
+
+def register(router):
+    pass

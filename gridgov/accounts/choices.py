@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleCode(models.TextChoices):
+    """The built-in roles. Their permissions are data (Role.permissions), editable by a district
+    administrator; code never branches on a role, only on permissions."""
+
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    STREET_STAFF = "street_staff", _("街道工作人员")
+    COMMUNITY_STAFF = "community_staff", _("社区工作人员")
+    GRID_WORKER = "grid_worker", _("网格员")
+    PARTY_STAFF = "party_staff", _("党组织工作人员")
+    DEPARTMENT_HANDLER = "department_handler", _("部门处置人员")
+    LEADER = "leader", _("领导（只读）")
+    RESIDENT = "resident", _("居民")
+
+
+class DepartmentKind(models.TextChoices):
+    FUNCTIONAL = "functional", _("职能部门")
+    STREET = "street", _("街道")
+    COMMUNITY = "community", _("社区")
+    ENTERPRISE = "enterprise", _("公共服务企业")

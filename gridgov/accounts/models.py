@@ -1,0 +1,125 @@
+"""Users, roles (permissions as data), role assignments bound to a division, departments."""
+
+from django.contrib.auth.models import AbstractUser, Permission
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import DepartmentKind
+
+
+class Department(models.Model):
+    """A handling unit cases are dispatched to (城管局, 住建局, 街道 …)."""
+
+    code = models.CharField(_("部门编码"), max_length=30, unique=True)
+    name = models.CharField(_("部门名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.FUNCTIONAL)
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name=_("所属区划"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="departments",
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.Model):
+    """A named bundle of permissions. Which permissions a role has is data, edited in the UI."""
+
+    code = models.CharField(_("角色编码"), max_length=40, unique=True)
+    name = models.CharField(_("角色名称"), max_length=60)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    permissions = models.ManyToManyField(Permission, verbose_name=_("权限"), blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    def permission_keys(self):
+        """{(app_label, codename)}, cached on the instance (one query per role per request)."""
+        if not hasattr(self, "_permission_keys"):
+            self._permission_keys = set(self.permissions.values_list("content_type__app_label", "codename"))
+        return self._permission_keys
+
+
+class User(AbstractUser):
+    """A platform user. What a user may do and where comes only from role assignments."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or super().get_full_name()
+
+    def active_assignments(self):
+        """Role assignments with role and division loaded, cached per user object."""
+        if not hasattr(self, "_assignments"):
+            self._assignments = list(
+                self.assignments.select_related("role", "division", "department").prefetch_related(
+                    "role__permissions__content_type"
+                )
+            )
+            for a in self._assignments:  # fill the role cache from the prefetch (no extra queries)
+                a.role._permission_keys = {
+                    (p.content_type.app_label, p.codename) for p in a.role.permissions.all()
+                }
+        return self._assignments
+
+    def has_role(self, code):
+        return any(a.role.code == code for a in self.active_assignments())
+
+    def department_ids(self):
+        return {a.department_id for a in self.active_assignments() if a.department_id}
+
+    def home_division(self):
+        """The narrowest division among the user's assignments (for the default map/breadcrumb)."""
+        divisions = [a.division for a in self.active_assignments() if a.division_id]
+        return max(divisions, key=lambda d: d.level) if divisions else None
+
+
+class RoleAssignment(models.Model):
+    """User U holds role R over division D (and everything under it); department handlers are
+    also bound to a department. A NULL division means the whole install."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="assignments")
+    role = models.ForeignKey(Role, verbose_name=_("角色"), on_delete=models.PROTECT, related_name="assignments")
+    division = models.ForeignKey(
+        "divisions.Division", verbose_name=_("管辖区划"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("所属部门"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+
+    class Meta:
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "division", "department"], name="assignment_unique",
+                violation_error_message="该用户已拥有此角色和范围",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.role} · {self.division or '全区'}"

@@ -1,0 +1,5 @@
+"""REST API of the core app."""
+
+
+def register(router):
+    pass

@@ -1,0 +1,87 @@
+"""Audit entries (rule 1: every action writes one; rule 5: every reveal writes one)."""
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from . import clock
+from .choices import AuditKind
+from .context import job_id_var, request_id_var
+
+# Fields never copied into snapshots (secrets and raw personal data stay out of the log).
+SECRET_FIELDS = {"password", "id_number_enc", "phone_enc", "key_hash"}
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def snapshot(obj, fields=None):
+    """A JSON-able dict of an object's concrete fields (FKs as ids), for before/after."""
+    if obj is None:
+        return None
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if fields and field.name not in fields:
+            continue
+        if field.name in SECRET_FIELDS:
+            continue
+        name = field.attname
+        data[field.name] = _plain(getattr(obj, name))
+    return data
+
+
+def diff(before, after):
+    """Only the keys that changed, for compact audit rows on edits."""
+    if not before or not after:
+        return before, after
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
+
+
+def object_type(obj_or_model):
+    opts = obj_or_model._meta
+    return f"{opts.app_label}.{opts.model_name}"
+
+
+def record(actor, action, obj, before=None, after=None, *, kind=AuditKind.WRITE, reason="", division_code=None):
+    """Write one audit entry. Call inside the action's transaction."""
+    from .models import AuditEntry
+
+    if isinstance(obj, models.Model):
+        otype, oid, orepr = object_type(obj), str(obj.pk), str(obj)[:200]
+        code = division_code if division_code is not None else getattr(obj, "division_code", "") or ""
+    else:  # (type, id, repr) tuple for non-model subjects, e.g. a bulk import
+        otype, oid, orepr = obj
+        code = division_code or ""
+    return AuditEntry.objects.create(
+        at=clock.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=(actor.get_full_name() or actor.username) if getattr(actor, "pk", None) else "系统",
+        kind=kind,
+        action=action,
+        object_type=otype,
+        object_id=oid,
+        object_repr=orepr,
+        division_code=code[:15],
+        before=before,
+        after=after,
+        reason=reason[:300],
+        request_id=request_id_var.get(),
+        job_id=job_id_var.get(),
+    )
+
+
+def record_reveal(actor, obj, field, reason):
+    """Log that `actor` saw the plain value of `field` on `obj`, and why."""
+    return record(actor, "reveal", obj, after={"field": field}, kind=AuditKind.REVEAL, reason=reason)

@@ -1,0 +1,51 @@
+"""Views of the core app: home, health check, notifications, scope switcher."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from gridgov.divisions.codes import level_of
+
+from . import clock
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"breadcrumb": [{"label": "首页"}]})
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor})
+
+
+@login_required
+def notifications(request):
+    qs = request.user.notifications.all()
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    if request.method == "POST":
+        qs.filter(read_at__isnull=True).update(read_at=clock.now())
+        return HttpResponseRedirect(request.path)
+    return render(request, "core/notifications.html", {"page": page, "breadcrumb": [{"label": "通知中心"}]})
+
+
+@login_required
+@require_POST
+def set_scope(request):
+    """Remember the division the viewer wants lists narrowed to (blank = everything visible)."""
+    scope = request.POST.get("scope", "").strip()
+    if scope and level_of(scope) is None:
+        from django.contrib import messages
+
+        messages.error(request, f"区划代码“{scope[:20]}”格式不正确，应为 12 或 15 位数字。")
+    else:
+        request.session["active_scope"] = scope
+    nxt = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        nxt = "/"
+    return HttpResponseRedirect(nxt)

@@ -1,0 +1,5 @@
+"""REST API of the divisions app."""
+
+
+def register(router):
+    pass

@@ -1,0 +1,227 @@
+"""From geometry to a weighted face graph, one boundary area at a time.
+
+Streets and the area's rings are noded and polygonized into street blocks (faces).  A block
+heavier than ``split_threshold`` households is cut into building pieces along the Voronoi
+ridges between its buildings (a building over the maximum with per-unit counts gets one
+generator per unit chunk), so the partitioner can cut through it when it must.  All ridges
+are noded together with the streets in a second polygonize, which makes every shared edge
+between two pieces an identical coordinate sequence: adjacency is then found by hashing
+segments, and the union of pieces is an exact tiling of the area.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+# chunk generators of a split building sit on a circle of this radius (metres)
+_CHUNK_RADIUS = 0.05
+# Voronoi ridges are clipped to the block grown by this (metres) so they cross the street
+# line and get noded onto it
+_RIDGE_OVERSHOOT = 0.05
+
+
+@dataclass
+class Member:
+    """What a piece holds: a building, or some of its units."""
+
+    building: int
+    households: int
+    units: tuple[int, ...] | None = None
+
+
+@dataclass
+class AreaGraph:
+    code: str
+    polygon: object  # projected area polygon
+    pieces: np.ndarray  # projected Polygons
+    weight: np.ndarray  # int64 households per piece
+    face: np.ndarray  # parent street block of each piece
+    n_faces: int
+    xy: np.ndarray  # piece centroids
+    areas: np.ndarray
+    members: list  # list[list[Member]]
+    nbrs: list  # list[list[(j, length, street)]]
+    edges: tuple = field(default=())  # (i, j, length, street) arrays, i < j
+    atomic_over: dict = field(default_factory=dict)  # piece -> (building, unit, households)
+
+    @property
+    def n(self) -> int:
+        return len(self.pieces)
+
+
+def _lines_only(geoms):
+    parts = shapely.get_parts(geoms)
+    if not len(parts):
+        return parts
+    ok = np.isin(shapely.get_type_id(parts), (1, 2)) & ~shapely.is_empty(parts)
+    return parts[ok]
+
+
+def _polygonize(lines, area):
+    noded = shapely.union_all(lines)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    if not len(faces):
+        return noded, faces
+    inside = shapely.contains(area, shapely.point_on_surface(faces))
+    return noded, faces[inside]
+
+
+def _chunks(units, chunk_cap):
+    """Greedy consecutive groups of unit indexes, each at most ``chunk_cap`` (one unit may exceed)."""
+    groups, cur, tot = [], [], 0
+    for k, u in enumerate(units):
+        if cur and tot + u > chunk_cap:
+            groups.append(tuple(cur))
+            cur, tot = [], 0
+        cur.append(k)
+        tot += u
+    if cur:
+        groups.append(tuple(cur))
+    return groups
+
+
+def _generators(bidx, buildings, max_h, chunk_cap):
+    """Generator points and their members for the buildings ``bidx``."""
+    pts, mem = [], []
+    for b in bidx:
+        h = int(buildings.households[b])
+        x, y = buildings.xy[b]
+        units = buildings.units[b]
+        if h > max_h and units and len(units) > 1:
+            groups = _chunks(units, chunk_cap)
+            if len(groups) > 1:
+                for g, grp in enumerate(groups):
+                    ang = 2 * np.pi * g / len(groups)
+                    pts.append((x + _CHUNK_RADIUS * np.cos(ang), y + _CHUNK_RADIUS * np.sin(ang)))
+                    mem.append([Member(b, sum(units[k] for k in grp), grp)])
+                continue
+        pts.append((x, y))
+        mem.append([Member(b, h)])
+    return np.asarray(pts, dtype=float).reshape(-1, 2), mem
+
+
+def _dedupe(pts, mem):
+    key = np.round(pts, 3)
+    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    if len(first) == len(pts):
+        return pts, mem
+    merged = [[] for _ in first]
+    for k, g in enumerate(inv.ravel()):
+        merged[g].extend(mem[k])
+    return pts[first], merged
+
+
+def build_area_graph(code, area, streets, street_tree, buildings, bidx, params):
+    """The face graph of one area. ``bidx``: indexes of the buildings inside it."""
+    lo, hi = params.min_households, params.max_households
+    split_threshold = max(1, hi - lo)
+    lines = [shapely.boundary(area)]
+    if street_tree is not None:
+        cand = street_tree.query(area, predicate="intersects")
+        if len(cand):
+            lines.append(_lines_only(shapely.intersection(streets[cand], area)))
+    lines = _lines_only(np.concatenate([np.atleast_1d(x) for x in lines]))
+    noded, faces = _polygonize(lines, area)
+    if not len(faces):
+        faces = np.asarray(shapely.get_parts(area))
+
+    # buildings -> faces
+    face_of_b = _locate(faces, buildings.points[bidx])
+    fw = np.bincount(face_of_b, weights=buildings.households[bidx], minlength=len(faces)).astype(np.int64)
+
+    # heavy faces -> Voronoi ridges
+    ridges = []
+    heavy = np.flatnonzero(fw > split_threshold)
+    for f in heavy:
+        sel = bidx[face_of_b == f]
+        pts, _ = _dedupe(*_generators(sel, buildings, hi, split_threshold))
+        if len(pts) < 2:
+            continue
+        mp = shapely.multipoints(pts)
+        edges = shapely.voronoi_polygons(mp, only_edges=True, extend_to=faces[f])
+        ridges.append(_lines_only(shapely.intersection(edges, shapely.buffer(faces[f], _RIDGE_OVERSHOOT))))
+    if ridges:
+        _, pieces = _polygonize(np.concatenate([shapely.get_parts(noded), *ridges]), area)
+        parent = _locate(faces, shapely.point_on_surface(pieces))
+    else:
+        pieces, parent = faces, np.arange(len(faces))
+
+    # members: generator points of every building, located in pieces
+    pts, mem = _generators(bidx, buildings, hi, split_threshold)
+    members = [[] for _ in range(len(pieces))]
+    weight = np.zeros(len(pieces), dtype=np.int64)
+    atomic_over = {}
+    if len(pts):
+        where = _locate(pieces, shapely.points(pts))
+        for k, p in enumerate(where):
+            members[p].extend(mem[k])
+            weight[p] += sum(m.households for m in mem[k])
+            for m in mem[k]:
+                if m.households > hi:
+                    atomic_over[int(p)] = m
+    g = AreaGraph(
+        code=code,
+        polygon=area,
+        pieces=pieces,
+        weight=weight,
+        face=parent,
+        n_faces=len(faces),
+        xy=shapely.get_coordinates(shapely.centroid(pieces)),
+        areas=shapely.area(pieces),
+        members=members,
+        nbrs=[],
+        atomic_over=atomic_over,
+    )
+    _adjacency(g)
+    return g
+
+
+def _locate(polys, points):
+    """Index of the polygon containing each point (nearest polygon for points on an edge)."""
+    n = len(points)
+    out = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return out
+    tree = shapely.STRtree(polys)
+    pi, gi = tree.query(points, predicate="within")
+    out[pi] = gi
+    miss = np.flatnonzero(out < 0)
+    if len(miss):
+        pi, gi = tree.query_nearest(points[miss], all_matches=False)
+        out[miss[pi]] = gi
+    return out
+
+
+def _adjacency(g: AreaGraph):
+    rings, owner = shapely.get_rings(g.pieces, return_index=True)
+    coords, ci = shapely.get_coordinates(rings, return_index=True)
+    same = ci[:-1] == ci[1:]
+    a, b = coords[:-1][same], coords[1:][same]
+    own = owner[ci[:-1][same]]
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    p = np.where(swap[:, None], b, a)
+    q = np.where(swap[:, None], a, b)
+    key = np.ascontiguousarray(np.column_stack([p, q]))
+    _, inv = np.unique(key.view(np.dtype((np.void, 32))).ravel(), return_inverse=True)
+    order = np.argsort(inv, kind="stable")
+    inv_s, own_s = inv[order], own[order]
+    seg_len = np.hypot(*(q - p).T)[order]
+    pair = np.flatnonzero(inv_s[:-1] == inv_s[1:])
+    i, j, ln = own_s[pair], own_s[pair + 1], seg_len[pair]
+    keep = i != j
+    i, j, ln = i[keep], j[keep], ln[keep]
+    lo_, hi_ = np.minimum(i, j), np.maximum(i, j)
+    n = g.n
+    pk, pinv = np.unique(lo_ * n + hi_, return_inverse=True)
+    length = np.bincount(pinv, weights=ln)
+    ei, ej = pk // n, pk % n
+    street = g.face[ei] != g.face[ej]
+    g.edges = (ei, ej, length, street)
+    nbrs = [[] for _ in range(n)]
+    for a_, b_, ln_, st in zip(ei.tolist(), ej.tolist(), length.tolist(), street.tolist()):
+        nbrs[a_].append((b_, ln_, st))
+        nbrs[b_].append((a_, ln_, st))
+    g.nbrs = nbrs

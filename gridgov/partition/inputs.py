@@ -1,0 +1,263 @@
+"""Reading, validating and projecting the three GeoJSON inputs.
+
+Everything that can be wrong with the input is found here and raised as a
+:class:`PartitionError` with a Chinese message naming the feature, so the rest of the
+engine can assume clean data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyproj
+import shapely
+from shapely.geometry import shape
+
+from .errors import PartitionError
+
+_POLY = ("Polygon", "MultiPolygon")
+_LINE = ("LineString", "MultiLineString")
+
+
+@dataclass
+class Buildings:
+    """Buildings in the working (metric) CRS."""
+
+    ids: list  # original ids (str or int), index = building number
+    households: np.ndarray  # int64
+    units: list  # list[list[int]] | None per building
+    points: np.ndarray  # shapely Points (representative points), projected
+    xy: np.ndarray  # (n, 2) float
+
+
+@dataclass
+class Areas:
+    codes: list[str]
+    polygons: np.ndarray  # projected (Multi)Polygons
+
+
+@dataclass
+class Inputs:
+    buildings: Buildings
+    streets: np.ndarray  # projected lines
+    areas: Areas
+    projection: Projection
+
+
+class Projection:
+    """Input CRS ⇄ local metric CRS."""
+
+    def __init__(self, crs: str, lonlat_center: tuple[float, float] | None):
+        try:
+            self.crs = pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError as exc:
+            raise PartitionError(f"坐标系 {crs} 无法识别：{exc}", reason="bad_crs") from exc
+        self.identity = self.crs.is_projected
+        if self.identity:
+            self._fwd = self._inv = None
+            return
+        lon, lat = lonlat_center or (0.0, 0.0)
+        local = pyproj.CRS.from_proj4(
+            f"+proj=tmerc +lat_0={lat:.6f} +lon_0={lon:.6f} +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+        )
+        self._fwd = pyproj.Transformer.from_crs(self.crs, local, always_xy=True)
+        self._inv = pyproj.Transformer.from_crs(local, self.crs, always_xy=True)
+
+    @staticmethod
+    def _apply(tr, geoms):
+        def f(xy):
+            x, y = tr.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+        return shapely.transform(geoms, f)
+
+    def forward(self, geoms):
+        return geoms if self.identity else self._apply(self._fwd, geoms)
+
+    def inverse(self, geoms):
+        return geoms if self.identity else self._apply(self._inv, geoms)
+
+
+def load_collection(obj, what: str) -> dict:
+    """Accept a FeatureCollection dict, or a path to a GeoJSON file."""
+    if isinstance(obj, (str, Path)):
+        try:
+            with open(obj, encoding="utf-8-sig") as fh:
+                obj = json.load(fh)
+        except FileNotFoundError as exc:
+            raise PartitionError(f"{what}文件 {obj} 不存在", feature=str(obj), reason="unreadable_file") from exc
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise PartitionError(
+                f"{what}文件 {obj} 无法读取或不是合法的 GeoJSON：{exc}", feature=str(obj), reason="unreadable_file"
+            ) from exc
+    if not isinstance(obj, dict) or not isinstance(obj.get("features"), list):
+        raise PartitionError(f"{what}数据不是 GeoJSON FeatureCollection（缺少 features 列表）", reason="not_geojson")
+    return obj
+
+
+def _feature_label(kind: str, i: int, feat: dict) -> str:
+    props = feat.get("properties") or {}
+    key = props.get("id", feat.get("id")) if kind == "建筑" else props.get("code", props.get("name"))
+    return f"{kind} {key}" if key is not None else f"{kind}（第 {i + 1} 个要素）"
+
+
+def _geometry(feat, label: str, allowed: tuple[str, ...]):
+    if not isinstance(feat, dict):
+        raise PartitionError(f"{label} 不是 GeoJSON 要素", feature=label, reason="not_feature")
+    g = feat.get("geometry")
+    if not isinstance(g, dict) or g.get("type") not in allowed:
+        t = g.get("type") if isinstance(g, dict) else None
+        raise PartitionError(
+            f"{label} 的几何类型 {t} 不受支持（应为 {'/'.join(allowed)}）", feature=label, reason="bad_geometry_type"
+        )
+    try:
+        geom = shape(g)
+    except Exception as exc:  # shapely raises several types for malformed coordinates
+        raise PartitionError(f"{label} 的几何坐标无法解析：{exc}", feature=label, reason="invalid_geometry") from exc
+    coords = shapely.get_coordinates(geom)
+    if geom.is_empty or len(coords) == 0 or not np.isfinite(coords).all():
+        raise PartitionError(f"{label} 的几何为空或含非数值坐标", feature=label, reason="invalid_geometry")
+    if not geom.is_valid:
+        why = shapely.is_valid_reason(geom)
+        raise PartitionError(f"{label} 的几何不合法：{why}", feature=label, reason="invalid_geometry")
+    return geom
+
+
+def _int(value, label: str, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise PartitionError(f"{label} 的{field} {value!r} 不是整数", feature=label, reason="bad_households")
+    if float(value) != int(value):
+        raise PartitionError(f"{label} 的{field} {value!r} 不是整数", feature=label, reason="bad_households")
+    if value < 0:
+        raise PartitionError(f"{label} 的{field} {value} 为负数", feature=label, reason="negative_households")
+    return int(value)
+
+
+def read_buildings(fc: dict):
+    ids, hh, units, geoms, seen = [], [], [], [], {}
+    for i, feat in enumerate(fc["features"]):
+        label = _feature_label("建筑", i, feat if isinstance(feat, dict) else {})
+        geom = _geometry(feat, label, ("Point", "Polygon", "MultiPolygon"))
+        props = feat.get("properties") or {}
+        bid = props.get("id", feat.get("id"))
+        if bid is None or (isinstance(bid, str) and not bid.strip()) or not isinstance(bid, (str, int)):
+            raise PartitionError(f"{label} 缺少编号 id", feature=label, reason="missing_id")
+        if str(bid) in seen:
+            raise PartitionError(
+                f"建筑编号 {bid} 重复（第 {seen[str(bid)] + 1} 个和第 {i + 1} 个要素）", feature=label, reason="duplicate_id"
+            )
+        seen[str(bid)] = i
+        if "households" not in props:
+            raise PartitionError(f"{label} 缺少户数 households", feature=label, reason="missing_households")
+        h = _int(props["households"], label, "户数")
+        u = props.get("units")
+        if u is not None:
+            if not isinstance(u, list) or not u:
+                raise PartitionError(f"{label} 的单元户数 units 应为非空列表", feature=label, reason="bad_units")
+            u = [_int(x, label, "单元户数") for x in u]
+            if sum(u) != h:
+                raise PartitionError(
+                    f"{label} 的各单元户数之和 {sum(u)} 与总户数 {h} 不一致", feature=label, reason="units_mismatch"
+                )
+        ids.append(bid)
+        hh.append(h)
+        units.append(u)
+        geoms.append(geom)
+    return ids, np.asarray(hh, dtype=np.int64), units, np.asarray(geoms, dtype=object)
+
+
+def read_streets(fc: dict):
+    out = []
+    for i, feat in enumerate(fc["features"]):
+        label = _feature_label("街巷", i, feat if isinstance(feat, dict) else {})
+        out.append(_geometry(feat, label, _LINE))
+    return np.asarray(out, dtype=object)
+
+
+def read_boundaries(fc: dict):
+    codes, geoms = [], []
+    for i, feat in enumerate(fc["features"]):
+        label = _feature_label("边界", i, feat if isinstance(feat, dict) else {})
+        geom = _geometry(feat, label, _POLY)
+        code = (feat.get("properties") or {}).get("code")
+        if code is None or not str(code).strip():
+            raise PartitionError(f"{label} 缺少区划代码 code", feature=label, reason="missing_code")
+        if str(code) in codes:
+            raise PartitionError(f"边界区划代码 {code} 重复", feature=label, reason="duplicate_code")
+        codes.append(str(code))
+        geoms.append(geom)
+    if not codes:
+        raise PartitionError("边界数据为空：至少需要一个社区/片区边界", reason="no_boundaries")
+    return codes, np.asarray(geoms, dtype=object)
+
+
+def read_inputs(buildings, streets, boundaries, crs: str) -> Inputs:
+    """Validate, then project the inputs into a local metric CRS."""
+    b_fc = load_collection(buildings, "建筑")
+    s_fc = load_collection(streets, "街巷")
+    a_fc = load_collection(boundaries, "边界")
+    ids, hh, units, bgeoms = read_buildings(b_fc)
+    sgeoms = read_streets(s_fc)
+    codes, ageoms = read_boundaries(a_fc)
+
+    minx, miny, maxx, maxy = shapely.total_bounds(ageoms)
+    proj = Projection(crs, ((minx + maxx) / 2, (miny + maxy) / 2))
+    if not proj.identity and not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise PartitionError(
+            f"边界坐标超出经纬度范围（{minx:.3f},{miny:.3f},{maxx:.3f},{maxy:.3f}），请用 crs 参数指明坐标系",
+            reason="bad_crs",
+        )
+    apoly = proj.forward(ageoms)
+    _check_overlaps(codes, apoly)
+    spts = proj.forward(shapely.point_on_surface(bgeoms)) if len(bgeoms) else np.empty(0, dtype=object)
+    slines = proj.forward(sgeoms) if len(sgeoms) else np.empty(0, dtype=object)
+    xy = shapely.get_coordinates(spts) if len(spts) else np.empty((0, 2))
+    b = Buildings(ids=ids, households=hh, units=units, points=spts, xy=xy)
+    return Inputs(buildings=b, streets=slines, areas=Areas(codes=codes, polygons=apoly), projection=proj)
+
+
+def _check_overlaps(codes, polys):
+    tree = shapely.STRtree(polys)
+    i, j = tree.query(polys, predicate="intersects")
+    keep = i < j
+    i, j = i[keep], j[keep]
+    if not len(i):
+        return
+    inter = shapely.area(shapely.intersection(polys[i], polys[j]))
+    small = np.minimum(shapely.area(polys[i]), shapely.area(polys[j]))
+    bad = (inter > 1.0) & (inter > 1e-6 * small)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise PartitionError(
+            f"边界 {codes[i[k]]} 与边界 {codes[j[k]]} 重叠约 {inter[k]:.0f} 平方米，网格无法同时属于两个区域",
+            feature=f"边界 {codes[i[k]]}",
+            reason="overlapping_boundaries",
+        )
+
+
+def assign_buildings_to_areas(inp: Inputs) -> np.ndarray:
+    """Area index of every building; raises for a building outside every boundary."""
+    b, a = inp.buildings, inp.areas
+    n = len(b.ids)
+    out = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return out
+    tree = shapely.STRtree(a.polygons)
+    bi, ai = tree.query(b.points, predicate="intersects")
+    order = np.lexsort((ai, bi))
+    bi, ai = bi[order], ai[order]
+    first = np.unique(bi, return_index=True)[1]
+    out[bi[first]] = ai[first]
+    missing = np.flatnonzero(out < 0)
+    if len(missing):
+        k = missing[0]
+        raise PartitionError(
+            f"建筑 {b.ids[k]} 不在任何边界区域内（共 {len(missing)} 栋建筑在边界外）",
+            feature=f"建筑 {b.ids[k]}",
+            reason="building_outside_boundaries",
+        )
+    return out

@@ -1,0 +1,21 @@
+"""Root URL map: every app's urls under its own prefix and namespace (no hidden registries)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from gridgov.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("gridgov.accounts.urls")),
+    path("core/", include("gridgov.core.urls")),
+    path("divisions/", include("gridgov.divisions.urls")),
+    path("registry/", include("gridgov.registry.urls")),
+    path("cases/", include("gridgov.cases.urls")),
+    path("party/", include("gridgov.party.urls")),
+    path("open311/", include("gridgov.cases.open311.urls")),
+    path("api/", include("gridgov.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
