@@ -101,3 +101,71 @@ def admin_user(make_user, tree):
 def grid_worker(make_user, tree):
     """The grid worker of grid 430702004001001."""
     return make_user(RoleCode.GRID_WORKER, tree["430702004001001"], username="gw-test")
+
+
+# --- Browser tests (Playwright driving Debian's chromium) -------------------------------------
+
+CHROMIUM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+
+
+def _chromium():
+    import os
+
+    return next((p for p in CHROMIUM_PATHS if os.path.exists(p)), None)
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    path = _chromium()
+    if not path:
+        pytest.skip("未安装 Debian 的 chromium（apt-get install chromium），跳过浏览器测试")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=path, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--disable-dev-shm-usage"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_browser, live_server, transactional_db):
+    """A fresh page (desktop viewport) against the live test server: `page.goto(url("/path"))`."""
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    context = _browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
+                                   timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(_browser, live_server, transactional_db):
+    """A phone-sized page (the grid worker on the street)."""
+    import os
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    context = _browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                   locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def login(page, username, password="Passw0rd-test"):
+    """Log in through the real login form."""
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")

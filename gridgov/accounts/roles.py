@@ -19,7 +19,7 @@ DEFAULT_ROLE_PERMISSIONS = {
     RoleCode.DISTRICT_ADMIN: ["*"],
     RoleCode.STREET_STAFF: [
         *READ_ALL, "registry.*", "cases.*", "divisions.change_division", "accounts.view_user",
-        "core.view_auditentry",
+        "accounts.add_user", "accounts.change_user", "core.view_auditentry",
     ],
     RoleCode.COMMUNITY_STAFF: [
         *READ_ALL, "registry.*", "cases.add_case", "cases.change_case", "cases.register_case",

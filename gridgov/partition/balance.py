@@ -134,8 +134,11 @@ def _cut_cost(R, a_set, b_nodes):
     return sum(c for v in b_nodes for u, c in R.cost[v] if u in a_set)
 
 
-def bisect(R: Region, nodes, k, margin):
-    """Split ``nodes`` (connected) for ``k`` grids; returns (part1, k1, part2, k2) or None."""
+def bisect(R: Region, nodes, k, margin, limit=4):
+    """Candidate splits of ``nodes`` (connected) for ``k`` grids, cheapest first.
+
+    Returns a list of (part1, k1, part2, k2); empty when no window cut exists.
+    """
     k1 = k // 2
     k2 = k - k1
     H = sum(R.w[v] for v in nodes)
@@ -145,42 +148,69 @@ def bisect(R: Region, nodes, k, margin):
     lo = max(k1 * (lo_g + m1), H - k2 * (hi_g - m2))
     hi = min(k1 * (hi_g - m1), H - k2 * (lo_g + m2))
     if lo > hi:
-        return None
+        return []
     ideal = H * k1 / k
     # a balanced split is worth a little: deviating by the whole range costs ~60 m of street
     lam = 60.0 / max(1, hi_g - lo_g)
     member = set(nodes)
     d, axes = _axes(R, nodes)
-    best = None
-    for ax in axes:
-        proj = d @ ax
+    found = {}
+    projections = [d @ ax for ax in axes[:4]]
+    extra = [d @ ax for ax in axes[4:]]
+    # multi-start disc growth: from the nodes far out along each direction and a spread sample
+    rng = np.random.default_rng(len(nodes) * 7919 + k)
+    seeds = rng.choice(len(nodes), size=min(len(nodes), 16), replace=False)
+    discs = [np.hypot(*(d - d[i]).T) for i in seeds]
+    for group in (projections, extra, discs):
+        if found:
+            break
+        _collect(R, nodes, member, group, lo, hi, ideal, lam, found)
+    best = sorted(found.values(), key=lambda t: t[0])[:limit]
+    return [(a, k1, b, k2) for _, a, b in best]
+
+
+def _collect(R, nodes, member, projections, lo, hi, ideal, lam, found):
+    for proj in projections:
         seq, cands = _sweep(R, nodes, member, proj, lo, hi, ideal, lam)
         cands.sort()
-        for cst, n, _ in cands[:6]:
-            if best is not None and cst >= best[0]:
-                break
+        ok = 0
+        for _cst, n, _ in cands[:8]:
             fin = _finish(R, nodes, member, seq[:n], lo, hi)
-            if fin is not None:
-                a, b = fin
-                real = _cut_cost(R, set(a), b) + lam * abs(sum(R.w[v] for v in a) - ideal)
-                if best is None or real < best[0]:
-                    best = (real, a, b)
+            if fin is None:
+                continue
+            a, b = fin
+            key = frozenset(a)
+            if key not in found:
+                real = _cut_cost(R, key, b) + lam * abs(sum(R.w[v] for v in a) - ideal)
+                found[key] = (real, a, b)
+            ok += 1
+            if ok >= 2:
                 break
-    if best is None:
-        return None
-    return best[1], k1, best[2], k2
 
 
-def split_region(R: Region, nodes, k):
-    """Recursive bisection into ``k`` contiguous parts. Returns a list of node lists."""
+def split_region(R: Region, nodes, k, budget=None):
+    """Recursive bisection into ``k`` contiguous parts inside the bounds, or None.
+
+    When a child cannot be split, the next candidate cut of its parent is tried; ``budget``
+    bounds the number of bisections spent on one region.
+    """
     if k <= 1:
-        return [list(nodes)]
-    margin = int(0.15 * (R.hi - R.lo))
+        W = sum(R.w[v] for v in nodes)
+        return [list(nodes)] if R.lo <= W <= R.hi else None
+    budget = budget if budget is not None else [60]
+    margin = int(0.2 * (R.hi - R.lo))
     for m in (margin, 0):
-        res = bisect(R, nodes, k, m)
-        if res is not None:
-            a, k1, b, k2 = res
-            return split_region(R, a, k1) + split_region(R, b, k2)
+        if budget[0] <= 0:
+            return None
+        budget[0] -= 1
+        for a, k1, b, k2 in bisect(R, nodes, k, m):
+            ra = split_region(R, a, k1, budget)
+            if ra is None:
+                continue
+            rb = split_region(R, b, k2, budget)
+            if rb is None:
+                continue
+            return ra + rb
     return None
 
 

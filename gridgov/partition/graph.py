@@ -18,6 +18,8 @@ import shapely
 
 # chunk generators of a split building sit on a circle of this radius (metres)
 _CHUNK_RADIUS = 0.05
+# street ends are lengthened by this (metres) so T-junctions that miss by a hair are noded
+_SNAP = 0.5
 # Voronoi ridges are clipped to the block grown by this (metres) so they cross the street
 # line and get noded onto it
 _RIDGE_OVERSHOOT = 0.05
@@ -58,6 +60,23 @@ def _lines_only(geoms):
         return parts
     ok = np.isin(shapely.get_type_id(parts), (1, 2)) & ~shapely.is_empty(parts)
     return parts[ok]
+
+
+def extend_ends(lines, by):
+    """Lengthen every LineString by ``by`` metres at both ends so near-miss T-junctions node."""
+    coords, idx = shapely.get_coordinates(lines, return_index=True)
+    if not len(coords):
+        return lines
+    starts = np.r_[0, np.flatnonzero(np.diff(idx)) + 1]
+    ends = np.r_[starts[1:] - 1, len(coords) - 1]
+    ok = ends > starts
+    s, e = starts[ok], ends[ok]
+    for a, b in ((s, s + 1), (e, e - 1)):
+        d = coords[a] - coords[b]
+        n = np.hypot(d[:, 0], d[:, 1])
+        good = n > 0
+        coords[a[good]] += d[good] / n[good, None] * by
+    return shapely.linestrings(coords, indices=idx)
 
 
 def _polygonize(lines, area):
@@ -114,15 +133,20 @@ def _dedupe(pts, mem):
     return pts[first], merged
 
 
-def build_area_graph(code, area, streets, street_tree, buildings, bidx, params):
-    """The face graph of one area. ``bidx``: indexes of the buildings inside it."""
+def build_area_graph(code, area, streets, street_tree, buildings, bidx, params, split_threshold=None):
+    """The face graph of one area. ``bidx``: indexes of the buildings inside it.
+
+    Blocks heavier than ``split_threshold`` (default max − min) are cut into building pieces.
+    """
     lo, hi = params.min_households, params.max_households
-    split_threshold = max(1, hi - lo)
+    if split_threshold is None:
+        split_threshold = max(1, hi - lo)
     lines = [shapely.boundary(area)]
     if street_tree is not None:
         cand = street_tree.query(area, predicate="intersects")
         if len(cand):
             lines.append(_lines_only(shapely.intersection(streets[cand], area)))
+            lines[-1] = extend_ends(lines[-1], _SNAP)
     lines = _lines_only(np.concatenate([np.atleast_1d(x) for x in lines]))
     noded, faces = _polygonize(lines, area)
     if not len(faces):
@@ -137,7 +161,7 @@ def build_area_graph(code, area, streets, street_tree, buildings, bidx, params):
     heavy = np.flatnonzero(fw > split_threshold)
     for f in heavy:
         sel = bidx[face_of_b == f]
-        pts, _ = _dedupe(*_generators(sel, buildings, hi, split_threshold))
+        pts, _ = _dedupe(*_generators(sel, buildings, hi, max(1, hi - lo)))
         if len(pts) < 2:
             continue
         mp = shapely.multipoints(pts)
@@ -150,7 +174,7 @@ def build_area_graph(code, area, streets, street_tree, buildings, bidx, params):
         pieces, parent = faces, np.arange(len(faces))
 
     # members: generator points of every building, located in pieces
-    pts, mem = _generators(bidx, buildings, hi, split_threshold)
+    pts, mem = _generators(bidx, buildings, hi, max(1, hi - lo))
     members = [[] for _ in range(len(pieces))]
     weight = np.zeros(len(pieces), dtype=np.int64)
     atomic_over = {}

@@ -1,0 +1,49 @@
+"""Reads of the accounts app: which users an actor may see or manage (scoped by the division
+codes of the target users' role assignments)."""
+
+from django.db.models import Prefetch
+
+from gridgov.core.access import ALL, prefix_q, scope_prefixes
+
+from .models import RoleAssignment, User
+
+
+def user_prefixes(actor, action="view"):
+    return scope_prefixes(actor, f"accounts.{action}_user")
+
+
+def visible_users(actor, action="view"):
+    """Users the actor may see (`view`) or manage (`change`): a street administrator sees the
+    users holding an assignment inside the street; the whole-install scope sees everyone."""
+    prefixes = user_prefixes(actor, action)
+    qs = User.objects.all()
+    if prefixes == ALL:
+        return qs
+    if not prefixes:
+        return qs.none()
+    ids = RoleAssignment.objects.filter(prefix_q("division__code", prefixes)).values("user_id")
+    return qs.filter(pk__in=ids)
+
+
+def with_assignments(qs):
+    """Prefetch assignments with role, division, department (no N+1 on list pages)."""
+    return qs.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=RoleAssignment.objects.select_related("role", "division", "department").order_by("id"),
+            to_attr="assignment_list",
+        )
+    )
+
+
+def manageable_divisions(actor):
+    """Divisions the actor may bind users to (their `accounts.change_user` scope)."""
+    from gridgov.divisions.models import Division
+
+    prefixes = user_prefixes(actor, "change")
+    qs = Division.objects.filter(is_active=True).order_by("code")
+    if prefixes == ALL:
+        return qs
+    if not prefixes:
+        return qs.none()
+    return qs.filter(prefix_q("code", prefixes))

@@ -1,0 +1,189 @@
+"""From node sets to grid polygons, codes, the output FeatureCollection and the report."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from .balance import connected
+from .params import PartitionResult
+
+
+@dataclass
+class Plan:
+    """One grid to be drawn: the pieces of one area graph it holds."""
+
+    area: int
+    nodes: list
+    certificate: dict | None = None
+    code: str | None = None  # kept code (repair); None = number it
+    geometry: object = None
+    households: int = 0
+    contiguous: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def _union(pieces):
+    if len(pieces) == 1:
+        return pieces[0]
+    try:
+        geom = shapely.coverage_union_all(pieces)
+    except Exception:  # GEOS coverage union needs a clean coverage; fall back
+        geom = shapely.union_all(pieces)
+    if geom.geom_type != "Polygon":
+        fixed = shapely.union_all(pieces)
+        if fixed.geom_type == "Polygon":
+            geom = fixed
+    return geom
+
+
+def number_grids(ws, plans):
+    """Give new codes: north→south in latitude bands, then west→east, after the used numbers."""
+    by_area: dict[int, list[Plan]] = {}
+    for p in plans:
+        by_area.setdefault(p.area, []).append(p)
+    for a, ps in by_area.items():
+        code = ws.graphs[a].code
+        used = {int(p.code[len(code) :]) for p in ps if p.code}
+        new = [p for p in ps if not p.code]
+        if not new:
+            continue
+        poly = ws.graphs[a].polygon
+        band = max(1.0, math.sqrt(poly.area / max(1, len(ps))) * 0.75)
+        top = poly.bounds[3]
+        c = shapely.get_coordinates(shapely.centroid([p.geometry for p in new]))
+        order = sorted(range(len(new)), key=lambda i: (int((top - c[i, 1]) // band), c[i, 0]))
+        nxt = 1
+        for i in order:
+            while nxt in used:
+                nxt += 1
+            new[i].code = f"{code}{nxt:03d}"
+            used.add(nxt)
+
+
+def _grid_members(g, nodes, ids):
+    """building_ids and, for split buildings, the units in this grid."""
+    bids, units = [], {}
+    for v in nodes:
+        for m in g.members[v]:
+            if m.units is None:
+                bids.append(m.building)
+            else:
+                units.setdefault(m.building, []).extend(m.units)
+    out_ids = [ids[b] for b in sorted(set(bids) | set(units))]
+    out_units = {str(ids[b]): sorted(u) for b, u in units.items()}
+    return out_ids, out_units
+
+
+def finalize(ws, plans, t0, extra_report=None) -> PartitionResult:
+    lo, hi = ws.params.min_households, ws.params.max_households
+    ids = ws.inp.buildings.ids
+    for p in plans:
+        R = ws.regions[p.area]
+        g = R.g
+        p.geometry = _union(g.pieces[p.nodes])
+        p.households = int(sum(R.w[v] for v in p.nodes))
+        p.contiguous = p.geometry.geom_type == "Polygon" and connected(p.nodes, R.cost)
+    number_grids(ws, plans)
+    plans.sort(key=lambda p: p.code)
+    out_geoms = ws.inp.projection.inverse(np.asarray([p.geometry for p in plans], dtype=object))
+    features = []
+    for p, geom in zip(plans, out_geoms):
+        g = ws.graphs[p.area]
+        bids, units = _grid_members(g, p.nodes, ids)
+        props = {
+            "code": p.code,
+            "area_code": g.code,
+            "households": p.households,
+            "building_ids": bids,
+        }
+        if units:
+            props["units"] = units
+        if p.certificate:
+            props["certificate"] = p.certificate
+        features.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props})
+    grids = {"type": "FeatureCollection", "features": features}
+    report = build_report(ws, plans, lo, hi)
+    if extra_report:
+        report.update(extra_report)
+    report["runtime_s"] = round(time.perf_counter() - t0, 3)
+    return PartitionResult(grids=grids, report=report, _state=(ws, plans))
+
+
+def _json_geom(geom):
+    return shapely.geometry.mapping(geom)
+
+
+def build_report(ws, plans, lo, hi):
+    label_of = [np.full(g.n, -1, dtype=np.int64) for g in ws.graphs]
+    for k, p in enumerate(plans):
+        label_of[p.area][p.nodes] = k
+    street_len = cut_len = 0.0
+    split_blocks = n_blocks = 0
+    gap = overlap = 0.0
+    for a, g in enumerate(ws.graphs):
+        lab = label_of[a]
+        if len(g.edges):
+            ei, ej, ln, st = g.edges
+            cut = lab[ei] != lab[ej]
+            cut_len += float(ln[cut].sum())
+            street_len += float(ln[cut & st].sum())
+        n_blocks += g.n_faces
+        if g.n:
+            pairs = np.unique(np.column_stack([g.face, lab]), axis=0)
+            split_blocks += int((np.bincount(pairs[:, 0], minlength=g.n_faces) > 1).sum())
+        geoms = [p.geometry for p in plans if p.area == a]
+        if geoms:
+            u = shapely.union_all(geoms)
+            overlap += max(0.0, sum(x.area for x in geoms) - u.area)
+            gap += max(0.0, g.polygon.area - u.area)
+    pp = []
+    rows = []
+    for p in plans:
+        per = p.geometry.length
+        ppv = 4 * math.pi * p.geometry.area / per**2 if per > 0 else 0.0
+        pp.append(ppv)
+        rows.append(
+            {
+                "code": p.code,
+                "area_code": ws.graphs[p.area].code,
+                "households": p.households,
+                "in_range": lo <= p.households <= hi,
+                "contiguous": p.contiguous,
+                "polsby_popper": round(ppv, 4),
+                "area_m2": round(p.geometry.area, 1),
+            }
+        )
+    n = len(plans)
+    in_range = sum(r["in_range"] for r in rows)
+    certs = [dict(code=p.code, area_code=ws.graphs[p.area].code, **p.certificate) for p in plans if p.certificate]
+    out_of_range = [r["code"] for r in rows if not r["in_range"]]
+    return {
+        "grid_count": n,
+        "area_count": len(ws.graphs),
+        "households": int(ws.inp.buildings.households.sum()),
+        "min_households": lo,
+        "max_households": hi,
+        "target": ws.params.target,
+        "in_range_count": in_range,
+        "share_in_range": round(in_range / n, 4) if n else 1.0,
+        "out_of_range": out_of_range,
+        "all_out_of_range_certified": all(any(c["code"] == code for c in certs) for code in out_of_range),
+        "contiguous": all(r["contiguous"] for r in rows),
+        "gap_area_m2": round(gap, 3),
+        "overlap_area_m2": round(overlap, 3),
+        "street_boundary_share": round(street_len / cut_len, 4) if cut_len else 1.0,
+        "internal_boundary_m": round(cut_len, 1),
+        "street_blocks": n_blocks,
+        "split_block_share": round(split_blocks / n_blocks, 4) if n_blocks else 0.0,
+        "polsby_popper_mean": round(float(np.mean(pp)), 4) if pp else 0.0,
+        "polsby_popper_min": round(float(np.min(pp)), 4) if pp else 0.0,
+        "household_mean": round(float(np.mean([p.households for p in plans])), 1) if n else 0.0,
+        "household_std": round(float(np.std([p.households for p in plans])), 1) if n else 0.0,
+        "certificates": certs,
+        "grids": rows,
+    }

@@ -1,0 +1,144 @@
+"""``partition``: from buildings, streets and boundaries to grids."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import shapely
+
+from . import certify
+from .assemble import Plan, finalize
+from .balance import Region, components, fallback_split, rebalance, refine_streets, split_region
+from .graph import build_area_graph
+from .inputs import assign_buildings_to_areas, read_inputs
+from .params import PartitionParams, PartitionResult
+
+
+class Workspace:
+    """Validated inputs plus one face graph per area (all in the metric CRS)."""
+
+    def __init__(self, buildings, streets, boundaries, params: PartitionParams):
+        self.params = params
+        self.inp = read_inputs(buildings, streets, boundaries, params.crs)
+        self.area_of_building = assign_buildings_to_areas(self.inp)
+        streets = self.inp.streets
+        self._tree = shapely.STRtree(streets) if len(streets) else None
+        order = np.argsort(self.area_of_building, kind="stable")
+        bounds = np.searchsorted(self.area_of_building[order], np.arange(len(self.inp.areas.codes) + 1))
+        self.bidx = [order[bounds[a] : bounds[a + 1]] for a in range(len(self.inp.areas.codes))]
+        self.graphs = [None] * len(self.bidx)
+        self.regions = [None] * len(self.bidx)
+        self.fine = [False] * len(self.bidx)
+        for a in range(len(self.bidx)):
+            self.build(a)
+
+    def build(self, a, split_threshold=None):
+        """(Re)build the face graph of area ``a``; a small threshold gives finer pieces."""
+        g = build_area_graph(
+            self.inp.areas.codes[a],
+            self.inp.areas.polygons[a],
+            self.inp.streets,
+            self._tree,
+            self.inp.buildings,
+            self.bidx[a],
+            self.params,
+            split_threshold,
+        )
+        g.building_ids = self.inp.buildings.ids
+        self.graphs[a] = g
+        self.regions[a] = Region(g, self.params)
+        self.fine[a] = split_threshold is not None
+
+    @property
+    def codes(self):
+        return self.inp.areas.codes
+
+
+def plan_component(R: Region, nodes, code, n_comp, params, final=True):
+    """Partition one connected component; returns [(nodes, certificate|None)]."""
+    lo, hi = params.min_households, params.max_households
+    H = sum(R.w[v] for v in nodes)
+    if H < lo:
+        cert = certify.area_below_min(code, H, lo) if n_comp == 1 else certify.component_below_min(code, H, lo, n_comp)
+        return [(list(nodes), cert)]
+    k, feasible = params.grid_count(H)
+    parts = None
+    over = [v for v in nodes if v in R.g.atomic_over]
+    if feasible and not over:
+        ks = range(k, max(0, k - 8), -1) if params.target == "max" else [k]
+        for kk in ks:
+            parts = split_region(R, nodes, kk)
+            if parts is not None:
+                break
+        if parts is None and not final:
+            return None
+    if parts is None:
+        parts = fallback_split(R, nodes, k) or [list(nodes)]
+    return _polish(R, parts, code, H, feasible, params)
+
+
+def _polish(R, parts, code, H, feasible, params):
+    lo, hi = params.min_households, params.max_households
+    label = {v: p for p, ns in enumerate(parts) for v in ns}
+    sets = {p: set(ns) for p, ns in enumerate(parts)}
+    fixed = {label[v] for v in R.g.atomic_over if v in label}
+    if not feasible:
+        fixed = set(sets)
+    rebalance(R, label, sets, fixed)
+    refine_streets(R, label, sets, fixed)
+    out = []
+    for p, ns in sets.items():
+        if not ns:
+            continue
+        W = sum(R.w[v] for v in ns)
+        cert = None
+        if not (lo <= W <= hi):
+            cert = _explain(R, ns, code, H, W, feasible, params)
+        out.append((list(ns), cert))
+    return out
+
+
+def _explain(R, ns, code, H, W, feasible, params):
+    lo, hi = params.min_households, params.max_households
+    for v in ns:
+        m = R.g.atomic_over.get(v)
+        if m is not None and W > hi:
+            bid = R.g.building_ids[m.building]
+            return certify.unit_over_max(bid, m.units, m.households, hi)
+    if not feasible:
+        return certify.no_integer_count(code, H, lo, hi)
+    return certify.heuristic_miss(code, W, lo, hi)
+
+
+FINE_SPLIT = 1  # households: with this threshold every block with 2+ buildings is cut into pieces
+
+
+def plan_area(ws: Workspace, a: int):
+    """Plans for area ``a``. If the block-level graph is too coarse to meet the bounds, the
+    area is rebuilt with every block cut into building pieces and planned again."""
+    for final in (False, True):
+        R = ws.regions[a]
+        g = R.g
+        comps = components(list(range(g.n)), R.cost)
+        plans = []
+        for comp in comps:
+            res = plan_component(R, comp, g.code, len(comps), ws.params, final=final or ws.fine[a])
+            if res is None:
+                break
+            plans.extend(Plan(area=a, nodes=ns, certificate=cert) for ns, cert in res)
+        else:
+            return plans
+        ws.build(a, FINE_SPLIT)
+    return plans
+
+
+def partition(buildings, streets, boundaries, params: PartitionParams | None = None) -> PartitionResult:
+    """Draw grids for every boundary area. See the package docstring for the contract."""
+    t0 = time.perf_counter()
+    params = params or PartitionParams()
+    ws = Workspace(buildings, streets, boundaries, params)
+    plans = []
+    for a in range(len(ws.graphs)):
+        plans.extend(plan_area(ws, a))
+    return finalize(ws, plans, t0)
