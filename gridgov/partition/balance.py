@@ -134,7 +134,7 @@ def _cut_cost(R, a_set, b_nodes):
     return sum(c for v in b_nodes for u, c in R.cost[v] if u in a_set)
 
 
-def bisect(R: Region, nodes, k, margin, limit=4):
+def bisect(R: Region, nodes, k, margin, stage=0, limit=4):
     """Candidate splits of ``nodes`` (connected) for ``k`` grids, cheapest first.
 
     Returns a list of (part1, k1, part2, k2); empty when no window cut exists.
@@ -155,16 +155,16 @@ def bisect(R: Region, nodes, k, margin, limit=4):
     member = set(nodes)
     d, axes = _axes(R, nodes)
     found = {}
-    projections = [d @ ax for ax in axes[:4]]
-    extra = [d @ ax for ax in axes[4:]]
-    # multi-start disc growth: from the nodes far out along each direction and a spread sample
-    rng = np.random.default_rng(len(nodes) * 7919 + k)
-    seeds = rng.choice(len(nodes), size=min(len(nodes), 16), replace=False)
-    discs = [np.hypot(*(d - d[i]).T) for i in seeds]
-    for group in (projections, extra, discs):
-        if found:
-            break
-        _collect(R, nodes, member, group, lo, hi, ideal, lam, found)
+    if stage == 0:
+        # sweeps across the main axes first, the diagonals only when those find nothing
+        _collect(R, nodes, member, [d @ ax for ax in axes[:4]], lo, hi, ideal, lam, found)
+        if not found:
+            _collect(R, nodes, member, [d @ ax for ax in axes[4:]], lo, hi, ideal, lam, found)
+    else:
+        # multi-start disc growth from a spread sample of seeds
+        rng = np.random.default_rng(len(nodes) * 7919 + k)
+        seeds = rng.choice(len(nodes), size=min(len(nodes), 16), replace=False)
+        _collect(R, nodes, member, [np.hypot(*(d - d[i]).T) for i in seeds], lo, hi, ideal, lam, found)
     best = sorted(found.values(), key=lambda t: t[0])[:limit]
     return [(a, k1, b, k2) for _, a, b in best]
 
@@ -199,11 +199,11 @@ def split_region(R: Region, nodes, k, budget=None):
         return [list(nodes)] if R.lo <= W <= R.hi else None
     budget = budget if budget is not None else [60]
     margin = int(0.2 * (R.hi - R.lo))
-    for m in (margin, 0):
+    for m, stage in ((margin, 0), (0, 0), (0, 1)):
         if budget[0] <= 0:
             return None
         budget[0] -= 1
-        for a, k1, b, k2 in bisect(R, nodes, k, m):
+        for a, k1, b, k2 in bisect(R, nodes, k, m, stage):
             ra = split_region(R, a, k1, budget)
             if ra is None:
                 continue

@@ -66,9 +66,9 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     parts = None
     over = [v for v in nodes if v in R.g.atomic_over]
     if feasible and not over:
-        ks = range(k, max(0, k - 8), -1) if params.target == "max" else [k]
-        for kk in ks:
-            parts = split_region(R, nodes, kk)
+        budget = [max(40, 6 * k)]
+        for kk in _k_order(k, H, params):
+            parts = split_region(R, nodes, kk, budget)
             if parts is not None:
                 break
         if parts is None and not final:
@@ -76,6 +76,19 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     if parts is None:
         parts = fallback_split(R, nodes, k) or [list(nodes)]
     return _polish(R, parts, code, H, feasible, params)
+
+
+def _k_order(k, H, params):
+    """Grid counts to try: the preferred one, then its feasible neighbours."""
+    lo, hi = params.min_households, params.max_households
+    kmin, kmax = max(1, -(-H // hi)), H // lo
+    if params.target == "max":
+        return list(range(k, max(kmin, k - 8) - 1, -1))
+    out = [k]
+    for d in (1, -1, 2, -2):
+        if kmin <= k + d <= kmax:
+            out.append(k + d)
+    return out
 
 
 def _polish(R, parts, code, H, feasible, params):

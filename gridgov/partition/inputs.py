@@ -127,6 +127,34 @@ def _geometry(feat, label: str, allowed: tuple[str, ...]):
     return geom
 
 
+def _geometries(features, kind, allowed):
+    """Parse all geometries at once; fall back to one-by-one only to name a bad feature."""
+    dumps = []
+    for i, feat in enumerate(features):
+        g = feat.get("geometry") if isinstance(feat, dict) else None
+        if not isinstance(g, dict) or g.get("type") not in allowed:
+            _geometry(feat, _feature_label(kind, i, feat if isinstance(feat, dict) else {}), allowed)
+        dumps.append(json.dumps(g))
+    if not dumps:
+        return np.empty(0, dtype=object)
+    try:
+        geoms = shapely.from_geojson(dumps)
+    except Exception:
+        geoms = None
+    if geoms is not None:
+        coords, idx = shapely.get_coordinates(geoms, return_index=True)
+        finite = np.ones(len(geoms), dtype=bool)
+        finite[idx[~np.isfinite(coords).all(axis=1)]] = False
+        ok = finite & ~shapely.is_empty(geoms) & shapely.is_valid(geoms)
+        if ok.all():
+            return geoms
+        i = int(np.flatnonzero(~ok)[0])
+        _geometry(features[i], _feature_label(kind, i, features[i]), allowed)
+    for i, feat in enumerate(features):  # find and name the offender
+        _geometry(feat, _feature_label(kind, i, feat), allowed)
+    raise PartitionError(f"{kind}数据的几何无法解析", reason="invalid_geometry")
+
+
 def _int(value, label: str, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise PartitionError(f"{label} 的{field} {value!r} 不是整数", feature=label, reason="bad_households")
@@ -138,10 +166,10 @@ def _int(value, label: str, field: str) -> int:
 
 
 def read_buildings(fc: dict):
-    ids, hh, units, geoms, seen = [], [], [], [], {}
+    ids, hh, units, seen = [], [], [], {}
+    geoms = _geometries(fc["features"], "建筑", ("Point", "Polygon", "MultiPolygon"))
     for i, feat in enumerate(fc["features"]):
-        label = _feature_label("建筑", i, feat if isinstance(feat, dict) else {})
-        geom = _geometry(feat, label, ("Point", "Polygon", "MultiPolygon"))
+        label = _feature_label("建筑", i, feat)
         props = feat.get("properties") or {}
         bid = props.get("id", feat.get("id"))
         if bid is None or (isinstance(bid, str) and not bid.strip()) or not isinstance(bid, (str, int)):
@@ -166,16 +194,11 @@ def read_buildings(fc: dict):
         ids.append(bid)
         hh.append(h)
         units.append(u)
-        geoms.append(geom)
-    return ids, np.asarray(hh, dtype=np.int64), units, np.asarray(geoms, dtype=object)
+    return ids, np.asarray(hh, dtype=np.int64), units, geoms
 
 
 def read_streets(fc: dict):
-    out = []
-    for i, feat in enumerate(fc["features"]):
-        label = _feature_label("街巷", i, feat if isinstance(feat, dict) else {})
-        out.append(_geometry(feat, label, _LINE))
-    return np.asarray(out, dtype=object)
+    return _geometries(fc["features"], "街巷", _LINE)
 
 
 def read_boundaries(fc: dict):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import ScopedModel
 
-from ..choices import MemberCategory, MemberStatus, RegistrationKind, RequestStatus
+from ..choices import ItemSource, MemberCategory, MemberStatus, PeriodKind, RegistrationKind, RequestStatus
 
 
 class PartyMember(ScopedModel):
@@ -107,8 +107,8 @@ class RolePost(models.Model):
     name = models.CharField(_("岗位名称"), max_length=30)
     duties = models.TextField(_("岗位职责"), blank=True)
     capacity_per_grid = models.PositiveSmallIntegerField(_("每网格名额"), default=5)
-    target_period = models.CharField(_("考核周期"), max_length=8, choices=[
-        ("month", _("月度")), ("quarter", _("季度")), ("year", _("年度"))], default="month")
+    target_period = models.CharField(_("考核周期"), max_length=8, choices=PeriodKind.choices,
+                                     default=PeriodKind.MONTH)
     target_points = models.DecimalField(_("周期目标积分"), max_digits=8, decimal_places=1, default=10)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
@@ -129,9 +129,8 @@ class ServiceItem(models.Model):
     post = models.ForeignKey(RolePost, verbose_name=_("岗位"), on_delete=models.CASCADE, related_name="items")
     name = models.CharField(_("服务事项"), max_length=60)
     standard = models.CharField(_("量化标准"), max_length=200, blank=True)
-    source = models.CharField(_("数据来源"), max_length=10, choices=[
-        ("manual", _("手工登记")), ("cases", _("上报事件（自动）")), ("proxy", _("代办服务（自动）")),
-        ("volunteer", _("志愿活动签到（自动）"))], default="manual")
+    source = models.CharField(_("数据来源"), max_length=10, choices=ItemSource.choices,
+                              default=ItemSource.MANUAL)
     points = models.DecimalField(_("每次积分"), max_digits=6, decimal_places=1, default=1)
     is_active = models.BooleanField(_("启用"), default=True)
 

@@ -40,7 +40,6 @@ class PartyOrganization(ScopedModel):
         verbose_name = _("党组织")
         verbose_name_plural = _("党组织")
         ordering = ["division_code"]
-        permissions = [("verify_serviceactivity", "可以核实党员服务记录"), ("score_partymember", "可以运行积分计算")]
 
     def __str__(self):
         return self.name

@@ -7,6 +7,15 @@ from .fieldwork import ChangeRequest, Visit
 from .people import CareTag, Household, Person, PersonEvent
 
 __all__ = [
-    "Building", "CareTag", "ChangeRequest", "Component", "ComponentClass", "House", "Household", "LegalEntity",
-    "Person", "PersonEvent", "Visit",
+    "Building",
+    "CareTag",
+    "ChangeRequest",
+    "Component",
+    "ComponentClass",
+    "House",
+    "Household",
+    "LegalEntity",
+    "Person",
+    "PersonEvent",
+    "Visit",
 ]

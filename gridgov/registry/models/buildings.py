@@ -37,11 +37,13 @@ class Building(ScopedModel):
         ordering = ["division_code", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["grid", "code"], name="building_unique_grid_code",
+                fields=["grid", "code"],
+                name="building_unique_grid_code",
                 violation_error_message="同一网格内楼栋编码重复",
             ),
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[0-9]{5}$"), name="building_code_5_digits",
+                condition=models.Q(code__regex=r"^[0-9]{5}$"),
+                name="building_code_5_digits",
                 violation_error_message="楼栋编码必须是5位数字",
             ),
         ]
@@ -60,9 +62,15 @@ class House(ScopedModel):
     """A house or flat (房屋) in a building, identified by unit + room number."""
 
     grid = models.ForeignKey(
-        "divisions.Division", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
+        "divisions.Division",
+        verbose_name=_("网格"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # division_code (indexed) carries the grid
     )
-    building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="houses")
+    building = models.ForeignKey(
+        Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="houses"
+    )
     unit = models.PositiveSmallIntegerField(_("单元"), default=1)
     floor = models.SmallIntegerField(_("楼层"), default=1)
     room = models.CharField(_("房号"), max_length=10)
@@ -73,7 +81,11 @@ class House(ScopedModel):
     )
     owner_name = models.CharField(_("产权人"), max_length=100, blank=True)
     owner = models.ForeignKey(
-        "registry.Person", verbose_name=_("产权人(人口)"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.Person",
+        verbose_name=_("产权人(人口)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="owned_houses",
     )
     updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True)
@@ -84,7 +96,8 @@ class House(ScopedModel):
         ordering = ["building", "unit", "floor", "room"]
         constraints = [
             models.UniqueConstraint(
-                fields=["building", "unit", "room"], name="house_unique_building_unit_room",
+                fields=["building", "unit", "room"],
+                name="house_unique_building_unit_room",
                 violation_error_message="同一楼栋同一单元内房号重复",
             ),
         ]

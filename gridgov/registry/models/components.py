@@ -15,7 +15,12 @@ class ComponentClass(models.Model):
     code = models.CharField(_("编码"), max_length=4, unique=True)
     name = models.CharField(_("名称"), max_length=50)
     parent = models.ForeignKey(
-        "self", verbose_name=_("大类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("大类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -25,7 +30,8 @@ class ComponentClass(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[0-9]{2}([0-9]{2})?$"), name="componentclass_code_format",
+                condition=models.Q(code__regex=r"^[0-9]{2}([0-9]{2})?$"),
+                name="componentclass_code_format",
                 violation_error_message="类别编码必须是2位(大类)或4位(小类)数字",
             ),
         ]
@@ -54,7 +60,11 @@ class Component(ScopedModel):
     lng = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     owner_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("主管部门"), null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.Department",
+        verbose_name=_("主管部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     owner_name = models.CharField(_("权属单位"), max_length=100, blank=True)
@@ -70,7 +80,8 @@ class Component(ScopedModel):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^[0-9]{16}$"), name="component_code_16_digits",
+                condition=models.Q(code__regex=r"^[0-9]{16}$"),
+                name="component_code_16_digits",
                 violation_error_message="部件编码必须是16位数字",
             ),
         ]

@@ -23,11 +23,19 @@ class LegalEntity(ScopedModel):
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True, db_index=True)
     building = models.ForeignKey(
-        "registry.Building", verbose_name=_("所在楼栋"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.Building",
+        verbose_name=_("所在楼栋"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="entities",
     )
     house = models.ForeignKey(
-        "registry.House", verbose_name=_("所在房屋"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.House",
+        verbose_name=_("所在房屋"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="entities",
     )
     employees = models.PositiveIntegerField(_("从业人数"), default=0)
@@ -40,7 +48,13 @@ class LegalEntity(ScopedModel):
         verbose_name = _("法人")
         verbose_name_plural = _("法人")
         ordering = ["division_code", "name"]
-        indexes = [models.Index(fields=["name", "division_code"], name="entity_name_div")]
+        indexes = [
+            models.Index(
+                fields=["name", "division_code"],
+                name="entity_name_div",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
 
     def __str__(self):
         return self.name

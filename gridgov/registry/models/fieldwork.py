@@ -16,18 +16,35 @@ class Visit(ScopedModel):
         "divisions.Division", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
     )
     house = models.ForeignKey(
-        "registry.House", verbose_name=_("房屋"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+        "registry.House",
+        verbose_name=_("房屋"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
     )
     household = models.ForeignKey(
-        "registry.Household", verbose_name=_("户"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.Household",
+        verbose_name=_("户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="visits",
     )
     person = models.ForeignKey(
-        "registry.Person", verbose_name=_("人员"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.Person",
+        verbose_name=_("人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="visits",
     )
     worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("走访人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("走访人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("走访情况"), max_length=2000)
     photo = models.FileField(_("照片"), upload_to="registry/visits/%Y/%m/", blank=True)
@@ -58,15 +75,26 @@ class ChangeRequest(ScopedModel):
     summary = models.CharField(_("变更说明"), max_length=300)
     proposed = models.JSONField(_("拟变更内容"), default=dict, blank=True)
     status = models.CharField(
-        _("状态"), max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING,
+        _("状态"),
+        max_length=20,
+        choices=ChangeRequestStatus.choices,
+        default=ChangeRequestStatus.PENDING,
         db_index=True,
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     requested_at = models.DateTimeField(_("申请时间"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)

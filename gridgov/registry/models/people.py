@@ -19,6 +19,8 @@ from ..choices import (
     Sex,
 )
 
+_PATTERN_OPS = ["varchar_pattern_ops", "varchar_pattern_ops"]
+
 
 class CareTag(models.Model):
     """A configurable care group (关爱人群: 独居老人, 低保, 留守儿童 …) persons are tagged with."""
@@ -42,10 +44,18 @@ class Household(ScopedModel):
     """A household (户) living in a house; `head` is the head of household (户主)."""
 
     grid = models.ForeignKey(
-        "divisions.Division", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
+        "divisions.Division",
+        verbose_name=_("网格"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # division_code (indexed) carries the grid
     )
     house = models.ForeignKey(
-        "registry.House", verbose_name=_("房屋"), null=True, blank=True, on_delete=models.PROTECT,
+        "registry.House",
+        verbose_name=_("房屋"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="households",
     )
     number = models.CharField(_("户号"), max_length=20, blank=True)
@@ -53,7 +63,11 @@ class Household(ScopedModel):
         _("户类型"), max_length=20, choices=HouseholdType.choices, default=HouseholdType.REGISTERED
     )
     head = models.ForeignKey(
-        "registry.Person", verbose_name=_("户主"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.Person",
+        verbose_name=_("户主"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     is_active = models.BooleanField(_("有效"), default=True)
@@ -65,7 +79,9 @@ class Household(ScopedModel):
         ordering = ["division_code", "number", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["number"], condition=~models.Q(number=""), name="household_unique_number",
+                fields=["number"],
+                condition=~models.Q(number=""),
+                name="household_unique_number",
                 violation_error_message="户号重复",
             ),
         ]
@@ -81,20 +97,35 @@ class Person(ScopedModel):
     only by an audited reveal (rule 5). Life events are actions writing `PersonEvent` rows."""
 
     grid = models.ForeignKey(
-        "divisions.Division", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+"
+        "divisions.Division",
+        verbose_name=_("网格"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # division_code (indexed) carries the grid
     )
     house = models.ForeignKey(
-        "registry.House", verbose_name=_("现住房屋"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.House",
+        verbose_name=_("现住房屋"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="residents",
     )
     household = models.ForeignKey(
-        Household, verbose_name=_("所在户"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        Household,
+        verbose_name=_("所在户"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices, blank=True)
     name = models.CharField(_("姓名"), max_length=50)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=200, blank=True)
     name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True)
-    id_type = models.CharField(_("证件类型"), max_length=10, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_type = models.CharField(
+        _("证件类型"), max_length=10, choices=IdType.choices, default=IdType.RESIDENT_ID
+    )
     id_hash = models.CharField(_("证件号摘要"), max_length=64, blank=True, editable=False)
     id_masked = models.CharField(_("证件号码"), max_length=40, blank=True, editable=False)
     id_last6 = models.CharField(_("证件号后六位"), max_length=6, blank=True, editable=False)
@@ -115,7 +146,9 @@ class Person(ScopedModel):
     political_status = models.CharField(
         _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
     )
-    care_tags = models.ManyToManyField(CareTag, verbose_name=_("关爱人群"), blank=True, related_name="persons")
+    care_tags = models.ManyToManyField(
+        CareTag, verbose_name=_("关爱人群"), blank=True, related_name="persons"
+    )
     status = models.CharField(
         _("状态"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.ACTIVE, db_index=True
     )
@@ -129,17 +162,31 @@ class Person(ScopedModel):
         ordering = ["division_code", "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_hash"], condition=~models.Q(id_hash=""), name="person_unique_id_hash",
+                fields=["id_hash"],
+                condition=~models.Q(id_hash=""),
+                name="person_unique_id_hash",
                 violation_error_message="证件号码已登记",
             ),
         ]
+        # Search paths: equality or prefix on the first column, division-code prefix (scope) on the
+        # second. The pattern operator classes let PostgreSQL use them for LIKE 'x%' whatever the
+        # database collation; other backends ignore `opclasses`.
         indexes = [
-            models.Index(fields=["name", "division_code"], name="person_name_div"),
-            models.Index(fields=["name_initials", "division_code"], name="person_initials_div"),
-            models.Index(fields=["name_pinyin", "division_code"], name="person_pinyin_div"),
-            models.Index(fields=["id_last6", "division_code"], name="person_idlast6_div"),
+            models.Index(fields=["name", "division_code"], name="person_name_div", opclasses=_PATTERN_OPS),
+            models.Index(
+                fields=["name_initials", "division_code"], name="person_initials_div", opclasses=_PATTERN_OPS
+            ),
+            models.Index(
+                fields=["name_pinyin", "division_code"], name="person_pinyin_div", opclasses=_PATTERN_OPS
+            ),
+            models.Index(
+                fields=["id_last6", "division_code"], name="person_idlast6_div", opclasses=_PATTERN_OPS
+            ),
             models.Index(fields=["phone_hash"], name="person_phone_hash"),
-            models.Index(fields=["phone_last4", "division_code"], name="person_phonelast4_div"),
+            models.Index(
+                fields=["phone_last4", "division_code"], name="person_phonelast4_div", opclasses=_PATTERN_OPS
+            ),
+            models.Index(fields=["division_code", "name"], name="person_div_name"),
         ]
         permissions = [
             ("reveal_person", "可以查看人口证件号码和电话明文"),
@@ -156,27 +203,43 @@ class Person(ScopedModel):
         if not self.birth_date:
             return None
         t = today()
-        return t.year - self.birth_date.year - ((t.month, t.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            t.year - self.birth_date.year - ((t.month, t.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
 
 class PersonEvent(ScopedModel):
     """A typed life event of a person (迁入, 迁出, 出生, 死亡, 变更住房 …): the history that
     replaces silent edits."""
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="events")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="events"
+    )
     kind = models.CharField(_("事件类型"), max_length=20, choices=PersonEventKind.choices)
     at = models.DateTimeField(_("时间"), db_index=True)
     occurred_on = models.DateField(_("发生日期"), null=True, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     from_house = models.ForeignKey(
-        "registry.House", verbose_name=_("原住房屋"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.House",
+        verbose_name=_("原住房屋"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     to_house = models.ForeignKey(
-        "registry.House", verbose_name=_("新住房屋"), null=True, blank=True, on_delete=models.SET_NULL,
+        "registry.House",
+        verbose_name=_("新住房屋"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     from_grid_code = models.CharField(_("原网格"), max_length=15, blank=True)

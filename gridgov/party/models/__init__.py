@@ -1,0 +1,11 @@
+"""Models of the party app (红色网格)."""
+
+from .members import PartyMember, PostClaim, Registration, RolePost, ServiceItem
+from .org import OrganizationHistory, PartyOrganization, WorkUnit
+from .service import ActivityPhoto, EventSignup, MemberScore, ScoringRule, ServiceActivity, VolunteerEvent
+
+__all__ = [
+    "ActivityPhoto", "EventSignup", "MemberScore", "OrganizationHistory", "PartyMember", "PartyOrganization",
+    "PostClaim", "Registration", "RolePost", "ScoringRule", "ServiceActivity", "ServiceItem", "VolunteerEvent",
+    "WorkUnit",
+]
