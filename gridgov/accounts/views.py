@@ -28,7 +28,7 @@ from .forms import (
     UserCreateForm,
     UserForm,
 )
-from .models import RoleAssignment, Role, User
+from .models import Role, RoleAssignment
 from .queries import manageable_divisions, visible_users, with_assignments
 
 # Apps whose permissions appear in the role editor (Django's own plumbing stays out).

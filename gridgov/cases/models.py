@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.core.access import ALL, ScopedQuerySet, perm_name, prefix_q, scope_prefixes
+from gridgov.core.access import ScopedQuerySet, collapse_prefixes, prefix_q
 from gridgov.core.models import ScopedModel
 
 from .choices import OPEN_STATES, AttachmentKind, CaseState, CategoryKind, Channel, EventKind, Step, Urgency  # noqa: F401
@@ -95,19 +95,30 @@ class RoutingRule(models.Model):
 
 
 class CaseQuerySet(ScopedQuerySet):
-    """Scoped by division prefix; department handlers also see cases currently dispatched to
-    their department (wherever they are)."""
+    """Scoped by division prefix. A role assignment bound to a department (部门处置人员) grants
+    sight of the cases currently dispatched to that department, not of a territory."""
 
     def visible_to(self, user, action="view"):
-        prefixes = scope_prefixes(user, perm_name(self.model, action))
-        if prefixes == ALL:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
             return self
-        q = prefix_q(self.scope_field, prefixes) if prefixes else Q(pk__in=[])
-        departments = user.department_ids() if getattr(user, "is_authenticated", False) else set()
-        if departments:
-            q |= Q(current_department_id__in=departments)
+        key = ("cases", f"{action}_case")
+        prefixes, departments = [], set()
+        for a in user.active_assignments():
+            if key not in a.role.permission_keys():
+                continue
+            if a.department_id:
+                departments.add(a.department_id)
+            elif a.division_id is None:
+                return self
+            else:
+                prefixes.append(a.division.path)
         if not prefixes and not departments:
             return self.none()
+        q = prefix_q(self.scope_field, collapse_prefixes(prefixes)) if prefixes else Q(pk__in=[])
+        if departments:
+            q |= Q(current_department_id__in=departments)
         return self.filter(q)
 
     def open(self):

@@ -136,7 +136,7 @@ def _voronoi_cells(points, clip):
     for x, y in points:
         p = Point(x * _KX, y)
         cell = next(c for c in cells if c.covers(p))
-        out.append(_snap(_uniso(cell.intersection(iso_clip))))
+        out.append(_uniso(cell.intersection(iso_clip)))
     return out
 
 
@@ -163,7 +163,7 @@ def build_geometry(streets, seed):
                 near_radius=0.035 if urban else 0.11,
             )
             placed.append(s.point)
-    for s, cell in zip(streets, _voronoi_cells([s.point for s in streets], outline)):
+    for s, cell in zip(streets, _voronoi_cells([s.point for s in streets], outline), strict=True):
         s.polygon = cell
     # community points inside each street polygon
     for s in streets:
@@ -179,9 +179,36 @@ def build_geometry(streets, seed):
             if c.point is None:
                 c.point = _best_candidate(rng, region, pts)
                 pts.append(c.point)
-        for c, cell in zip(s.children, _voronoi_cells(pts_of(s.children), s.polygon)):
+        for c, cell in zip(s.children, _voronoi_cells(pts_of(s.children), s.polygon), strict=True):
             c.polygon = cell
-    return outline
+    return _make_coverage(streets)
+
+
+def _make_coverage(streets):
+    """Snap all community polygons onto one noded coverage (shared edges share vertices), so
+    communities tile their street and streets tile the outline exactly after rounding.
+    Street polygons and the outline are rebuilt as unions of their communities."""
+    comms = [c for s in streets for c in s.children]
+    raw = [c.polygon for c in comms]
+    lines = shapely.union_all([shapely.boundary(g) for g in raw])
+    lines = shapely.set_precision(lines, PRECISION)
+    faces = list(shapely.get_parts(shapely.polygonize(list(shapely.get_parts(lines)))))
+    tree = shapely.STRtree(raw)
+    owned = [[] for _ in comms]
+    for f in faces:
+        rp = f.representative_point()
+        hits = [int(i) for i in tree.query(rp, predicate="within")]
+        if not hits:  # a sliver along an edge: the community it overlaps most
+            cand = [int(i) for i in tree.query(f)]
+            if not cand:
+                continue
+            hits = [max(cand, key=lambda i: raw[i].intersection(f).area)]
+        owned[hits[0]].append(f)
+    for c, parts in zip(comms, owned, strict=True):
+        c.polygon = shapely.set_precision(shapely.union_all(parts), PRECISION)
+    for s in streets:
+        s.polygon = shapely.set_precision(shapely.union_all([c.polygon for c in s.children]), PRECISION)
+    return shapely.set_precision(shapely.union_all([s.polygon for s in streets]), PRECISION)
 
 
 def pts_of(units):
@@ -201,7 +228,7 @@ def household_budgets(streets, seed, total=None, per_community=None):
         return {c.code: int(rng.integers(lo, hi + 1)) for c in comms}
     w = np.array([HOUSEHOLD_WEIGHT.get(c.urban_rural_code, 1500) * rng.lognormal(0, 0.25) for c in comms])
     hh = np.maximum(380, np.round(w / w.sum() * total)).astype(int)
-    return {c.code: int(h) for c, h in zip(comms, hh)}
+    return {c.code: int(h) for c, h in zip(comms, hh, strict=True)}
 
 
 def to_geojson(geom):

@@ -119,3 +119,6 @@ class DivisionShape(models.Model):
 
     def __str__(self):
         return f"{self.division} v{self.version}"
+
+
+from .partitioning.models import DivisionChange, GridProposal, StreetLine  # noqa: E402,F401  (issue 4 models)

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import import_views, views
 
 app_name = "divisions"
-urlpatterns = []
+urlpatterns = [
+    path("", views.division_list, name="list"),
+    path("import/", import_views.division_import, name="import"),
+    path("map/", views.division_map, name="map"),
+    path("map/geojson/", views.division_geojson, name="geojson"),
+    path("<str:code>/", views.division_detail, name="detail"),
+]
+
+from gridgov.divisions.partitioning.urls import urlpatterns as partitioning_urls  # noqa: E402  (before <str:code>/)
+
+urlpatterns = partitioning_urls + urlpatterns

@@ -71,13 +71,13 @@ def unit_over_max(building_id, units, households, hi):
     }
 
 
-def heuristic_miss(code, households, lo, hi):
+def heuristic_miss(area_code, households, lo, hi):
     return {
         "reason": "not_found",
         "proven": False,
         "households": households,
         "message_zh": (
-            f"网格 {code} 有 {households} 户，不在 {lo}–{hi} 户范围内：在保持网格连片的前提下未找到合规划分"
+            f"区域 {area_code} 内此网格有 {households} 户，不在 {lo}–{hi} 户范围内：在保持网格连片的前提下未找到合规划分"
             "（这是算法未找到，不是不可行的证明，建议人工调整）"
         ),
     }

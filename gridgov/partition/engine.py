@@ -15,6 +15,9 @@ from .inputs import assign_buildings_to_areas, read_inputs
 from .params import PartitionParams, PartitionResult
 
 
+FINE_SPLIT = 1  # households: with this threshold every block with 2+ buildings is cut into pieces
+
+
 class Workspace:
     """Validated inputs plus one face graph per area (all in the metric CRS)."""
 
@@ -48,7 +51,7 @@ class Workspace:
         g.building_ids = self.inp.buildings.ids
         self.graphs[a] = g
         self.regions[a] = Region(g, self.params)
-        self.fine[a] = split_threshold is not None
+        self.fine[a] = split_threshold == FINE_SPLIT
 
     @property
     def codes(self):
@@ -67,7 +70,7 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     over = [v for v in nodes if v in R.g.atomic_over]
     if feasible and not over:
         budget = [max(40, 6 * k)]
-        for kk in _k_order(k, H, params):
+        for kk in _k_order(k, H, params, final):
             parts = split_region(R, nodes, kk, budget)
             if parts is not None:
                 break
@@ -78,12 +81,15 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     return _polish(R, parts, code, H, feasible, params)
 
 
-def _k_order(k, H, params):
-    """Grid counts to try: the preferred one, then its feasible neighbours."""
+def _k_order(k, H, params, final=True):
+    """Grid counts to try: the preferred one, then its feasible neighbours.
+
+    For ``max`` the block-level pass tries only ⌊H/min⌋, so that a finer (building-level)
+    graph is tried before settling for fewer grids."""
     lo, hi = params.min_households, params.max_households
     kmin, kmax = max(1, -(-H // hi)), H // lo
     if params.target == "max":
-        return list(range(k, max(kmin, k - 8) - 1, -1))
+        return list(range(k, max(kmin, k - 8) - 1, -1)) if final else [k]
     out = [k]
     for d in (1, -1, 2, -2):
         if kmin <= k + d <= kmax:
@@ -124,25 +130,29 @@ def _explain(R, ns, code, H, W, feasible, params):
     return certify.heuristic_miss(code, W, lo, hi)
 
 
-FINE_SPLIT = 1  # households: with this threshold every block with 2+ buildings is cut into pieces
-
-
 def plan_area(ws: Workspace, a: int):
     """Plans for area ``a``. If the block-level graph is too coarse to meet the bounds, the
-    area is rebuilt with every block cut into building pieces and planned again."""
-    for final in (False, True):
+    area is rebuilt with more blocks cut into building pieces (heavier ones first) and planned
+    again; the last level cuts every block with two or more buildings."""
+    p = ws.params
+    levels = [None, max(2, (p.max_households - p.min_households) // 3), FINE_SPLIT]
+    if ws.fine[a]:
+        levels = [FINE_SPLIT]
+    for li, level in enumerate(levels):
+        final = li == len(levels) - 1
+        if li > 0:
+            ws.build(a, level)
         R = ws.regions[a]
         g = R.g
         comps = components(list(range(g.n)), R.cost)
         plans = []
         for comp in comps:
-            res = plan_component(R, comp, g.code, len(comps), ws.params, final=final or ws.fine[a])
+            res = plan_component(R, comp, g.code, len(comps), p, final=final)
             if res is None:
                 break
             plans.extend(Plan(area=a, nodes=ns, certificate=cert) for ns, cert in res)
         else:
             return plans
-        ws.build(a, FINE_SPLIT)
     return plans
 
 

@@ -101,7 +101,10 @@ def load_collection(obj, what: str) -> dict:
 
 def _feature_label(kind: str, i: int, feat: dict) -> str:
     props = feat.get("properties") or {}
-    key = props.get("id", feat.get("id")) if kind == "建筑" else props.get("code", props.get("name"))
+    if kind == "建筑":
+        key = props.get("id", feat.get("id"))
+    else:
+        key = props.get("code", props.get("name", props.get("id", feat.get("id"))))
     return f"{kind} {key}" if key is not None else f"{kind}（第 {i + 1} 个要素）"
 
 
@@ -129,16 +132,16 @@ def _geometry(feat, label: str, allowed: tuple[str, ...]):
 
 def _geometries(features, kind, allowed):
     """Parse all geometries at once; fall back to one-by-one only to name a bad feature."""
-    dumps = []
+    raw = []
     for i, feat in enumerate(features):
         g = feat.get("geometry") if isinstance(feat, dict) else None
         if not isinstance(g, dict) or g.get("type") not in allowed:
             _geometry(feat, _feature_label(kind, i, feat if isinstance(feat, dict) else {}), allowed)
-        dumps.append(json.dumps(g))
-    if not dumps:
+        raw.append(g)
+    if not raw:
         return np.empty(0, dtype=object)
     try:
-        geoms = shapely.from_geojson(dumps)
+        geoms = _fast_geometries(raw)
     except Exception:
         geoms = None
     if geoms is not None:
@@ -153,6 +156,45 @@ def _geometries(features, kind, allowed):
     for i, feat in enumerate(features):  # find and name the offender
         _geometry(feat, _feature_label(kind, i, feat), allowed)
     raise PartitionError(f"{kind}数据的几何无法解析", reason="invalid_geometry")
+
+
+def _fast_geometries(raw):
+    """Build Points, LineStrings and Polygons straight from coordinate arrays (JSON for the rest)."""
+    out = np.empty(len(raw), dtype=object)
+    pts, pt_i, lines, line_i, rings, ring_poly, poly_i, other = [], [], [], [], [], [], [], []
+    for i, g in enumerate(raw):
+        t, c = g["type"], g.get("coordinates")
+        if t == "Point":
+            pts.append(c)
+            pt_i.append(i)
+        elif t == "LineString":
+            lines.append(c)
+            line_i.append(i)
+        elif t == "Polygon" and c:
+            for r in c:
+                rings.append(r)
+                ring_poly.append(len(poly_i))
+            poly_i.append(i)
+        else:
+            other.append(i)
+    if pts:
+        out[pt_i] = shapely.points(np.asarray(pts, dtype=float))
+    for seqs, idx, build in ((lines, line_i, None), (rings, poly_i, True)):
+        if not seqs:
+            continue
+        lens = np.fromiter((len(x) for x in seqs), dtype=np.int64, count=len(seqs))
+        coords = np.asarray([xy for x in seqs for xy in x], dtype=float)
+        if coords.ndim != 2 or coords.shape[1] < 2:
+            raise ValueError("bad coordinates")
+        ids = np.repeat(np.arange(len(seqs)), lens)
+        if build:
+            rr = shapely.linearrings(coords[:, :2], indices=ids)
+            out[idx] = shapely.polygons(rr, indices=np.asarray(ring_poly))
+        else:
+            out[idx] = shapely.linestrings(coords[:, :2], indices=ids)
+    if other:
+        out[other] = shapely.from_geojson([json.dumps(raw[i]) for i in other])
+    return out
 
 
 def _int(value, label: str, field: str) -> int:

@@ -331,3 +331,58 @@ def make_city_in(outline_polygon_lonlat, areas, households_per_area, seed: int =
                 total += h
     bpolys = shapely.buffer(shapely.points(np.asarray(pts).reshape(-1, 2)), 5.0, cap_style="square")
     return _output(local, bpolys, hh, units, streets, polys_l, codes)
+
+
+def perturb_city(buildings, streets, boundaries, seed: int = 1, block_share: float = 0.05, growth: float = 0.25,
+                 new_buildings: int = 200):
+    """A changed city: households × (1+growth) in ``block_share`` of street blocks, plus new buildings.
+
+    Returns a new buildings FeatureCollection (streets and boundaries are unchanged).
+    """
+    import copy
+
+    rng = np.random.default_rng(seed)
+    feats = copy.deepcopy(buildings["features"])
+    sl = shapely.from_geojson([_dumps(f["geometry"]) for f in streets["features"]]) if streets["features"] else []
+    ab = shapely.from_geojson([_dumps(f["geometry"]) for f in boundaries["features"]])
+    lines = list(shapely.get_parts(shapely.boundary(ab))) + list(sl)
+    blocks = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(lines))))
+    pts = shapely.point_on_surface(shapely.from_geojson([_dumps(f["geometry"]) for f in feats]))
+    tree = shapely.STRtree(blocks)
+    pi, bi = tree.query(pts, predicate="within")
+    chosen = set(rng.choice(len(blocks), size=max(1, int(block_share * len(blocks))), replace=False).tolist())
+    for p, b in zip(pi.tolist(), bi.tolist()):
+        if b not in chosen:
+            continue
+        props = feats[p]["properties"]
+        h = props["households"]
+        nh = int(round(h * (1 + growth)))
+        if props.get("units"):
+            u = [int(round(x * (1 + growth))) for x in props["units"]]
+            u[-1] += nh - sum(u)
+            if u[-1] < 0:
+                nh -= u[-1]
+                u[-1] = 0
+            props["units"] = u
+        props["households"] = nh
+    outline = shapely.union_all(ab)
+    minx, miny, maxx, maxy = outline.bounds
+    added = 0
+    while added < new_buildings:
+        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+        if not shapely.contains_xy(outline, x, y):
+            continue
+        added += 1
+        d = 4e-5
+        feats.append({
+            "type": "Feature",
+            "geometry": mapping(shapely.box(x - d, y - d, x + d, y + d)),
+            "properties": {"id": f"N{seed:02d}{added:05d}", "households": int(rng.integers(1, 61))},
+        })
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _dumps(geom):
+    import json
+
+    return json.dumps(geom)

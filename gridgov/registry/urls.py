@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import changes, imports, mobile, people, places
 
 app_name = "registry"
-urlpatterns = []
+urlpatterns = [
+    path("search/", people.search, name="search"),
+    path("persons/", people.person_list, name="person_list"),
+    path("persons/new/", people.person_create, name="person_create"),
+    path("persons/export/", people.person_export, name="person_export"),
+    path("persons/<int:pk>/", people.person_detail, name="person_detail"),
+    path("persons/<int:pk>/edit/", people.person_edit, name="person_edit"),
+    path("persons/<int:pk>/reveal/", people.person_reveal, name="person_reveal"),
+    path("persons/<int:pk>/house/", people.person_change_house, name="person_change_house"),
+    path("persons/<int:pk>/<str:kind>/", people.person_event, name="person_event"),
+    path("care/", people.care_list, name="care_list"),
+    path("grids/", places.grid_list, name="grid_list"),
+    path("grids/<str:code>/", places.grid_detail, name="grid_detail"),
+    path("grids/<str:code>/buildings/new/", places.building_create, name="building_create"),
+    path("grids/<str:code>/entities/new/", places.entity_create, name="entity_create"),
+    path("grids/<str:code>/components/new/", places.component_create, name="component_create"),
+    path("buildings/", places.building_list, name="building_list"),
+    path("buildings/<int:pk>/", places.building_detail, name="building_detail"),
+    path("buildings/<int:pk>/edit/", places.building_edit, name="building_edit"),
+    path("buildings/<int:pk>/houses/new/", places.house_create, name="house_create"),
+    path("houses/<int:pk>/", places.house_detail, name="house_detail"),
+    path("entities/", places.entity_list, name="entity_list"),
+    path("entities/<int:pk>/", places.entity_detail, name="entity_detail"),
+    path("components/", places.component_list, name="component_list"),
+    path("components/<int:pk>/", places.component_detail, name="component_detail"),
+    path("import/", imports.import_page, name="import"),
+    path("import/<str:kind>/template/", imports.import_template, name="import_template"),
+    path("import/<str:kind>/errors/<str:token>/", imports.import_errors, name="import_errors"),
+    path("changes/", changes.changerequest_list, name="changerequest_list"),
+    path("changes/<int:pk>/review/", changes.changerequest_review, name="changerequest_review"),
+    path("m/", mobile.mobile_home, name="mobile_home"),
+    path("m/buildings/<int:pk>/", mobile.mobile_building, name="mobile_building"),
+    path("m/houses/<int:pk>/", mobile.mobile_house, name="mobile_house"),
+    path("m/houses/<int:pk>/visit/", mobile.mobile_visit, name="mobile_visit"),
+    path("m/<str:kind>/<int:pk>/change/", mobile.mobile_change, name="mobile_change"),
+]

@@ -1,6 +1,7 @@
 """Buildings (楼栋) and houses (房屋)."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import ScopedModel
@@ -51,6 +52,9 @@ class Building(ScopedModel):
 
     def __str__(self):
         return self.name or self.address
+
+    def get_absolute_url(self):
+        return reverse("registry:building_detail", args=[self.pk])
 
     @property
     def full_code(self):
@@ -105,6 +109,9 @@ class House(ScopedModel):
 
     def __str__(self):
         return f"{self.building}{self.unit}单元{self.room}室"
+
+    def get_absolute_url(self):
+        return reverse("registry:house_detail", args=[self.pk])
 
     @property
     def address(self):

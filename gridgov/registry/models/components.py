@@ -1,6 +1,7 @@
 """City components (城市部件) and their configurable class dictionary."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import ScopedModel
@@ -89,3 +90,6 @@ class Component(ScopedModel):
 
     def __str__(self):
         return f"{self.component_class.name if self.component_class_id else ''} {self.code}"
+
+    def get_absolute_url(self):
+        return reverse("registry:component_detail", args=[self.pk])

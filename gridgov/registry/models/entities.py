@@ -1,6 +1,7 @@
 """Legal entities (法人): enterprises, individual businesses, social organisations, institutions."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import ScopedModel
@@ -58,3 +59,6 @@ class LegalEntity(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:entity_detail", args=[self.pk])

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.models import ScopedModel
@@ -195,6 +196,9 @@ class Person(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:person_detail", args=[self.pk])
 
     @property
     def age(self):

@@ -1,0 +1,1 @@
+"""Views of the cases app, split by audience: staff pages, public pages, administration, evaluation."""

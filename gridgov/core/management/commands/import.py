@@ -1,0 +1,99 @@
+"""`gridgov import KIND FILE [--dry-run] [--apply-valid] [--errors OUT.csv]` and
+`gridgov import KIND --template OUT.csv|OUT.xlsx`.
+
+KIND is looked up in the explicit table below (grep-able; no hidden registry). A spec path may
+name a class, or an app's IMPORT_SPECS dict (then KIND is looked up in it). Kinds whose app has
+not written its importer yet are reported as unavailable. Exit code 1 when nothing was applied
+(errors found, or a dry run that found errors); 0 for a clean dry run or a successful import.
+"""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
+
+from ._common import SystemActor, TqdmRun
+
+SPECS = {
+    "divisions": "gridgov.divisions.importers.DivisionImport",
+    "persons": "gridgov.registry.importers.IMPORT_SPECS",
+    "households": "gridgov.registry.importers.IMPORT_SPECS",
+    "buildings": "gridgov.registry.importers.IMPORT_SPECS",
+    "houses": "gridgov.registry.importers.IMPORT_SPECS",
+    "entities": "gridgov.registry.importers.IMPORT_SPECS",
+    "components": "gridgov.registry.importers.IMPORT_SPECS",
+    "party-members": "gridgov.party.importers.IMPORT_SPECS",
+}
+
+
+def load_spec(kind):
+    """Instantiate the ImportSpec for `kind`, or raise CommandError in Chinese."""
+    path = SPECS.get(kind)
+    if path is None:
+        raise CommandError(f"未知的导入类型“{kind}”，可选：{'、'.join(SPECS)}")
+    try:
+        target = import_string(path)
+    except ImportError:
+        raise CommandError(f"导入类型“{kind}”尚未提供（{path} 不存在）")
+    if isinstance(target, dict):
+        target = target.get(kind) or target.get(kind.replace("-", "_"))
+        if target is None:
+            raise CommandError(f"导入类型“{kind}”尚未提供（{path} 中没有）")
+    return target() if isinstance(target, type) else target
+
+
+class Command(BaseCommand):
+    help = "导入 CSV/XLSX 文件：区划、人口、户、楼栋、房屋、法人单位、城市部件、党员"
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="导入类型：" + "、".join(SPECS))
+        parser.add_argument("file", nargs="?", help="CSV 或 XLSX 文件")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        parser.add_argument("--apply-valid", action="store_true", help="只写入有效行，错误行写入错误文件")
+        parser.add_argument("--template", metavar="OUT", help="生成空白模板（.csv 或 .xlsx）后退出")
+        parser.add_argument("--errors", metavar="OUT", help="把错误行及原因写入此文件")
+        parser.add_argument("--user", help="以此用户身份导入（按其权限与管辖范围）；默认为系统")
+
+    def handle(self, *args, kind, file=None, dry_run=False, apply_valid=False, template=None, errors=None,
+               user=None, **options):
+        from gridgov.core.importing import run_import, write_error_file, write_template
+
+        spec = load_spec(kind)
+        if template:
+            write_template(spec, template)
+            self.stdout.write(f"已生成模板：{template}")
+            return
+        if not file:
+            raise CommandError("请指定要导入的文件")
+        actor = SystemActor()
+        if user:
+            from gridgov.accounts.models import User
+
+            actor = User.objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"用户“{user}”不存在")
+            if hasattr(spec, "actor"):
+                spec.actor = actor
+        run = TqdmRun(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
+        try:
+            report = run_import(spec, file, actor=actor, apply=not dry_run, apply_valid=apply_valid, run=run)
+        except FileNotFoundError:
+            raise CommandError(f"文件不存在：{file}")
+        finally:
+            run.close()
+        for e in report.errors[:200]:
+            self.stdout.write(str(e))
+        if len(report.errors) > 200:
+            self.stdout.write(f"……另有 {len(report.errors) - 200} 条错误，请用 --errors 导出全部")
+        for w in report.warnings:
+            self.stdout.write(f"提示：{w}")
+        if errors and report.errors:
+            write_error_file(report, errors)
+            self.stdout.write(f"错误文件：{errors}")
+        self.stdout.write(report.summary())
+        if report.applied:
+            return
+        if dry_run and report.ok:
+            self.stdout.write("校验通过（试运行，未写入）")
+            return
+        sys.exit(1)

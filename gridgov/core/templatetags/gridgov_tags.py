@@ -1,0 +1,33 @@
+"""Template tags of the layout: the scope switcher's options."""
+
+from django import template
+
+from gridgov.core.access import can
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def scope_options(context):
+    """[(group label, [(code, name)])] of the viewer's visible streets, communities and grids,
+    computed once per request (one query)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(request, "_scope_options", None)
+    if cached is not None:
+        return cached
+    groups = []
+    if can(user, "divisions.view_division"):
+        from gridgov.divisions.choices import Level
+        from gridgov.divisions.models import Division
+
+        rows = Division.objects.visible_to(user).filter(is_active=True, level__gte=Level.STREET).order_by(
+            "code").values_list("code", "name", "level")
+        by_level = {}
+        for code, name, level in rows:
+            by_level.setdefault(level, []).append((code, name))
+        groups = [(str(Level(lv).label), by_level[lv]) for lv in sorted(by_level)]
+    request._scope_options = groups
+    return groups

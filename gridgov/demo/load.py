@@ -1,0 +1,184 @@
+"""Writing a demo plan to the database, in bulk.
+
+The demo generator is a set-up tool run from the command line on an empty database (like a
+migration), not a user action: it writes with bulk_create for speed and leaves one audit entry
+(`demo.generate`, actor 系统) describing what it loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import numpy as np
+from django.db import transaction
+
+from gridgov.core import audit, clock
+from gridgov.divisions import geo
+from gridgov.divisions.choices import Level
+from gridgov.divisions.codes import PATH_LENGTH
+from gridgov.divisions.models import Division, DivisionShape
+
+from . import geometry as g
+
+BATCH = 2000
+ROADS = [
+    "人民路", "建设路", "朝阳路", "武陵大道", "洞庭大道", "柳叶大道", "皂果路", "紫缘路", "常德大道", "桃花源路",
+    "沅安路", "永安路", "高车路", "朗州路", "育英路", "青年路", "丹阳路", "白马湖路", "穿紫河路", "府坪路",
+    "体育路", "北正街", "光荣路", "建民巷", "临江路", "滨湖路", "花山路", "七里桥路", "芙蓉路", "芷兰路",
+]
+ESTATES = ["和园", "锦苑", "华府", "新村", "家园", "花园", "小区", "雅居", "公馆", "嘉园"]
+ESTATE_HEADS = ["金色", "阳光", "碧桂", "湘北", "沅江", "柳湖", "紫菱", "荷花", "善卷", "德山", "桃源", "白马",
+                "丹阳", "东江", "长庚", "府坪", "穿紫", "芙蓉", "朗州", "武陵"]
+
+
+def _division(code, name, level, parent, unit=None, households=0, now=None, point=None):
+    point = point or (unit.point if unit is not None else None)
+    return Division(
+        code=code, name=name, level=level, parent=parent, path=code[: PATH_LENGTH[Level(level)]],
+        urban_rural_code=(unit.urban_rural_code if unit is not None else "") or "",
+        centre_lng=round(point[0], 6) if point else None, centre_lat=round(point[1], 6) if point else None,
+        household_count=households, valid_from=now,
+    )
+
+
+def _shape(division, polygon, households, now):
+    geometry = g.to_geojson(polygon)
+    min_lng, min_lat, max_lng, max_lat = polygon.bounds
+    return DivisionShape(
+        division=division, version=1, geometry=geometry, min_lng=min_lng, min_lat=min_lat, max_lng=max_lng,
+        max_lat=max_lat, area_m2=geo.area_m2(geometry), households=households, valid_from=now,
+        note="演示数据生成",
+    )
+
+
+@transaction.atomic
+def load_divisions(plan, progress):
+    """District, streets, communities and grids with version-1 shapes. Returns {code: Division}."""
+    now = clock.now()
+    hh_comm = {c.code: 0 for c in plan.communities}
+    for gp in plan.grids:
+        hh_comm[gp.community_code] += gp.households
+    hh_street = {s.code: sum(hh_comm[c.code] for c in s.children) for s in plan.streets}
+    total = sum(hh_street.values())
+    d = plan.district
+    district = _division(d.code, d.name, Level.DISTRICT, None, d, total, now)
+    district.save()
+    streets = [_division(s.code, s.name, Level.STREET, district, s, hh_street[s.code], now) for s in plan.streets]
+    Division.objects.bulk_create(streets)
+    by_code = {x.code: x for x in [district, *Division.objects.filter(level=Level.STREET)]}
+    comms = [
+        _division(c.code, c.name, Level.COMMUNITY, by_code[s.code], c, hh_comm[c.code], now)
+        for s in plan.streets for c in s.children
+    ]
+    Division.objects.bulk_create(comms, batch_size=BATCH)
+    by_code.update({x.code: x for x in Division.objects.filter(level=Level.COMMUNITY)})
+    grids = []
+    for gp in plan.grids:
+        rp = gp.polygon.representative_point()
+        grids.append(_division(gp.code, gp.name, Level.GRID, by_code[gp.community_code], None, gp.households, now,
+                               point=(rp.x, rp.y)))
+        if gp.certificate:
+            grids[-1].note = gp.certificate.get("message_zh", "")[:200]
+    Division.objects.bulk_create(grids, batch_size=BATCH)
+    by_code.update({x.code: x for x in Division.objects.filter(level=Level.GRID)})
+    progress(f"区划：1 个区、{len(streets)} 个街道、{len(comms)} 个社区、{len(grids)} 个网格")
+
+    shapes = [_shape(by_code[d.code], plan.outline, total, now)]
+    shapes += [_shape(by_code[s.code], s.polygon, hh_street[s.code], now) for s in plan.streets]
+    shapes += [_shape(by_code[c.code], c.polygon, hh_comm[c.code], now) for c in plan.communities]
+    shapes += [_shape(by_code[gp.code], gp.polygon, gp.households, now) for gp in plan.grids]
+    DivisionShape.objects.bulk_create(shapes, batch_size=BATCH)
+    progress(f"边界：{len(shapes)} 个（第 1 版）")
+    return by_code
+
+
+def _building_type(b, rng):
+    if b.units:
+        return "high_rise"
+    if b.households >= 12:
+        return "multi_storey"
+    return "bungalow" if rng.random() < 0.8 else "villa"
+
+
+def building_rows(plan, by_code, seed):
+    """Field dicts for registry.Building, one per synthetic building (deterministic)."""
+    rng = np.random.default_rng(seed + 104729)
+    comm_name = {c.code: c.name for c in plan.communities}
+    street_name = {s.code: s.name for s in plan.streets}
+    per_grid, per_road = {}, {}
+    rows = []
+    for b in sorted(plan.buildings, key=lambda x: (x.grid_code, x.id)):
+        per_grid[b.grid_code] = per_grid.get(b.grid_code, 0) + 1
+        road = ROADS[int(rng.integers(len(ROADS)))]
+        key = (b.community_code, road)
+        per_road[key] = per_road.get(key, 0) + int(rng.integers(1, 4))
+        kind = _building_type(b, rng)
+        units = len(b.units) if b.units else (int(rng.integers(1, 5)) if kind == "multi_storey" else 1)
+        if kind == "high_rise":
+            floors = int(np.clip(round(max(b.units) / 4) + rng.integers(0, 6), 12, 33))
+        elif kind == "multi_storey":
+            floors = int(np.clip(round(b.households / max(units, 1) / 2) + rng.integers(0, 2), 3, 7))
+        else:
+            floors = int(rng.integers(1, 4))
+        address = f"武陵区{street_name[b.community_code[:9] + '000']}{road}{per_road[key]}号"
+        if kind in ("high_rise", "multi_storey"):
+            name = f"{ESTATE_HEADS[int(rng.integers(len(ESTATE_HEADS)))]}{ESTATES[int(rng.integers(len(ESTATES)))]}" \
+                   f"{per_grid[b.grid_code]}栋"
+        else:
+            name = f"{comm_name[b.community_code]}{road}{per_road[key]}号"
+        rows.append({
+            "grid": by_code[b.grid_code], "division_code": b.grid_code, "code": f"{per_grid[b.grid_code]:05d}",
+            "name": name[:100], "address": address[:200], "building_type": kind, "floors": floors, "units": units,
+            "lng": b.lng, "lat": b.lat, "footprint": g.to_geojson(b.footprint),
+            "year_built": int(rng.integers(1985, 2024)), "household_count": b.households,
+        })
+    return rows
+
+
+def load_buildings(plan, by_code, seed, progress):
+    """registry.Building rows for the synthetic buildings (skipped if the registry has none)."""
+    try:
+        from gridgov.registry.models import Building
+    except ImportError:
+        progress("楼栋：registry.Building 不存在，跳过")
+        return 0
+    rows = building_rows(plan, by_code, seed)
+    fields = {f.name for f in Building._meta.concrete_fields}
+    now = clock.now()
+    if "updated_at" in fields:
+        for r in rows:
+            r["updated_at"] = now
+    objs = [Building(**{k: v for k, v in r.items() if k in fields}) for r in rows]
+    with transaction.atomic():
+        Building.objects.bulk_create(objs, batch_size=BATCH)
+    progress(f"楼栋：{len(objs)} 栋")
+    return len(objs)
+
+
+DEMO_MODULES = ["gridgov.registry.demo", "gridgov.cases.demo", "gridgov.party.demo"]
+
+
+def run_app_demos(scale, seed, progress, modules=DEMO_MODULES):
+    """Call `generate(scale=, seed=, progress=)` of every app demo module that exists."""
+    done = []
+    for name in modules:
+        try:
+            spec = importlib.util.find_spec(name)
+        except ModuleNotFoundError:  # the parent package itself is missing
+            spec = None
+        if spec is None:
+            progress(f"（{name} 尚未提供，跳过）")
+            continue
+        module = importlib.import_module(name)
+        if not hasattr(module, "generate"):
+            continue
+        progress(f"— {name} —")
+        module.generate(scale=scale, seed=seed, progress=progress)
+        done.append(name)
+    return done
+
+
+def record_audit(plan, summary):
+    audit.record(None, "demo.generate", ("demo.district", plan.district.code, f"演示区划（{plan.scale}）"),
+                 after={"scale": plan.scale, "seed": plan.seed, **summary}, division_code=plan.district.code)

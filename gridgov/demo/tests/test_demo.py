@@ -1,0 +1,149 @@
+"""The demo district: geometry nests and tiles, grids are in range or certified, the plan is
+deterministic for a seed, the command loads an empty database once, demo accounts log in."""
+
+import io
+
+import pytest
+import shapely
+from django.core.management import CommandError, call_command
+
+from gridgov.demo import geometry as g
+from gridgov.demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from gridgov.demo.plan import GRID_MAX, GRID_MIN, build_plan
+
+TOL = 1e-9  # deg² (~0.01 m²): rounding noise only
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return build_plan("tiny", seed=7)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _tiles(parts, whole):
+    """(gap, overlap) areas of `parts` against `whole`."""
+    union = shapely.union_all(parts)
+    overlap = sum(p.area for p in parts) - union.area
+    return whole.symmetric_difference(union).area, overlap
+
+
+def test_whole_district_geometry_nests_and_tiles():
+    _, streets = g.read_divisions()
+    assert len(streets) == 19 and sum(len(s.children) for s in streets) == 168
+    outline = g.build_geometry(streets, seed=3)
+    minx, miny, maxx, maxy = outline.bounds
+    assert 0.15 < maxx - minx < 0.3 and 0.12 < maxy - miny < 0.3
+    assert outline.contains(shapely.Point(111.683, 29.055))
+    gap, overlap = _tiles([s.polygon for s in streets], outline)
+    assert gap < TOL and abs(overlap) < TOL
+    for s in streets:
+        assert s.polygon.is_valid and not s.polygon.is_empty
+        assert s.polygon.buffer(1e-7).contains(shapely.Point(s.point))
+        gap, overlap = _tiles([c.polygon for c in s.children], s.polygon)
+        assert gap < TOL and abs(overlap) < TOL, s.name
+        for c in s.children:
+            assert c.polygon.is_valid and c.polygon.area > 0
+            assert c.polygon.within(s.polygon.buffer(1e-7))
+
+
+def test_tiny_plan_grids_tile_communities(tiny):
+    assert [s.name for s in tiny.streets] == ["丹阳街道"]
+    assert len(tiny.communities) == 2
+    assert tiny.grids
+    for c in tiny.communities:
+        grids = [gp for gp in tiny.grids if gp.community_code == c.code]
+        assert grids, c.name
+        gap, overlap = _tiles([gp.polygon for gp in grids], c.polygon)
+        assert gap < 1e-8 and abs(overlap) < 1e-8, c.name
+        assert sum(gp.households for gp in grids) == tiny.budgets[c.code]
+        for gp in grids:
+            assert gp.code.startswith(c.code) and len(gp.code) == 15 and gp.code[12:] != "000"
+            assert gp.name.startswith(f"丹阳街道{c.name}第")
+            assert GRID_MIN <= gp.households <= GRID_MAX or gp.certificate, gp
+    assert sum(b.households for b in tiny.buildings) == sum(gp.households for gp in tiny.grids)
+    summary = tiny.summary()
+    assert summary["all_out_of_range_certified"] and summary["gap_area_m2"] < 1 and summary["overlap_area_m2"] < 1
+
+
+def test_plan_is_deterministic_for_a_seed(tiny):
+    again = build_plan("tiny", seed=7)
+    assert [(gp.code, gp.households, gp.building_ids) for gp in again.grids] == [
+        (gp.code, gp.households, gp.building_ids) for gp in tiny.grids
+    ]
+    assert [gp.polygon.wkt for gp in again.grids] == [gp.polygon.wkt for gp in tiny.grids]
+    assert [(b.id, b.lng, b.lat) for b in again.buildings] == [(b.id, b.lng, b.lat) for b in tiny.buildings]
+    other = build_plan("tiny", seed=8)
+    assert [c.polygon.wkt for c in other.communities] != [c.polygon.wkt for c in tiny.communities]
+
+
+@pytest.mark.django_db
+def test_demo_command_loads_tree_shapes_buildings_and_accounts(client):
+    from gridgov.divisions.choices import Level
+    from gridgov.divisions.models import Division, DivisionShape
+
+    out = io.StringIO()
+    call_command("demo", scale="tiny", seed=7, no_apps=True, stdout=out)
+    assert "完成" in out.getvalue()
+    counts = {lvl: Division.objects.filter(level=lvl).count() for lvl in Level.values}
+    assert counts[Level.DISTRICT] == 1 and counts[Level.STREET] == 1 and counts[Level.COMMUNITY] == 2
+    assert counts[Level.GRID] >= 2
+    assert DivisionShape.objects.filter(valid_to__isnull=True, version=1).count() == sum(counts.values())
+    district = Division.objects.get(level=Level.DISTRICT)
+    grids = list(Division.objects.filter(level=Level.GRID))
+    assert district.household_count == sum(x.household_count for x in grids) > 0
+    for grid in grids:
+        assert grid.parent.level == Level.COMMUNITY and grid.code.startswith(grid.parent.code)
+        assert grid.path == grid.code and grid.centre_lng
+    street = Division.objects.get(level=Level.STREET)
+    assert street.name == "丹阳街道" and street.path == "430702004"
+
+    from gridgov.registry.models import Building
+
+    buildings = Building.objects.all()
+    assert buildings.count() > 0
+    assert sum(buildings.values_list("household_count", flat=True)) == district.household_count
+    b = buildings.first()
+    assert len(b.code) == 5 and b.division_code == b.grid.code and b.address.startswith("武陵区丹阳街道")
+
+    # the demo logins work through the real login form
+    for acc in ACCOUNTS:
+        client.logout()
+        resp = client.post("/accounts/login/", {"username": acc.username, "password": DEMO_PASSWORD})
+        assert resp.status_code == 302, acc.username
+    from gridgov.accounts.models import RoleAssignment
+
+    workers = RoleAssignment.objects.filter(role__code="grid_worker")
+    assert sorted(workers.values_list("division__code", flat=True)) == sorted(x.code for x in grids)
+    assert workers.get(user__username="gw001").division.code.startswith("430702004")
+    out = io.StringIO()
+    call_command("demo_accounts", stdout=out)
+    assert "gw001" in out.getvalue() and DEMO_PASSWORD in out.getvalue() and "网格员" in out.getvalue()
+
+    # --if-empty: nothing happens the second time; without it, a clear refusal
+    before = Division.objects.count()
+    call_command("demo", scale="tiny", if_empty=True, stdout=io.StringIO())
+    assert Division.objects.count() == before
+    with pytest.raises(CommandError, match="已有区划"):
+        call_command("demo", scale="tiny", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_setup_platform_is_idempotent():
+    from gridgov.accounts.models import Role
+
+    call_command("setup_platform")
+    n = Role.objects.count()
+    call_command("setup_platform")
+    assert Role.objects.count() == n == 8
+
+
+def test_app_demo_modules_are_optional():
+    from gridgov.demo.load import run_app_demos
+
+    lines = []
+    assert run_app_demos("tiny", 1, lines.append, modules=["gridgov.nonexistent.demo"]) == []
+    assert "跳过" in lines[0]

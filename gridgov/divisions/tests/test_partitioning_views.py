@@ -1,0 +1,93 @@
+"""The 网格划分 pages: form → job → review → publish, grid health, re-division; and a browser run."""
+
+import pytest
+from django.urls import reverse
+
+from gridgov.divisions.models import Division, GridProposal
+from gridgov.divisions.partitioning.choices import ProposalStatus
+
+pytest.importorskip("gridgov.partition")
+pytest.importorskip("gridgov.registry.models")
+
+from .test_partitioning import A, A1, make_buildings  # noqa: E402
+
+
+def test_draw_review_publish_through_the_pages(client, admin_user, tree, django_capture_on_commit_callbacks):
+    make_buildings(tree, admin_user)
+    client.force_login(admin_user)
+    page = client.get(reverse("divisions:partition"))
+    assert page.status_code == 200 and "网格健康" in page.content.decode()
+    assert A1 in page.content.decode()  # 648 households: listed as unhealthy
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("divisions:partition"), {
+            "area": A, "min_households": 350, "max_households": 500, "target": "balanced", "mode": "redraw"})
+    proposal = GridProposal.objects.get()
+    assert response.status_code == 302 and response.url == reverse("divisions:partition_proposal", args=[proposal.pk])
+    assert proposal.status == ProposalStatus.DRAFT, proposal.error  # the job ran on commit (immediate Huey)
+    detail = client.get(response.url).content.decode()
+    assert "proposal-map" in detail and "迁移情况" in detail and A1 in detail
+
+    client.post(reverse("divisions:partition_publish", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PUBLISHED
+    assert 350 <= Division.objects.get(code=A1).household_count <= 500
+
+
+def test_form_errors_are_inline_and_keep_input(client, admin_user, tree):
+    client.force_login(admin_user)
+    response = client.post(reverse("divisions:partition"), {
+        "area": A, "min_households": 500, "max_households": 100, "target": "balanced", "mode": "redraw"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "最多户数不能小于最少户数" in body and 'value="500"' in body
+    assert not GridProposal.objects.exists()
+
+
+def test_health_button_prefills_adjust(client, admin_user, tree):
+    client.force_login(admin_user)
+    body = client.get(reverse("divisions:partition") + f"?area={A}&mode=adjust").content.decode()
+    assert 'value="adjust" checked' in body.replace("\n", " ") or 'value="adjust"\n' in body or "checked" in body
+
+
+def test_pages_hidden_without_permission(client, make_user, tree):
+    from gridgov.accounts.choices import RoleCode
+
+    client.force_login(make_user(RoleCode.GRID_WORKER, tree[A1]))
+    assert client.get(reverse("divisions:partition")).status_code == 404
+
+
+def test_proposal_of_another_street_is_404(client, make_user, admin_user, tree):
+    from gridgov.accounts.choices import RoleCode
+
+    proposal = GridProposal.objects.create(area=tree["430702005001"], division_code="430702005001",
+                                           created_at="2026-01-01T00:00:00+08:00", status=ProposalStatus.DRAFT)
+    staff = make_user(RoleCode.DISTRICT_ADMIN, tree["430702004000"])
+    client.force_login(staff)
+    assert client.get(reverse("divisions:partition_proposal", args=[proposal.pk])).status_code == 404
+
+
+def test_redivision_page_moves_a_community(client, admin_user, tree):
+    client.force_login(admin_user)
+    response = client.post(reverse("divisions:partition_redivision"), {
+        "op": "move", "community": "430702004002", "new_street": "430702005000"})
+    assert response.status_code == 302
+    assert not Division.objects.get(code="430702004002").is_active
+    assert Division.objects.filter(code__startswith="430702005", name="B社区", is_active=True).exists()
+
+
+@pytest.mark.browser
+def test_browser_draw_and_publish(browser_page, admin_user, tree):
+    from gridgov.conftest import login
+
+    make_buildings(tree, admin_user)
+    page = browser_page
+    login(page, "admin-test")
+    page.goto(page.base_url + reverse("divisions:partition"))
+    page.select_option("#id_area", A)
+    page.click("[data-testid=partition-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=proposal-map] .leaflet-interactive", timeout=30000)
+    assert page.locator("[data-testid=grid-table] tbody tr").count() == 2
+    page.once("dialog", lambda d: d.accept())
+    page.click("[data-testid=publish]")
+    page.wait_for_selector("text=方案已发布")
+    assert page.locator("[data-testid=proposal-status]").inner_text() == "已发布"

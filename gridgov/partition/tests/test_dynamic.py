@@ -1,0 +1,95 @@
+"""Dynamic adjustment: repair keeps codes and moves few households; split/merge/redraw."""
+
+import copy
+
+import pytest
+
+from gridgov.partition import PartitionError, PartitionParams, merge_grids, redraw_area, repair, split_grid
+from gridgov.partition.synthetic import perturb_city
+
+from .helpers import check_hard_constraints
+
+
+def test_repair_of_unchanged_city_moves_nothing_in_range(small_city, small_result):
+    b, s, a = small_city
+    r = repair(small_result.grids, b, s, a, PartitionParams())
+    in_range_before = {g["code"] for g in small_result.report["grids"] if g["in_range"]}
+    assert in_range_before <= set(r.report["kept_codes"])
+    assert r.report["moved_household_share"] <= 0.02
+    check_hard_constraints(b, a, r)
+
+
+def test_repair_after_growth_keeps_codes_and_moves_few(small_city, small_result):
+    # given households +25% in 5% of blocks and 40 new buildings
+    b, s, a = small_city
+    b2 = perturb_city(b, s, a, seed=3, new_buildings=10)
+    # when
+    r = repair(small_result.grids, b2, s, a, PartitionParams())
+    # then
+    check_hard_constraints(b2, a, r)
+    rep = r.report
+    old = {f["properties"]["code"] for f in small_result.grids["features"]}
+    assert len(rep["kept_codes"]) >= 0.9 * len(old)
+    assert rep["moved_household_share"] <= 0.10
+    assert rep["share_in_range"] >= small_result.report["share_in_range"] - 0.05
+    # new grids take the next free number in their area
+    for code in rep["new_codes"]:
+        area = code[:-3]
+        taken = sorted(int(c[-3:]) for c in old if c.startswith(area))
+        assert int(code[-3:]) > max(taken, default=0) or int(code[-3:]) not in taken
+
+
+def test_repair_handles_demolition_and_new_street(small_city, small_result):
+    b, s, a = small_city
+    b2 = copy.deepcopy(b)
+    b2["features"] = b2["features"][::2]  # half the buildings demolished
+    r = repair(small_result.grids, b2, s, a, PartitionParams())
+    check_hard_constraints(b2, a, r)
+    assert r.report["removed_codes"]  # fewer households -> fewer grids
+
+
+def test_split_grid(small_city, small_result):
+    b, s, a = small_city
+    code = max(small_result.report["grids"], key=lambda g: g["households"])["code"]
+    r = split_grid(small_result.grids, code, b, s, a, PartitionParams(min_households=150))
+    assert r.report["grid_count"] == small_result.report["grid_count"] + 1
+    assert code in r.report["kept_codes"] and len(r.report["new_codes"]) == 1
+    check_hard_constraints(b, a, r, lo=150)
+
+
+def test_merge_grids(small_city, small_result):
+    b, s, a = small_city
+    from shapely.geometry import shape
+
+    feats = small_result.grids["features"]
+    pair = next(
+        (f["properties"]["code"], g["properties"]["code"])
+        for f in feats
+        for g in feats
+        if f["properties"]["area_code"] == g["properties"]["area_code"]
+        and f["properties"]["code"] < g["properties"]["code"]
+        and shape(f["geometry"]).intersection(shape(g["geometry"])).length > 0
+    )
+    mine = list(pair)
+    r = merge_grids(small_result.grids, mine[0], mine[1], b, s, a, PartitionParams(max_households=1000))
+    assert r.report["grid_count"] == small_result.report["grid_count"] - 1
+    assert mine[1] in r.report["removed_codes"]
+    check_hard_constraints(b, a, r, hi=1000)
+
+
+def test_merge_rejects_other_area(small_city, small_result):
+    b, s, a = small_city
+    feats = small_result.grids["features"]
+    c1 = feats[0]["properties"]["code"]
+    c2 = next(f["properties"]["code"] for f in feats if f["properties"]["area_code"] != feats[0]["properties"]["area_code"])
+    with pytest.raises(PartitionError, match="不在同一区域"):
+        merge_grids(small_result.grids, c1, c2, b, s, a, PartitionParams())
+
+
+def test_redraw_area(small_city, small_result):
+    b, s, a = small_city
+    area = a["features"][0]["properties"]["code"]
+    r = redraw_area(small_result.grids, area, b, s, a, PartitionParams(target="max"))
+    check_hard_constraints(b, a, r)
+    others = {f["properties"]["code"] for f in small_result.grids["features"] if not f["properties"]["code"].startswith(area)}
+    assert others <= set(r.report["kept_codes"])

@@ -1,0 +1,160 @@
+"""Actions on the organisation tree: keep one organisation per division in step with the
+division tree, move a branch with its members when grids change, set the secretary."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gridgov.core import audit, clock
+from gridgov.divisions.models import Division
+
+from ..choices import ORG_KIND_BY_LEVEL, ORG_SUFFIX, ActivityStatus, OrgHistoryAction, OrgKind, RequestStatus
+from ..models import (
+    OrganizationHistory,
+    PartyMember,
+    PartyOrganization,
+    PostClaim,
+    Registration,
+    ServiceActivity,
+)
+from ._common import require_staff, user_of
+
+
+def org_name(division):
+    """武陵区 → 中共武陵区委; 丹阳街道 → 丹阳街道党工委; A社区第一网格 → A社区第一网格党支部."""
+    kind = ORG_KIND_BY_LEVEL[division.level]
+    if kind == OrgKind.DISTRICT_COMMITTEE:
+        base = division.name[:-1] if division.name.endswith("区") else division.name
+        return f"中共{base}区委"
+    return f"{division.name}{ORG_SUFFIX[kind]}"
+
+
+@transaction.atomic
+def sync_organizations(*, actor, divisions=None):
+    """Create or update one organisation per division of levels 1–4 (idempotent). A retired
+    division retires its organisation; a renamed or re-parented one follows. Bulk: one pass per
+    level. `divisions` limits the pass (with their ancestors); default is the whole tree.
+    Returns {"created", "updated", "retired"}."""
+    root_code = "430702000000"
+    qs = Division.objects.all()
+    if divisions is not None:
+        codes = set()
+        for d in divisions:
+            codes.add(d.code)
+            codes.update(a.code for a in d.ancestors())
+        qs = qs.filter(code__in=codes)
+    divs = sorted(qs, key=lambda d: (d.level, d.code))
+    if divs:
+        root_code = divs[0].code
+    require_staff(actor, "party.add_partyorganization", root_code)
+    now = clock.now()
+    existing = {o.division_id: o for o in PartyOrganization.objects.filter(division__in=[d.pk for d in divs])}
+    parents = {o.division_id: o for o in PartyOrganization.objects.filter(
+        division__in={d.parent_id for d in divs if d.parent_id})}
+    parents.update(existing)
+    counts = {"created": 0, "updated": 0, "retired": 0}
+    history = []
+    for level in (1, 2, 3, 4):
+        new = []
+        for d in (x for x in divs if x.level == level):
+            parent = parents.get(d.parent_id)
+            org = existing.get(d.pk)
+            if org is None:
+                org = PartyOrganization(
+                    division=d, division_code=d.code, parent=parent, kind=ORG_KIND_BY_LEVEL[level],
+                    name=org_name(d), is_active=d.is_active, created_at=now,
+                )
+                new.append(org)
+                continue
+            changed = []
+            if org.parent_id != (parent.pk if parent else None):
+                org.parent = parent
+                changed.append("parent")
+            if org.division_code != d.code:
+                org.division_code = d.code
+                changed.append("division_code")
+            if org.name != org_name(d):
+                org.name = org_name(d)
+                changed.append("name")
+                history.append(OrganizationHistory(organization=org, at=now, action=OrgHistoryAction.RENAMED,
+                                                   to_division=d, note=org.name, actor=user_of(actor)))
+            if org.is_active != d.is_active:
+                org.is_active = d.is_active
+                changed.append("is_active")
+                action = OrgHistoryAction.RETIRED if not d.is_active else OrgHistoryAction.REACTIVATED
+                counts["retired"] += not d.is_active
+                history.append(OrganizationHistory(organization=org, at=now, action=action, from_division=d,
+                                                   actor=user_of(actor)))
+            if changed:
+                org.save(update_fields=changed)
+                counts["updated"] += 1
+        if new:
+            PartyOrganization.objects.bulk_create(new, batch_size=1000)
+            for org in new:
+                existing[org.division_id] = parents[org.division_id] = org
+                history.append(OrganizationHistory(organization=org, at=now, action=OrgHistoryAction.CREATED,
+                                                   to_division_id=org.division_id, actor=user_of(actor)))
+            counts["created"] += len(new)
+    OrganizationHistory.objects.bulk_create(history, batch_size=2000)
+    audit.record(actor, "party.sync_organizations", ("party.partyorganization", "sync", "同步党组织"),
+                 after=counts, division_code=root_code)
+    return counts
+
+
+@transaction.atomic
+def move_branch(*, actor, from_grid, to_grid, note=""):
+    """When a grid is retired, split or merged (partition publish), the members of its branch
+    follow to the branch of `to_grid` with their pending registrations, claims and unverified
+    records; verified history stays where it happened. Writes history rows on both branches."""
+    require_staff(actor, "party.change_partyorganization", from_grid.code)
+    require_staff(actor, "party.change_partyorganization", to_grid.code)
+    if to_grid.level != 4 or from_grid.level != 4:
+        raise ValidationError("只能在网格党支部之间迁移")
+    sync_organizations(actor=actor, divisions=[from_grid, to_grid])
+    source = PartyOrganization.objects.select_for_update().get(division=from_grid)
+    target = PartyOrganization.objects.select_for_update().get(division=to_grid)
+    if source.pk == target.pk:
+        return 0
+    code = to_grid.code
+    moved = PartyMember.objects.filter(branch=source).update(branch=target, grid=to_grid, division_code=code)
+    PartyMember.objects.filter(branch__isnull=True, grid=from_grid).update(grid=to_grid, division_code=code)
+    Registration.objects.filter(branch=source, status=RequestStatus.PENDING).update(branch=target, division_code=code)
+    PostClaim.objects.filter(branch=source, status__in=[RequestStatus.PENDING, RequestStatus.APPROVED]).update(
+        branch=target, division_code=code)
+    ServiceActivity.objects.filter(branch=source, status=ActivityStatus.PENDING).update(
+        branch=target, division_code=code)
+    now = clock.now()
+    OrganizationHistory.objects.bulk_create([
+        OrganizationHistory(organization=source, at=now, action=OrgHistoryAction.MOVED, from_division=from_grid,
+                            to_division=to_grid, members_moved=moved, note=note[:200], actor=user_of(actor)),
+        OrganizationHistory(organization=target, at=now, action=OrgHistoryAction.MOVED, from_division=from_grid,
+                            to_division=to_grid, members_moved=moved, note=note[:200], actor=user_of(actor)),
+    ])
+    audit.record(actor, "party.move_branch", source, after={"to": target.pk, "members": moved}, reason=note,
+                 division_code=from_grid.code)
+    return moved
+
+
+@transaction.atomic
+def update_organization(*, actor, organization, secretary=None, committee=None, **fields):
+    """Edit contact details, the secretary and committee members (chosen from its members)."""
+    require_staff(actor, "party.change_partyorganization", organization.division_code)
+    allowed = {"contact_name", "contact_phone", "residents_committee", "workstation"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"不可修改的字段：{', '.join(sorted(unknown))}")
+    before = audit.snapshot(organization)
+    prefix = organization.division_code if organization.is_branch else organization.division.path
+    for m in ([secretary] if secretary else []) + list(committee or []):
+        if not m.division_code.startswith(prefix):
+            raise ValidationError({"secretary": f"{m} 不是本组织的党员"})
+    for k, v in fields.items():
+        setattr(organization, k, v)
+    if secretary is not None:
+        organization.secretary = secretary
+    organization.full_clean(exclude=["division", "parent"])
+    organization.save()
+    if committee is not None:
+        organization.committee.set(committee)
+    after = audit.snapshot(organization)
+    audit.record(actor, "party.update_organization", organization, *audit.diff(before, after))
+    return organization

@@ -1,0 +1,147 @@
+"""Actions on service records (履职记录): a member logs, the branch verifies or rejects;
+platform records (cases reported, volunteer attendance) arrive verified."""
+
+import os
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gridgov.core import audit, clock
+from gridgov.core.access import can
+from gridgov.core.notify import notify
+
+from ..choices import ActivityStatus, ItemSource, MemberStatus, RequestStatus
+from ..models import ActivityPhoto, PostClaim, ServiceActivity
+from ._common import require_self_or, require_staff, user_of
+
+PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic"}
+MAX_PHOTOS = 6
+
+
+def current_post_id(member):
+    return (PostClaim.objects.filter(member=member, status=RequestStatus.APPROVED)
+            .values_list("post_id", flat=True).first())
+
+
+@transaction.atomic
+def log_activity(*, actor, member, item, occurred_at, duration_minutes=0, place="", note="", quantity=1,
+                 photos=(), check_in_at=None, check_out_at=None):
+    """A member records a piece of service (from the phone page). It counts only after the
+    branch secretary verifies it."""
+    require_self_or(actor, member, "party.add_serviceactivity")
+    errors = {}
+    if member.status != MemberStatus.ACTIVE or not member.branch_id:
+        raise ValidationError("请先在居住网格报到并通过审核，再登记服务")
+    if item.source != ItemSource.MANUAL:
+        errors["item"] = "该事项由平台自动计分，无需手工登记"
+    if not item.is_active:
+        errors["item"] = "该服务事项已停用"
+    if occurred_at > clock.now():
+        errors["occurred_at"] = "服务时间不能晚于当前时间"
+    if check_in_at and check_out_at and check_out_at < check_in_at:
+        errors["check_out_at"] = "签退时间不能早于签到时间"
+    quantity = Decimal(quantity or 1)
+    if quantity <= 0 or quantity > 100:
+        errors["quantity"] = "数量应在 1 到 100 之间"
+    photos = list(photos or [])
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = f"最多上传 {MAX_PHOTOS} 张照片"
+    for f in photos:
+        if os.path.splitext(f.name)[1].lower() not in PHOTO_EXTENSIONS:
+            errors["photos"] = f"“{f.name}”不是照片文件（支持 jpg、png、webp）"
+    if errors:
+        raise ValidationError(errors)
+    if check_in_at and check_out_at and not duration_minutes:
+        duration_minutes = int((check_out_at - check_in_at).total_seconds() // 60)
+    activity = ServiceActivity.objects.create(
+        member=member, branch_id=member.branch_id, post_id=current_post_id(member) or item.post_id, item=item,
+        division_code=member.division_code, occurred_at=occurred_at, duration_minutes=duration_minutes or 0,
+        place=place[:120], note=note, quantity=quantity, points=item.points * quantity,
+        check_in_at=check_in_at, check_out_at=check_out_at,
+    )
+    for f in photos:
+        ActivityPhoto.objects.create(activity=activity, image=f)
+    audit.record(actor, "party.log_activity", activity, after=audit.snapshot(activity))
+    return activity
+
+
+@transaction.atomic
+def verify_activity(*, actor, activity, approve=True, reason=""):
+    """The branch secretary verifies (it counts) or rejects (with a reason) a pending record;
+    the member's scores are recomputed at once so they see the score move."""
+    activity = ServiceActivity.objects.select_for_update().select_related("member").get(pk=activity.pk)
+    require_staff(actor, "party.verify_serviceactivity", activity.division_code)
+    if activity.status != ActivityStatus.PENDING:
+        raise ValidationError("该记录已核实或已驳回")
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": "驳回时请填写原因"})
+    activity.status = ActivityStatus.VERIFIED if approve else ActivityStatus.REJECTED
+    activity.verified_by, activity.verified_at = user_of(actor), clock.now()
+    activity.reject_reason = "" if approve else reason[:200]
+    activity.save(update_fields=["status", "verified_by", "verified_at", "reject_reason"])
+    audit.record(actor, "party.verify_activity", activity, after={"status": activity.status, "reason": reason})
+    from ..scoring import score_members
+
+    score_members([activity.member_id], notify=False)
+    member = activity.member
+    if member.user_id and not approve:
+        title = "服务记录被驳回"
+        transaction.on_commit(lambda: notify(member.user, title, reason, url="/party/me/", category="party"))
+    return activity
+
+
+@transaction.atomic
+def verify_many(*, actor, activities, approve=True, reason=""):
+    """Verify or reject several records (the branch page's batch button)."""
+    done = 0
+    for a in activities:
+        if can(actor, "party.verify_serviceactivity", a.division_code) and a.status == ActivityStatus.PENDING:
+            verify_activity(actor=actor, activity=a, approve=approve, reason=reason)
+            done += 1
+    return done
+
+
+def _case_model():
+    from django.apps import apps
+
+    if not apps.is_installed("gridgov.cases"):
+        return None
+    try:
+        model = apps.get_model("cases", "Case")
+    except LookupError:
+        return None
+    names = {f.name for f in model._meta.get_fields()}
+    return model if {"reporter", "reported_at"} <= names else None
+
+
+@transaction.atomic
+def import_case_activities(*, actor, start, end):
+    """Cases the members reported through the platform in [start, end) become verified records
+    of the 'cases' item of their post (idempotent via source_ref). Returns the number created."""
+    from ..models import PartyMember, ServiceItem
+
+    require_staff(actor, "party.verify_serviceactivity", "430702")
+    Case = _case_model()
+    items = {i.post_id: i for i in ServiceItem.objects.filter(source=ItemSource.CASES, is_active=True)}
+    if Case is None or not items:
+        return 0
+    members = {m["user_id"]: m for m in PartyMember.objects.filter(
+        status=MemberStatus.ACTIVE, branch__isnull=False, user__isnull=False).values(
+        "id", "user_id", "branch_id", "division_code")}
+    if not members:
+        return 0
+    posts = dict(PostClaim.objects.filter(status=RequestStatus.APPROVED).values_list("member_id", "post_id"))
+    fallback = next(iter(items.values()))
+    rows, now = [], clock.now()
+    cases = Case.objects.filter(reporter_id__in=list(members), reported_at__gte=start, reported_at__lt=end)
+    for pk, reporter_id, at in cases.values_list("pk", "reporter_id", "reported_at").iterator():
+        m = members[reporter_id]
+        item = items.get(posts.get(m["id"])) or fallback
+        rows.append(ServiceActivity(
+            member_id=m["id"], branch_id=m["branch_id"], post_id=item.post_id, item=item, source=ItemSource.CASES,
+            source_ref=f"case:{pk}", division_code=m["division_code"], occurred_at=at, points=item.points,
+            status=ActivityStatus.VERIFIED, verified_at=now, note="平台上报事件",
+        ))
+    ServiceActivity.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)

@@ -1,0 +1,171 @@
+"""Pages, exports, the API and imports."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from gridgov.core import clock
+from gridgov.party import actions
+from gridgov.party.models import PartyMember, ServiceActivity
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def busy_branch(orgs, make_member, party_staff, post, manual_item):
+    """Branch 430702004001001 with members, claims, pending and verified records, scores."""
+    with clock.frozen(at(2026, 5, 16, 12)):
+        members = [make_member() for _ in range(4)]
+        for m in members:
+            c = actions.claim_post(actor=m.user, member=m, post=post)
+            actions.decide_claim(actor=party_staff, claim=c, approve=True)
+            for d in (3, 4):
+                actions.log_activity(actor=m.user, member=m, item=manual_item, occurred_at=at(2026, 5, d))
+        actions.verify_activity(actor=party_staff, activity=ServiceActivity.objects.first())
+        actions.run_scoring(actor=None)
+    return orgs["430702004001001"]
+
+
+def test_pages_render(client, admin_user, busy_branch, orgs):
+    client.force_login(admin_user)
+    member = PartyMember.objects.first()
+    with clock.frozen(at(2026, 5, 16, 12)):
+        for name, args in [("party:tree", []), ("party:member_list", []), ("party:posts", []),
+                           ("party:events", []), ("party:rankings", []), ("party:me", []),
+                           ("party:org", [busy_branch.pk]), ("party:org", [orgs["430702004001"].pk]),
+                           ("party:org", [orgs["430702000000"].pk]), ("party:member", [member.pk]),
+                           ("party:workunits", []), ("party:workunit", [member.work_unit_id]),
+                           ("party:member_create", []), ("party:event_create", []), ("party:member_import", []),
+                           ("party:org_edit", [busy_branch.pk])]:
+            r = client.get(reverse(name, args=args))
+            assert r.status_code == 200, (name, r.status_code)
+        r = client.get(reverse("party:rankings") + "?level=street&period=year")
+        assert "丹阳街道" in r.content.decode()
+
+
+def test_branch_page_query_count(client, party_staff, busy_branch, django_assert_max_num_queries, make_member):
+    client.force_login(party_staff)
+    with clock.frozen(at(2026, 5, 16, 12)):
+        client.get(reverse("party:org", args=[busy_branch.pk]))
+        with django_assert_max_num_queries(25) as ctx:
+            r = client.get(reverse("party:org", args=[busy_branch.pk]))
+        n = len(ctx.captured_queries)
+        for _ in range(5):
+            make_member()
+        with django_assert_max_num_queries(n):
+            client.get(reverse("party:org", args=[busy_branch.pk]))
+    html = r.content.decode()
+    assert "待核实服务记录" in html and "履职提醒" in html
+
+
+def test_verify_button_moves_score(client, party_staff, busy_branch):
+    client.force_login(party_staff)
+    pending = ServiceActivity.objects.filter(status="pending").first()
+    with clock.frozen(at(2026, 5, 16, 12)):
+        before = pending.member.scores.get(period_kind="month").points
+        r = client.post(reverse("party:verify_activity", args=[pending.pk]), {"approve": "1"})
+        assert r.status_code == 302
+        after = pending.member.scores.get(period_kind="month").points
+    assert after == before + 2
+
+
+def test_member_list_is_scoped_and_forbidden_is_404(client, make_user, tree, busy_branch, make_member):
+    other = make_member("430702005001001")
+    staff = make_user("party_staff", tree["430702004000"])
+    client.force_login(staff)
+    r = client.get(reverse("party:member_list"))
+    assert other.name not in r.content.decode()
+    assert client.get(reverse("party:member", args=[other.pk])).status_code == 404
+    c_org = other.branch
+    assert client.get(reverse("party:org", args=[c_org.pk])).status_code == 404
+
+
+def test_exports(client, admin_user, busy_branch):
+    client.force_login(admin_user)
+    with clock.frozen(at(2026, 5, 16, 12)):
+        r = client.get(reverse("party:member_export"))
+        assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+        r = client.get(reverse("party:score_export"))
+        assert r.status_code == 200
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    assert ws.max_row == 5
+
+
+def test_api_lists_and_verify(client, party_staff, busy_branch, make_member):
+    other = make_member("430702005001001")
+    client.force_login(party_staff)
+    r = client.get("/api/party/members/")
+    ids = {m["id"] for m in r.json()["results"]}
+    assert other.pk not in ids and len(ids) == 4
+    pending = ServiceActivity.objects.filter(status="pending").first()
+    with clock.frozen(at(2026, 5, 16, 12)):
+        r = client.post(f"/api/party/activities/{pending.pk}/verify/", {"approve": False, "reason": "重复"},
+                        content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "rejected"
+    assert client.get("/api/party/organizations/").status_code == 200
+
+
+def test_phone_page_register_claim_log(client, orgs, make_member, party_staff, tree, post, manual_item):
+    m = make_member(register=False)
+    client.force_login(m.user)
+    r = client.post(reverse("party:me"), {"form": "register", "grid": tree["430702004001001"].pk})
+    assert r.status_code == 302
+    reg = m.registrations.get()
+    actions.decide_registration(actor=party_staff, registration=reg, approve=True)
+    r = client.post(reverse("party:me"), {"form": "claim", "post": post.pk, "skills": "巡逻"})
+    assert r.status_code == 302
+    actions.decide_claim(actor=party_staff, claim=m.claims.get(), approve=True)
+    # bad input keeps the form with a Chinese error
+    r = client.post(reverse("party:me"), {"form": "activity", "item": manual_item.pk, "occurred_at": "2999-01-01T10:00",
+                                          "place": "小区"})
+    assert r.status_code == 200 and "服务时间不能晚于当前时间" in r.content.decode()
+    assert 'value="小区"' in r.content.decode()
+    r = client.post(reverse("party:me"), {"form": "activity", "item": manual_item.pk,
+                                          "occurred_at": "2026-01-05T10:00", "place": "小区"})
+    assert r.status_code == 302 and m.activities.count() == 1
+
+
+def _csv(rows):
+    header = "身份证号,姓名,党员类别,工作单位,原党组织,入党日期,报到网格编码,是否报到\n"
+    return io.BytesIO((header + "\n".join(rows)).encode("utf-8"))
+
+
+def test_member_import_errors_and_apply(orgs, make_person, admin_user):
+    from gridgov.core import pii
+    from gridgov.core.importing import run_import
+    from gridgov.party.importers import MemberImport
+
+    ok_id, other_id = "430702199001011230", "430702198505052314"
+    from gridgov.registry.identity import check_resident_id
+
+    for number in (ok_id, other_id):
+        try:
+            check_resident_id(number)
+        except ValueError:
+            pytest.skip("test ID numbers invalid")
+    make_person(name="张三", id_hash=pii.keyed_hash(ok_id))
+    make_person(name="李四", id_hash=pii.keyed_hash(other_id))
+    bad = _csv([f"{ok_id},张三,在职党员,,,2010-07-01,430702004001001,是",
+                f"{other_id},王五,流动党员,,,,,是",
+                "123,赵六,居民党员,,,,,是"])
+    report = run_import(MemberImport(actor=admin_user), bad, actor=admin_user, apply=True, filename="m.csv")
+    reasons = {(e.row, e.column): e.reason for e in report.errors}
+    assert not report.applied and PartyMember.objects.count() == 0
+    assert "工作单位" in reasons[(2, "工作单位")] or reasons[(2, "工作单位")]
+    assert "不一致" in reasons[(3, "姓名")] and (3, "原党组织") in reasons
+    assert (4, "身份证号") in reasons
+    good = _csv([f"{ok_id},张三,在职党员,武陵区教育局,,2010-07-01,430702004001001,是",
+                 f"{other_id},李四,流动党员,,湖北某支部,,,否"])
+    report = run_import(MemberImport(actor=admin_user), good, actor=admin_user, apply=True, filename="m.csv")
+    assert report.applied and report.counts["created"] == 2, report.errors
+    zs = PartyMember.objects.get(name="张三")
+    assert zs.branch == orgs["430702004001001"] and zs.work_unit.name == "武陵区教育局"
+    assert PartyMember.objects.get(name="李四").branch is None
+    good.seek(0)
+    again = run_import(MemberImport(actor=admin_user), good, actor=admin_user, apply=True, filename="m.csv")
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 2}

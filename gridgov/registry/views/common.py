@@ -1,0 +1,34 @@
+"""Helpers shared by the registry views."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+PAGE_SIZE = 30
+
+
+def scope_of(request):
+    return getattr(request, "active_scope", "") or request.session.get("active_scope", "")
+
+
+def paginate(request, qs, size=PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def crumbs(*items):
+    """crumbs(("基础信息", None), ("实有人口", "registry:person_list"), ("张三", None))."""
+    out = [{"label": "基础信息"}]
+    for label, url in items:
+        if url and not url.startswith("/"):
+            url = reverse(url)
+        out.append({"label": label, "url": url})
+    return out
+
+
+def form_errors(form, exc):
+    """Put an action's ValidationError onto a form (field errors inline, others on top)."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))

@@ -1,0 +1,62 @@
+/* The division map: streets, communities and grids from the scoped GeoJSON endpoint, one
+   toggleable layer per level, fitted to the data. No tiles unless an intranet tile URL is set. */
+(function () {
+  "use strict";
+  var el = document.getElementById("division-map");
+  if (!el || !window.L) return;
+  var STYLES = {
+    2: { color: "#b71c1c", weight: 3, fillOpacity: 0.03, dashArray: "6 4" },
+    3: { color: "#1565c0", weight: 2, fillOpacity: 0.05 },
+    4: { color: "#2e7d32", weight: 1, fillOpacity: 0.18 }
+  };
+  var map = L.map(el, { preferCanvas: false, zoomSnap: 0.25 });
+  map.setView([29.04, 111.70], 12);
+  if (el.dataset.tileUrl) {
+    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
+  }
+  var layers = JSON.parse(el.dataset.layers || "[]");
+  var control = L.control.layers(null, null, { collapsed: window.innerWidth < 760 }).addTo(map);
+  var status = document.getElementById("map-status");
+  var bounds = null, drawn = 0, pending = layers.length;
+
+  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+
+  function popup(p) {
+    return "<strong>" + esc(p.name) + "</strong><br>" + esc(p.level_name) + " · <code>" + esc(p.code) +
+      "</code><br>户数：" + esc(p.households) + '<br><a href="' + esc(p.url) + '">查看详情</a>';
+  }
+
+  function done() {
+    pending -= 1;
+    if (pending > 0) return;
+    if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+    el.dataset.polygons = String(drawn);
+    el.classList.add("map-ready");
+    if (status) status.textContent = drawn ? ("已绘制 " + drawn + " 个区域") : "暂无可显示的边界";
+  }
+
+  layers.forEach(function (layerDef) {
+    var url = el.dataset.geojsonUrl + "?level=" + layerDef.level +
+      (el.dataset.within ? "&within=" + encodeURIComponent(el.dataset.within) : "");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (data) {
+        var layer = L.geoJSON(data, {
+          style: function () { return STYLES[layerDef.level] || STYLES[4]; },
+          onEachFeature: function (f, l) {
+            l.bindPopup(popup(f.properties));
+            l.bindTooltip(f.properties.name, { sticky: true });
+          }
+        });
+        drawn += data.features.length;
+        if (data.features.length) {
+          layer.addTo(map);
+          var b = layer.getBounds();
+          bounds = bounds ? bounds.extend(b) : b;
+        }
+        control.addOverlay(layer, layerDef.name + "（" + data.features.length + "）");
+      })
+      .catch(function () { if (status) status.textContent = "加载边界失败"; })
+      .then(done);
+  });
+})();
