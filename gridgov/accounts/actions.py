@@ -7,15 +7,15 @@ permission they do not hold themselves over that division (no privilege escalati
 """
 
 from django.contrib.auth.models import Permission
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from gridgov.core import audit
-from gridgov.core.access import ALL, can, require, scope_prefixes
+from gridgov.core.access import can, require
 
 from .models import RoleAssignment, User
-from .queries import visible_users
+from .queries import is_district_wide, visible_users
+from .validators import validate_password
 
 USER_FIELDS = ["username", "full_name", "phone", "email", "is_active"]
 
@@ -26,7 +26,7 @@ def _require_manage(actor, user):
 
 
 def _require_whole_install(actor, perm):
-    if scope_prefixes(actor, perm) != ALL:
+    if not is_district_wide(actor, perm):
         raise PermissionDenied(f"没有权限：{perm}（需要全区范围）")
 
 
@@ -38,7 +38,7 @@ def _check_grantable(actor, role, division):
         require(actor, "accounts.change_user", code)
     for app_label, codename in role.permission_keys():
         perm = f"{app_label}.{codename}"
-        ok = scope_prefixes(actor, perm) == ALL if division is None else can(actor, perm, code)
+        ok = is_district_wide(actor, perm) if division is None else can(actor, perm, code)
         if not ok:
             raise PermissionDenied(f"不能分配角色“{role}”：您本人没有其中的权限 {perm}")
 
@@ -48,7 +48,7 @@ def create_user(*, actor, username, password, full_name="", phone="", email="", 
                 role=None, division=None, department=None):
     """Create a user, optionally with a first role assignment. Actors below whole-install scope
     must give one inside their scope, or they could not see the user they created."""
-    if scope_prefixes(actor, "accounts.add_user") != ALL:
+    if not is_district_wide(actor, "accounts.add_user"):
         require(actor, "accounts.add_user", division.code if division else None)
         if role is None or division is None:
             raise ValidationError({"role": "请为新用户分配本辖区内的角色"})

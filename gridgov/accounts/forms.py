@@ -2,12 +2,15 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from .models import Department, Role, User
 from .queries import manageable_divisions
+from .validators import help_texts, validate_password
+
+PASSWORD_HELP = lazy(lambda: "；".join(help_texts()), str)()
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -40,6 +43,18 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
         "password_mismatch": "两次输入的新密码不一致。",
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = "；".join(help_texts())
+
+    def validate_password_for_user(self, user, password_field_name="password2"):
+        password = self.cleaned_data.get(password_field_name)
+        if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                self.add_error(password_field_name, error)
+
 
 class UserForm(forms.Form):
     """Profile fields of a user (create and edit)."""
@@ -55,7 +70,7 @@ class UserForm(forms.Form):
 
 class UserCreateForm(UserForm):
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput(render_value=True),
-                               help_text="；".join(password_validators_help_texts()))
+                               help_text=PASSWORD_HELP)
     role = forms.ModelChoiceField(label="角色", queryset=Role.objects.all(), required=False)
     division = forms.ModelChoiceField(label="管辖区划", queryset=None, required=False)
     department = forms.ModelChoiceField(label="所属部门", queryset=Department.objects.filter(is_active=True),
@@ -88,4 +103,4 @@ class AssignmentForm(forms.Form):
 
 class ResetPasswordForm(forms.Form):
     password = forms.CharField(label="新密码", widget=forms.PasswordInput,
-                               help_text="；".join(password_validators_help_texts()))
+                               help_text=PASSWORD_HELP)

@@ -43,7 +43,7 @@ class Role(models.Model):
         ordering = ["id"]
 
     def __str__(self):
-        return self.name
+        return str(self.name)  # str(): ensure_roles passes a lazy label to a fresh instance
 
     def permission_keys(self):
         """{(app_label, codename)}, cached on the instance (one query per role per request)."""

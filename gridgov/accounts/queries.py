@@ -8,6 +8,14 @@ from gridgov.core.access import ALL, prefix_q, scope_prefixes
 from .models import RoleAssignment, User
 
 
+def is_district_wide(user, perm):
+    """Does `user` hold `perm` over the whole install (no division, or the district itself)?"""
+    from django.conf import settings
+
+    prefixes = scope_prefixes(user, perm)
+    return prefixes == ALL or any(settings.DISTRICT_CODE.startswith(p) for p in prefixes)
+
+
 def user_prefixes(actor, action="view"):
     return scope_prefixes(actor, f"accounts.{action}_user")
 
@@ -17,7 +25,7 @@ def visible_users(actor, action="view"):
     users holding an assignment inside the street; the whole-install scope sees everyone."""
     prefixes = user_prefixes(actor, action)
     qs = User.objects.all()
-    if prefixes == ALL:
+    if is_district_wide(actor, f"accounts.{action}_user"):
         return qs
     if not prefixes:
         return qs.none()
@@ -42,7 +50,7 @@ def manageable_divisions(actor):
 
     prefixes = user_prefixes(actor, "change")
     qs = Division.objects.filter(is_active=True).order_by("code")
-    if prefixes == ALL:
+    if is_district_wide(actor, "accounts.change_user"):
         return qs
     if not prefixes:
         return qs.none()

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gridgov.core import audit
-from gridgov.core.access import ALL, can, scope_prefixes
+from gridgov.core.access import can
 from gridgov.core.choices import AuditKind
 
 from . import actions
@@ -29,7 +29,7 @@ from .forms import (
     UserForm,
 )
 from .models import Role, RoleAssignment
-from .queries import manageable_divisions, visible_users, with_assignments
+from .queries import is_district_wide, manageable_divisions, visible_users, with_assignments
 
 # Apps whose permissions appear in the role editor (Django's own plumbing stays out).
 PROJECT_APPS = ["core", "accounts", "divisions", "registry", "cases", "party", "services", "dashboard",
@@ -106,6 +106,8 @@ def user_list(request):
         qs = qs.filter(is_active=False)
     qs = with_assignments(qs.distinct().order_by("username"))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    for u in page:
+        u.is_locked = _is_locked(u)
     return render(request, "accounts/user_list.html", {
         "page": page, "roles": Role.objects.all(), "q": q, "role": role, "division": division, "status": status,
         "can_add": can(request.user, "accounts.add_user"),
@@ -242,7 +244,7 @@ def role_list(request):
         n_users=Count("assignments__user", distinct=True), n_perms=Count("permissions", distinct=True)
     )
     return render(request, "accounts/role_list.html", {
-        "roles": roles, "can_edit": scope_prefixes(request.user, "accounts.change_role") == ALL,
+        "roles": roles, "can_edit": is_district_wide(request.user, "accounts.change_role"),
         "breadcrumb": _crumbs({"label": "角色权限"}),
     })
 
@@ -274,7 +276,7 @@ def permission_matrix(selected_ids):
 
 @login_required
 def role_edit(request, pk):
-    if scope_prefixes(request.user, "accounts.change_role") != ALL:
+    if not is_district_wide(request.user, "accounts.change_role"):
         raise PermissionDenied
     role = get_object_or_404(Role, pk=pk)
     if request.method == "POST":

@@ -41,6 +41,27 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = minor_categories()
 
+    def questions(self):
+        """The selected class's extra questions with the posted answers (for re-rendering)."""
+        category = self.cleaned_data.get("category") if hasattr(self, "cleaned_data") else None
+        if category is None:
+            value = self.data.get("category") or self.initial.get("category")
+            category = CaseCategory.objects.filter(pk=value).first() if str(value or "").isdigit() else None
+        if category is None:
+            return []
+        return [{**q, "value": self.data.get(f"attr_{q.get('code')}", "")} for q in category.extra_questions or []]
+
+    def attributes(self):
+        """Answers to the extra questions, keyed by question code."""
+        result = {}
+        for q in self.questions():
+            key = f"attr_{q.get('code')}"
+            values = self.data.getlist(key) if hasattr(self.data, "getlist") else [self.data.get(key)]
+            values = [v for v in values if v not in (None, "")]
+            if values:
+                result[q["code"]] = values if q.get("datatype") == "multivaluelist" else values[0]
+        return result
+
     def clean_grid(self):
         code = self.cleaned_data.get("grid", "").strip()
         if not code:

@@ -312,3 +312,56 @@ class Open311ApiKey(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
+
+
+class CaseStatDay(models.Model):
+    """Per-day sums of the case event table by grid, department and class (a derived cache,
+    rebuilt from `CaseEvent` for whole past days by `rollup.build`; never incremented in place).
+    Evaluation reads it for whole days before `CaseRollupState.built_until` and the events
+    themselves for everything after, so the figures are exact."""
+
+    day = models.DateField(_("日期"))
+    division_code = models.CharField(_("区划代码"), max_length=15)
+    department = models.ForeignKey("accounts.Department", verbose_name=_("部门"), null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(CaseCategory, verbose_name=_("事件分类"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    reported = models.PositiveIntegerField(_("上报数"), default=0)
+    registered = models.PositiveIntegerField(_("立案数"), default=0)
+    dispatched = models.PositiveIntegerField(_("派遣数"), default=0)
+    dispatched_on_time = models.PositiveIntegerField(_("及时派遣数"), default=0)
+    returned = models.PositiveIntegerField(_("退回数"), default=0)
+    handled = models.PositiveIntegerField(_("处置数"), default=0)
+    handled_on_time = models.PositiveIntegerField(_("按期处置数"), default=0)
+    handled_on_time_strict = models.PositiveIntegerField(_("按原时限按期处置数"), default=0)
+    handled_deferred = models.PositiveIntegerField(_("缓办处置数"), default=0)
+    handle_minutes = models.BigIntegerField(_("处置用时(工作分钟)"), default=0)
+    rework = models.PositiveIntegerField(_("返工数"), default=0)
+    closed = models.PositiveIntegerField(_("结案数"), default=0)
+    closed_on_time = models.PositiveIntegerField(_("按期结案数"), default=0)
+    closed_on_time_strict = models.PositiveIntegerField(_("按原时限按期结案数"), default=0)
+    closed_deferred = models.PositiveIntegerField(_("缓办结案数"), default=0)
+    rated = models.PositiveIntegerField(_("评价数"), default=0)
+    rating_sum = models.PositiveIntegerField(_("评价星数"), default=0)
+
+    class Meta:
+        verbose_name = _("事件日统计")
+        verbose_name_plural = _("事件日统计")
+        indexes = [models.Index(fields=["day", "division_code"], name="casestatday_day_code")]
+
+    def __str__(self):
+        return f"{self.day} {self.division_code}"
+
+
+class CaseRollupState(models.Model):
+    """One row: days before `built_until` are summed in `CaseStatDay`."""
+
+    built_until = models.DateField(_("已汇总至(不含)"), null=True, blank=True)
+    built_at = models.DateTimeField(_("汇总时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事件汇总状态")
+        verbose_name_plural = _("事件汇总状态")
+
+    def __str__(self):
+        return str(self.built_until or "—")

@@ -4,14 +4,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import audit
-from .access import ALL, scope_prefixes
 from .choices import CalendarDayKind
 from .models import CalendarDay
 
 
 def _require(actor, perm):
     # The calendar is install-wide: only a whole-install scope may change it.
-    if scope_prefixes(actor, perm) != ALL:
+    from gridgov.accounts.queries import is_district_wide
+
+    if not is_district_wide(actor, perm):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied(f"没有权限：{perm}（需要全区范围）")

@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from gridgov.accounts.queries import is_district_wide
+
 from . import calendar_actions, clock
-from .access import ALL, can, scope_prefixes
+from .access import can
 from .forms import CalendarDayForm
 from .models import CalendarDay
 
@@ -48,7 +50,7 @@ def calendar_view(request):
     except ValueError:
         year = clock.today().year
     year = min(max(year, 2000), 2100)
-    can_edit = scope_prefixes(request.user, "core.change_calendarday") == ALL
+    can_edit = is_district_wide(request.user, "core.change_calendarday")
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:

@@ -73,13 +73,12 @@ def read_divisions(path=DATA):
 
 def make_outline(rng):
     """An irregular, smooth, star-shaped polygon around CENTRE (lon/lat)."""
-    n = 180
+    n = 360
     theta = np.linspace(0, 2 * math.pi, n, endpoint=False)
     r = np.ones(n)
-    for k in range(2, 7):  # low harmonics: lobes and bays, never self-intersecting
-        amp = rng.uniform(0.03, 0.10) / (k - 1) ** 0.6
+    for k in range(2, 16):  # decaying harmonics: lobes and bays, then a wiggly edge
+        amp = rng.uniform(0.5, 1.0) * (0.10 if k <= 3 else 0.16 / k ** 1.1)
         r += amp * np.cos(k * theta + rng.uniform(0, 2 * math.pi))
-    r += rng.normal(0, 0.008, n)  # a little roughness along the edge
     r = np.clip(r, 0.7, 1.3)
     xs = CENTRE[0] + SEMI_AXES[0] * r * np.cos(theta)
     ys = CENTRE[1] + SEMI_AXES[1] * r * np.sin(theta)
@@ -190,8 +189,8 @@ def _make_coverage(streets):
     Street polygons and the outline are rebuilt as unions of their communities."""
     comms = [c for s in streets for c in s.children]
     raw = [c.polygon for c in comms]
-    lines = shapely.union_all([shapely.boundary(g) for g in raw])
-    lines = shapely.set_precision(lines, PRECISION)
+    # a snap-rounding overlay: noded linework on the precision grid (polygonize needs it noded)
+    lines = shapely.union_all([shapely.boundary(g) for g in raw], grid_size=PRECISION)
     faces = list(shapely.get_parts(shapely.polygonize(list(shapely.get_parts(lines)))))
     tree = shapely.STRtree(raw)
     owned = [[] for _ in comms]
@@ -206,6 +205,8 @@ def _make_coverage(streets):
         owned[hits[0]].append(f)
     for c, parts in zip(comms, owned, strict=True):
         c.polygon = shapely.set_precision(shapely.union_all(parts), PRECISION)
+        if c.polygon.is_empty:
+            raise RuntimeError(f"演示区划生成失败：社区 {c.code} 的边界为空")
     for s in streets:
         s.polygon = shapely.set_precision(shapely.union_all([c.polygon for c in s.children]), PRECISION)
     return shapely.set_precision(shapely.union_all([s.polygon for s in streets]), PRECISION)

@@ -102,36 +102,51 @@ def _building_type(b, rng):
 
 
 def building_rows(plan, by_code, seed):
-    """Field dicts for registry.Building, one per synthetic building (deterministic)."""
+    """Field dicts for registry.Building, one per synthetic building or, for a block the
+    engine split between grids, one per grid with its units (deterministic for a seed)."""
     rng = np.random.default_rng(seed + 104729)
-    comm_name = {c.code: c.name for c in plan.communities}
     street_name = {s.code: s.name for s in plan.streets}
-    per_grid, per_road = {}, {}
+    comm_name = {c.code: c.name for c in plan.communities}
+    per_grid, per_road, per_estate, estate_of_grid, base_attrs = {}, {}, {}, {}, {}
     rows = []
     for b in sorted(plan.buildings, key=lambda x: (x.grid_code, x.id)):
         per_grid[b.grid_code] = per_grid.get(b.grid_code, 0) + 1
-        road = ROADS[int(rng.integers(len(ROADS)))]
-        key = (b.community_code, road)
-        per_road[key] = per_road.get(key, 0) + int(rng.integers(1, 4))
-        kind = _building_type(b, rng)
-        units = len(b.units) if b.units else (int(rng.integers(1, 5)) if kind == "multi_storey" else 1)
-        if kind == "high_rise":
-            floors = int(np.clip(round(max(b.units) / 4) + rng.integers(0, 6), 12, 33))
-        elif kind == "multi_storey":
-            floors = int(np.clip(round(b.households / max(units, 1) / 2) + rng.integers(0, 2), 3, 7))
-        else:
-            floors = int(rng.integers(1, 4))
-        address = f"武陵区{street_name[b.community_code[:9] + '000']}{road}{per_road[key]}号"
-        if kind in ("high_rise", "multi_storey"):
-            name = f"{ESTATE_HEADS[int(rng.integers(len(ESTATE_HEADS)))]}{ESTATES[int(rng.integers(len(ESTATES)))]}" \
-                   f"{per_grid[b.grid_code]}栋"
-        else:
-            name = f"{comm_name[b.community_code]}{road}{per_road[key]}号"
+        base = b.id.split("-")[0]
+        if base not in base_attrs:
+            road = ROADS[int(rng.integers(len(ROADS)))]
+            key = (b.community_code, road)
+            per_road[key] = per_road.get(key, 0) + int(rng.integers(1, 4))
+            kind = _building_type(b, rng)
+            units = len(b.units) if b.units else (int(rng.integers(1, 5)) if kind == "multi_storey" else 1)
+            if kind == "high_rise":
+                floors = int(np.clip(round(max(b.units) / 4) + rng.integers(0, 6), 12, 33))
+            elif kind == "multi_storey":
+                floors = int(np.clip(round(b.households / max(units, 1) / 2) + rng.integers(0, 2), 3, 7))
+            else:
+                floors = int(rng.integers(1, 4))
+            if kind in ("high_rise", "multi_storey"):
+                if b.grid_code not in estate_of_grid:
+                    estate_of_grid[b.grid_code] = (ESTATE_HEADS[int(rng.integers(len(ESTATE_HEADS)))]
+                                                   + ESTATES[int(rng.integers(len(ESTATES)))])
+                estate = estate_of_grid[b.grid_code]
+                per_estate[estate] = per_estate.get(estate, 0) + 1
+                name = f"{estate}{per_estate[estate]}栋"
+            else:
+                name = f"{comm_name[b.community_code]}{road}{per_road[key]}号"
+            base_attrs[base] = {
+                "name": name, "kind": kind, "units": units, "floors": floors,
+                "address": f"武陵区{street_name[b.community_code[:9] + '000']}{road}{per_road[key]}号",
+                "year_built": int(rng.integers(1985, 2024)),
+            }
+        a = base_attrs[base]
+        name = a["name"]
+        if b.unit_numbers:
+            name += f"（{'、'.join(str(n) for n in b.unit_numbers)}单元）"
         rows.append({
             "grid": by_code[b.grid_code], "division_code": b.grid_code, "code": f"{per_grid[b.grid_code]:05d}",
-            "name": name[:100], "address": address[:200], "building_type": kind, "floors": floors, "units": units,
-            "lng": b.lng, "lat": b.lat, "footprint": g.to_geojson(b.footprint),
-            "year_built": int(rng.integers(1985, 2024)), "household_count": b.households,
+            "name": name[:100], "address": a["address"][:200], "building_type": a["kind"], "floors": a["floors"],
+            "units": len(b.units) if b.units else a["units"], "lng": b.lng, "lat": b.lat,
+            "footprint": g.to_geojson(b.footprint), "year_built": a["year_built"], "household_count": b.households,
         })
     return rows
 
@@ -144,14 +159,21 @@ def load_buildings(plan, by_code, seed, progress):
         progress("楼栋：registry.Building 不存在，跳过")
         return 0
     rows = building_rows(plan, by_code, seed)
-    fields = {f.name for f in Building._meta.concrete_fields}
-    now = clock.now()
-    if "updated_at" in fields:
+    if importlib.util.find_spec("gridgov.registry.bulk") is not None:
+        from gridgov.registry.bulk import create_buildings_bulk
+
+        objs = create_buildings_bulk(rows)
+    else:  # the registry's bulk helper is the preferred path; plain bulk_create otherwise
+        fields = {f.name for f in Building._meta.concrete_fields}
+        now = clock.now()
+        objs = []
         for r in rows:
-            r["updated_at"] = now
-    objs = [Building(**{k: v for k, v in r.items() if k in fields}) for r in rows]
-    with transaction.atomic():
-        Building.objects.bulk_create(objs, batch_size=BATCH)
+            values = {k: v for k, v in r.items() if k in fields}
+            if "updated_at" in fields:
+                values["updated_at"] = now
+            objs.append(Building(**values))
+        with transaction.atomic():
+            Building.objects.bulk_create(objs, batch_size=BATCH)
     progress(f"楼栋：{len(objs)} 栋")
     return len(objs)
 

@@ -10,6 +10,7 @@ household budgets.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,6 +58,7 @@ class BuildingPlan:
     lng: float
     lat: float
     footprint: object  # shapely Polygon, lon/lat
+    unit_numbers: list | None = None  # 1-based stairwell units when a block is split between grids
 
 
 @dataclass
@@ -126,7 +128,7 @@ def build_plan(scale="small", seed=2026, progress=None):
 
 def _street_city(plan, street, seed):
     """Roads and buildings for one street's communities, then the grids inside them."""
-    from gridgov.partition import PartitionParams, partition
+    from gridgov.partition import PartitionError, PartitionParams, partition
     from gridgov.partition.synthetic import make_city_in
 
     street_seed = seed * 1009 + int(street.code[6:9])
@@ -141,12 +143,17 @@ def _street_city(plan, street, seed):
         if props["households"] > UNIT_SPLIT and not props.get("units"):
             props["units"] = _units(props["households"])
     plan.road_count += len(streets_fc["features"])
-    result = partition(buildings_fc, streets_fc, boundaries_fc,
-                       PartitionParams(min_households=GRID_MIN, max_households=GRID_MAX, seed=street_seed))
-    plan.reports[street.code] = result.report
+    try:
+        result = partition(buildings_fc, streets_fc, boundaries_fc,
+                           PartitionParams(min_households=GRID_MIN, max_households=GRID_MAX, seed=street_seed))
+        grids_fc, report = result.grids, result.report
+    except PartitionError as exc:  # never leave the demo half-made: strips instead of street-bounded grids
+        grids_fc, report = strip_partition(buildings_fc, boundaries_fc)
+        report["fallback"] = str(exc)
+    plan.reports[street.code] = report
     names = {c.code: c.name for c in street.children}
-    grid_of = {}
-    for f in result.grids["features"]:
+    portions = {}  # building id -> [(grid, unit indices or None)]
+    for f in grids_fc["features"]:
         p = f["properties"]
         community = names[p["area_code"]]
         number = int(p["code"][12:])
@@ -157,17 +164,77 @@ def _street_city(plan, street, seed):
             building_ids=list(p["building_ids"]), certificate=p.get("certificate"),
         )
         plan.grids.append(gp)
+        split = p.get("units") or {}
         for bid in gp.building_ids:
-            grid_of[bid] = gp
+            portions.setdefault(bid, []).append((gp, split.get(str(bid))))
     geoms = [shapely.geometry.shape(f["geometry"]) for f in buildings_fc["features"]]
     centres = shapely.centroid(np.asarray(geoms, dtype=object))
     for f, geom, c in zip(buildings_fc["features"], geoms, centres, strict=True):
         p = f["properties"]
-        gp = grid_of.get(p["id"])
-        if gp is None:
-            continue
-        plan.buildings.append(BuildingPlan(
-            id=p["id"], community_code=gp.community_code, grid_code=gp.code, households=int(p["households"]),
-            units=p.get("units"), lng=round(c.x, 6), lat=round(c.y, 6),
-            footprint=shapely.set_precision(geom, g.PRECISION),
-        ))
+        parts = portions.get(p["id"], [])
+        for gp, unit_idx in parts:
+            units = p.get("units")
+            if unit_idx is not None and len(parts) > 1:
+                # a block whose stairwell units the engine put in different grids: one row per grid
+                numbers = [i + 1 for i in sorted(unit_idx)]
+                households = sum(units[i] for i in unit_idx)
+                units = [units[i] for i in sorted(unit_idx)]
+                bid = f"{p['id']}-{gp.code[-3:]}"
+            else:
+                numbers, households, bid = None, int(p["households"]), p["id"]
+            plan.buildings.append(BuildingPlan(
+                id=bid, community_code=gp.community_code, grid_code=gp.code, households=int(households),
+                units=units, lng=round(c.x, 6), lat=round(c.y, 6), footprint=shapely.set_precision(geom, g.PRECISION),
+                unit_numbers=numbers,
+            ))
+
+
+def strip_partition(buildings_fc, boundaries_fc):
+    """Fallback splitter (used only if the partition engine fails on a street): each community
+    is cut into k = round(H / 425) strips across its longer side, each holding a run of
+    buildings with about equal households. Grids tile the community but ignore streets.
+    Returns (grids FeatureCollection, report) shaped like the engine's."""
+    feats = buildings_fc["features"]
+    pts = [shapely.geometry.shape(f["geometry"]).centroid for f in feats]
+    out, rows = [], []
+    for area in boundaries_fc["features"]:
+        code = area["properties"]["code"]
+        poly = shapely.geometry.shape(area["geometry"])
+        inside = [i for i, p in enumerate(pts) if poly.covers(p)]
+        minx, miny, maxx, maxy = poly.bounds
+        horizontal = (maxx - minx) * math.cos(math.radians(miny)) >= (maxy - miny)
+        axis = 0 if horizontal else 1
+        inside.sort(key=lambda i: (pts[i].x, pts[i].y) if horizontal else (pts[i].y, pts[i].x))
+        total = sum(int(feats[i]["properties"]["households"]) for i in inside)
+        k = max(1, round(total / ((GRID_MIN + GRID_MAX) / 2)))
+        groups, acc, cur = [], 0, []
+        for i in inside:
+            cur.append(i)
+            acc += int(feats[i]["properties"]["households"])
+            if len(groups) < k - 1 and acc >= total * (len(groups) + 1) / k:
+                groups.append(cur)
+                cur = []
+        groups.append(cur)
+        groups = [grp for grp in groups if grp] or [[]]
+        cuts = [minx if horizontal else miny]
+        for a, b in zip(groups, groups[1:], strict=False):
+            pa, pb = pts[a[-1]], pts[b[0]]
+            cuts.append(((pa.x + pb.x) / 2) if axis == 0 else ((pa.y + pb.y) / 2))
+        cuts.append(maxx if horizontal else maxy)
+        for n, grp in enumerate(groups, 1):
+            lo, hi = cuts[n - 1], cuts[n]
+            box = shapely.box(lo, miny, hi, maxy) if horizontal else shapely.box(minx, lo, maxx, hi)
+            geom = poly.intersection(box)
+            hh = sum(int(feats[i]["properties"]["households"]) for i in grp)
+            props = {"code": f"{code}{n:03d}", "area_code": code, "households": hh,
+                     "building_ids": [feats[i]["properties"]["id"] for i in grp]}
+            if not GRID_MIN <= hh <= GRID_MAX:
+                props["certificate"] = {"reason": "fallback", "proven": False,
+                                        "message_zh": f"划分引擎出错，按条带简单切分，该网格 {hh} 户"}
+            out.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props})
+            rows.append(props)
+    n = len(rows)
+    in_range = sum(GRID_MIN <= r["households"] <= GRID_MAX for r in rows)
+    report = {"grid_count": n, "in_range_count": in_range, "all_out_of_range_certified": True,
+              "gap_area_m2": 0.0, "overlap_area_m2": 0.0}
+    return {"type": "FeatureCollection", "features": out}, report

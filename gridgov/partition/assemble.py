@@ -92,7 +92,7 @@ def finalize(ws, plans, t0, extra_report=None) -> PartitionResult:
     plans.sort(key=lambda p: p.code)
     out_geoms = ws.inp.projection.inverse(np.asarray([p.geometry for p in plans], dtype=object))
     features = []
-    for p, geom in zip(plans, out_geoms):
+    for p, geom in zip(plans, out_geoms, strict=False):
         g = ws.graphs[p.area]
         bids, units = _grid_members(g, p.nodes, ids)
         props = {
@@ -160,7 +160,9 @@ def build_report(ws, plans, lo, hi):
         )
     n = len(plans)
     in_range = sum(r["in_range"] for r in rows)
-    certs = [dict(code=p.code, area_code=ws.graphs[p.area].code, **p.certificate) for p in plans if p.certificate]
+    certs = [
+        dict(code=p.code, area_code=ws.graphs[p.area].code, **p.certificate) for p in plans if p.certificate
+    ]
     out_of_range = [r["code"] for r in rows if not r["in_range"]]
     return {
         "grid_count": n,

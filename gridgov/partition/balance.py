@@ -29,6 +29,12 @@ class Region:
         self.cost = [[(j, ln if st else ln * pen) for j, ln, st in nb] for nb in g.nbrs]
         self.lo, self.hi = params.min_households, params.max_households
         self.params = params
+        self.warr = np.asarray(g.weight, dtype=np.float64)
+        if len(g.edges):
+            ei, ej, ln, st = g.edges
+            self.arrays = (ei, ej, np.where(st, ln, ln * pen))
+        else:
+            self.arrays = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
 
 
 def connected(nodes, cost, member: set | None = None) -> bool:
@@ -68,73 +74,156 @@ def components(nodes, cost):
 
 
 def _axes(R: Region, nodes):
+    """Centred node coordinates and 8 sweep directions (main/minor axes and diagonals, ±)."""
     xy = R.g.xy[nodes]
     wt = R.g.areas[nodes] + 1e-9
-    c = np.average(xy, axis=0, weights=wt)
+    c = (xy * wt[:, None]).sum(axis=0) / wt.sum()
     d = xy - c
-    cov = (d * wt[:, None]).T @ d
-    _, vecs = np.linalg.eigh(cov)
-    main, minor = vecs[:, 1], vecs[:, 0]
-    diag1 = (main + minor) / np.sqrt(2)
-    diag2 = (main - minor) / np.sqrt(2)
-    return d, [main, -main, minor, -minor, diag1, -diag1, diag2, -diag2]
+    sxx = float((wt * d[:, 0] ** 2).sum())
+    syy = float((wt * d[:, 1] ** 2).sum())
+    sxy = float((wt * d[:, 0] * d[:, 1]).sum())
+    theta = 0.5 * np.arctan2(2 * sxy, sxx - syy)  # direction of the main axis
+    out = []
+    for t in (theta, theta + np.pi / 2, theta + np.pi / 4, theta - np.pi / 4):
+        v = np.array([np.cos(t), np.sin(t)])
+        out += [v, -v]
+    return d, [out[0], out[1], out[2], out[3], out[4], out[5], out[6], out[7]]
 
 
-def _sweep(R: Region, nodes, member, proj, lo, hi, ideal, lam):
-    """Grow a connected prefix in order of ``proj``; candidate cuts with weight in [lo, hi]."""
-    w, cost = R.w, R.cost
-    start = nodes[int(np.argmin(proj))]
-    pv = dict(zip(nodes, proj.tolist()))
-    heap = [(pv[start], start)]
-    inp = set()
-    seq, cands = [], []
-    W, cut = 0, 0.0
-    while heap:
-        _, v = heapq.heappop(heap)
-        if v in inp:
-            continue
-        if W + w[v] > hi and W >= lo:
-            break
-        inp.add(v)
-        seq.append(v)
-        W += w[v]
-        for u, c in cost[v]:
-            if u not in member:
-                continue
-            if u in inp:
-                cut -= c
-            else:
-                cut += c
-                heapq.heappush(heap, (pv[u], u))
-        if lo <= W <= hi:
-            cands.append((cut + lam * abs(W - ideal), len(seq), W))
-        elif W > hi:
-            break
-    return seq, cands
+class _Local:
+    """Region ``nodes`` as local arrays: weights and the edges inside the region."""
+
+    def __init__(self, R: Region, nodes):
+        self.nodes = np.asarray(nodes, dtype=np.int64)
+        m = len(nodes)
+        loc = np.full(R.g.n, -1, dtype=np.int64)
+        loc[self.nodes] = np.arange(m)
+        ei, ej, ec = R.arrays
+        sel = (loc[ei] >= 0) & (loc[ej] >= 0)
+        self.a, self.b, self.c = loc[ei[sel]], loc[ej[sel]], ec[sel]
+        self.w = R.warr[self.nodes]
+        self.m = m
+        self._adj = None
+
+    def adjacency(self):
+        if self._adj is None:
+            adj = [[] for _ in range(self.m)]
+            for x, y in zip(self.a.tolist(), self.b.tolist(), strict=False):
+                adj[x].append(y)
+                adj[y].append(x)
+            self._adj = adj
+        return self._adj
 
 
-def _finish(R: Region, nodes, member, prefix, lo, hi):
-    """Make the remainder connected by absorbing its small components into the prefix."""
+def _sweeps(L: _Local, P, lo, hi, ideal, lam, top):
+    """Window cuts of all sweeps at once. ``P``: (k, m) projections, one row per sweep.
+
+    Each sweep orders the nodes by its projection; prefix n is a candidate when its weight is
+    in [lo, hi].  The cut of every prefix comes from a difference array: an edge is cut by the
+    prefixes of length n with rank_min < n ≤ rank_max.  Returns (orders, [(score, row, n)]).
+    """
+    k, m = P.shape
+    if m < 2 or k == 0:
+        return None, []
+    order = np.argsort(P, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    rank[np.arange(k)[:, None], order] = np.arange(m)[None, :]
+    ra, rb = rank[:, L.a], rank[:, L.b]
+    off = (np.arange(k) * (m + 1))[:, None]
+    cw = np.tile(L.c, k)
+    size = k * (m + 1)
+    diff = np.bincount((np.minimum(ra, rb) + 1 + off).ravel(), weights=cw, minlength=size)
+    diff -= np.bincount((np.maximum(ra, rb) + 1 + off).ravel(), weights=cw, minlength=size)
+    cut = np.cumsum(diff.reshape(k, m + 1), axis=1)[:, 1:m]
+    W = np.cumsum(L.w[order], axis=1)[:, : m - 1]
+    ok = (W >= lo) & (W <= hi)
+    if not ok.any():
+        return order, []
+    score = np.where(ok, cut + lam * np.abs(W - ideal), np.inf)
+    cols = np.argsort(score, axis=1, kind="stable")[:, :top]  # the best few of every sweep
+    rows = np.repeat(np.arange(k), cols.shape[1])
+    cols = cols.ravel()
+    sc = score[rows, cols]
+    fin = np.isfinite(sc)
+    rows, cols, sc = rows[fin], cols[fin], sc[fin]
+    o = np.argsort(sc, kind="stable")
+    return order, list(zip(sc[o].tolist(), rows[o].tolist(), (cols[o] + 1).tolist(), strict=False))
+
+
+def _finish(R: Region, member, prefix, lo, hi):
+    """Both sides connected: stray pieces of either side join the other; None if out of window."""
     pset = set(prefix)
-    rest = [v for v in nodes if v not in pset]
+    rest = [v for v in member if v not in pset]
     if not rest:
         return None
-    comps = components(rest, R.cost)
-    if len(comps) == 1:
-        return prefix, rest
-    comps.sort(key=lambda c: sum(R.w[v] for v in c), reverse=True)
-    extra = [v for c in comps[1:] for v in c]
-    W = sum(R.w[v] for v in prefix) + sum(R.w[v] for v in extra)
-    if not (lo <= W <= hi):
+    pcomps = components(prefix, R.cost)
+    if len(pcomps) > 1:
+        pcomps.sort(key=lambda c: (sum(R.w[v] for v in c), len(c)), reverse=True)
+        prefix = pcomps[0]
+        rest = rest + [v for c in pcomps[1:] for v in c]
+    rcomps = components(rest, R.cost)
+    if len(rcomps) > 1:
+        rcomps.sort(key=lambda c: (sum(R.w[v] for v in c), len(c)), reverse=True)
+        rest = rcomps[0]
+        prefix = list(prefix) + [v for c in rcomps[1:] for v in c]
+        if len(components(prefix, R.cost)) > 1:
+            return None
+    W = sum(R.w[v] for v in prefix)
+    if not (lo <= W <= hi) or not rest:
         return None
-    return prefix + extra, comps[0]
+    return list(prefix), rest
+
+
+def _sides_connected(L, side):
+    """Component labels with edges kept only inside each side; (n_comp, labels)."""
+    adj = L.adjacency()
+    sd = side.tolist()
+    lab = [-1] * L.m
+    n = 0
+    for s0 in range(L.m):
+        if lab[s0] >= 0:
+            continue
+        lab[s0] = n
+        stack = [s0]
+        want = sd[s0]
+        while stack:
+            v = stack.pop()
+            for u in adj[v]:
+                if lab[u] < 0 and sd[u] == want:
+                    lab[u] = n
+                    stack.append(u)
+        n += 1
+    return n, np.asarray(lab, dtype=np.int64)
+
+
+def _finish_local(L, order, n, lo, hi):
+    """Like :func:`_finish` on local arrays with scipy: both sides connected, or None."""
+    side = np.zeros(L.m, dtype=bool)
+    side[order[:n]] = True
+    for attempt in range(2):
+        ncomp, lab = _sides_connected(L, side)
+        if ncomp == 2:
+            W = float(L.w[side].sum())
+            return side if lo <= W <= hi else None
+        if attempt:
+            return None
+        wc = np.bincount(lab, weights=L.w + 1e-6, minlength=ncomp)
+        on_p = np.zeros(ncomp, dtype=bool)
+        on_p[lab[side]] = True
+        P, Q = np.flatnonzero(on_p), np.flatnonzero(~on_p)
+        if not len(P) or not len(Q):
+            return None
+        main_p, main_q = P[np.argmax(wc[P])], Q[np.argmax(wc[Q])]
+        # strays change sides: prefix strays go to the rest, rest strays to the prefix
+        side = (lab == main_p) | (~on_p[lab] & (lab != main_q))
+    return None
 
 
 def _cut_cost(R, a_set, b_nodes):
     return sum(c for v in b_nodes for u, c in R.cost[v] if u in a_set)
 
 
-def bisect(R: Region, nodes, k, margin, stage=0, limit=4):
+def bisect(R: Region, nodes, k, margin, stage=0, limit=4, seeds=16):
     """Candidate splits of ``nodes`` (connected) for ``k`` grids, cheapest first.
 
     Returns a list of (part1, k1, part2, k2); empty when no window cut exists.
@@ -152,40 +241,41 @@ def bisect(R: Region, nodes, k, margin, stage=0, limit=4):
     ideal = H * k1 / k
     # a balanced split is worth a little: deviating by the whole range costs ~60 m of street
     lam = 60.0 / max(1, hi_g - lo_g)
-    member = set(nodes)
-    d, axes = _axes(R, nodes)
+    L = _Local(R, nodes)
+    d, axes = _axes(R, L.nodes)
     found = {}
     if stage == 0:
         # sweeps across the main axes first, the diagonals only when those find nothing
-        _collect(R, nodes, member, [d @ ax for ax in axes[:4]], lo, hi, ideal, lam, found)
+        A = np.asarray(axes)  # (8, 2)
+        _collect(R, L, A[:4] @ d.T, lo, hi, ideal, lam, found, 2 * limit)
         if not found:
-            _collect(R, nodes, member, [d @ ax for ax in axes[4:]], lo, hi, ideal, lam, found)
+            _collect(R, L, A[4:] @ d.T, lo, hi, ideal, lam, found, 2 * limit)
     else:
-        # multi-start disc growth from a spread sample of seeds
+        # disc growth from a spread sample of seeds
         rng = np.random.default_rng(len(nodes) * 7919 + k)
-        seeds = rng.choice(len(nodes), size=min(len(nodes), 16), replace=False)
-        _collect(R, nodes, member, [np.hypot(*(d - d[i]).T) for i in seeds], lo, hi, ideal, lam, found)
+        pick = rng.choice(len(nodes), size=min(len(nodes), seeds), replace=False)
+        P = np.hypot(d[None, :, 0] - d[pick, 0][:, None], d[None, :, 1] - d[pick, 1][:, None])
+        _collect(R, L, P, lo, hi, ideal, lam, found, 2 * limit)
     best = sorted(found.values(), key=lambda t: t[0])[:limit]
     return [(a, k1, b, k2) for _, a, b in best]
 
 
-def _collect(R, nodes, member, projections, lo, hi, ideal, lam, found):
-    for proj in projections:
-        seq, cands = _sweep(R, nodes, member, proj, lo, hi, ideal, lam)
-        cands.sort()
-        ok = 0
-        for _cst, n, _ in cands[:8]:
-            fin = _finish(R, nodes, member, seq[:n], lo, hi)
-            if fin is None:
-                continue
-            a, b = fin
-            key = frozenset(a)
-            if key not in found:
-                real = _cut_cost(R, key, b) + lam * abs(sum(R.w[v] for v in a) - ideal)
-                found[key] = (real, a, b)
-            ok += 1
-            if ok >= 2:
-                break
+def _collect(R, L, P, lo, hi, ideal, lam, found, need=4):
+    """Pool the cheapest window cuts of all sweeps; verify connectivity in cost order."""
+    orders, pool = _sweeps(L, P, lo, hi, ideal, lam, top=6)
+    tried = 0
+    for _sc, row, n in pool:
+        if len(found) >= need or tried >= 6 * need + 12:
+            break
+        tried += 1
+        side = _finish_local(L, orders[row], n, lo, hi)
+        if side is None:
+            continue
+        a, b = L.nodes[side].tolist(), L.nodes[~side].tolist()
+        key = frozenset(a)
+        if key not in found:
+            real = _cut_cost(R, key, b) + lam * abs(sum(R.w[v] for v in a) - ideal)
+            found[key] = (real, a, b)
 
 
 def split_region(R: Region, nodes, k, budget=None):
@@ -231,7 +321,7 @@ def fallback_split(R: Region, nodes, k):
             break
         acc += R.w[v]
     cut = max(1, min(cut, len(seq) - 1))
-    fin = _finish(R, nodes, member, seq[:cut], -10**12, 10**12)
+    fin = _finish(R, list(nodes), seq[:cut], -(10**12), 10**12)
     if fin is None:
         return [list(nodes)] if k == 1 else None
     a, b = fin
@@ -243,7 +333,7 @@ def fallback_split(R: Region, nodes, k):
 
 
 def _full_sweep(R, nodes, member, proj):
-    pv = dict(zip(nodes, proj.tolist()))
+    pv = dict(zip(nodes, proj.tolist(), strict=False))
     start = nodes[int(np.argmin(proj))]
     heap, inp, seq = [(pv[start], start)], set(), []
     while heap:
@@ -272,7 +362,7 @@ def rebalance(R: Region, label: dict, parts: dict, fixed: set = frozenset(), max
     certified infeasible and left alone.  A move is accepted when it lowers the total
     violation, or keeps it and lowers the cut cost.  Returns the number of moves.
     """
-    lo, hi, w, cost = R.lo, R.hi, R.w, R.cost
+    lo, hi, w, _cost = R.lo, R.hi, R.w, R.cost
     wsum = {p: sum(w[v] for v in ns) for p, ns in parts.items()}
     moves = 0
     while moves < max_moves:
@@ -361,4 +451,63 @@ def refine_streets(R: Region, label: dict, parts: dict, fixed: set = frozenset()
                 improved += 1
                 break
         if not improved:
+            break
+
+
+def _pair_cut(R, a_set, b_set):
+    return sum(c for v in a_set for u, c in R.cost[v] if u in b_set)
+
+
+_PAIR_STAGES = (0, 1)  # axis sweeps, then disc growth
+_ROUNDS = 1
+
+
+def improve_pairs(R: Region, label: dict, parts: dict, fixed: set = frozenset(), rounds=None):
+    """Re-bisect pairs of adjacent grids when a cheaper cut between them exists.
+
+    The first split of a big region is chosen before its children are known; looking again
+    at each pair with the pair's own window often finds a cut along a street instead of
+    through a block. Only pairs that are both in range are touched, and both stay in range.
+    """
+    lo, hi, w = R.lo, R.hi, R.w
+    for _ in range(rounds or _ROUNDS):
+        changed = 0
+        pairs = {}
+        for v, p in label.items():
+            if p in fixed:
+                continue
+            for u, c in R.cost[v]:
+                q = label.get(u)
+                if q is None or q == p or q in fixed:
+                    continue
+                key = (p, q) if str(p) < str(q) else (q, p)
+                pairs[key] = pairs.get(key, 0.0) + c
+        for (p, q), _cut in sorted(pairs.items(), key=lambda t: -t[1]):
+            if p not in parts or q not in parts:
+                continue
+            a, b = parts[p], parts[q]
+            Wa, Wb = sum(w[v] for v in a), sum(w[v] for v in b)
+            if not (lo <= Wa <= hi and lo <= Wb <= hi):
+                continue
+            cur = _pair_cut(R, a, b)
+            nodes = list(a | b)
+            best = None
+            for stage in _PAIR_STAGES:
+                for x, _, y, _ in bisect(R, nodes, 2, 0, stage, limit=1, seeds=8):
+                    cst = sum(c for v in x for u, c in R.cost[v] if u in set(y))
+                    if cst < cur - 1e-6 and (best is None or cst < best[0]):
+                        best = (cst, x, y)
+            if best is None:
+                continue
+            _, x, y = best
+            # keep the code with the larger overlap
+            if len(set(x) & a) < len(set(y) & a):
+                x, y = y, x
+            parts[p], parts[q] = set(x), set(y)
+            for v in x:
+                label[v] = p
+            for v in y:
+                label[v] = q
+            changed += 1
+        if not changed:
             break

@@ -35,13 +35,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gridgov partition",
         description="网格划分：街巷定界、规模适度、无缝覆盖、动态调整（grid partition engine）",
     )
-    p.add_argument("--buildings", required=True, help="建筑 GeoJSON（Point/Polygon，属性 id、households、可选 units）")
+    p.add_argument(
+        "--buildings", required=True, help="建筑 GeoJSON（Point/Polygon，属性 id、households、可选 units）"
+    )
     p.add_argument("--streets", required=True, help="街巷 GeoJSON（LineString/MultiLineString）")
-    p.add_argument("--boundary", required=True, help="社区/片区边界 GeoJSON（Polygon/MultiPolygon，属性 code）")
+    p.add_argument(
+        "--boundary", required=True, help="社区/片区边界 GeoJSON（Polygon/MultiPolygon，属性 code）"
+    )
     p.add_argument("--min", type=int, default=350, dest="min_households", help="每格户数下限（默认 350）")
     p.add_argument("--max", type=int, default=500, dest="max_households", help="每格户数上限（默认 500）")
-    p.add_argument("--target", type=_target, default="balanced",
-                   help="balanced（默认，接近上下限中值）| max（网格数尽量多）| N（期望平均每格户数）")
+    p.add_argument(
+        "--target",
+        type=_target,
+        default="balanced",
+        help="balanced（默认，接近上下限中值）| max（网格数尽量多）| N（期望平均每格户数）",
+    )
     p.add_argument("--previous", help="原网格 GeoJSON：给出时做动态调整（repair），保留原编码")
     p.add_argument("--crs", default="EPSG:4326", help="输入坐标系（默认 EPSG:4326 经纬度）")
     p.add_argument("--seed", type=int, default=0)
@@ -55,7 +63,9 @@ def _write(path, obj, what):
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(obj, fh, ensure_ascii=False)
     except OSError as exc:
-        raise PartitionError(f"{what}文件 {path} 无法写入：{exc}", feature=str(path), reason="unwritable_file") from exc
+        raise PartitionError(
+            f"{what}文件 {path} 无法写入：{exc}", feature=str(path), reason="unwritable_file"
+        ) from exc
 
 
 def summary(report: dict) -> str:

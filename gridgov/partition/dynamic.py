@@ -17,7 +17,7 @@ import shapely
 
 from . import certify
 from .assemble import Plan, finalize
-from .balance import components, rebalance, split_region
+from .balance import components, rebalance, refine_streets, split_region
 from .engine import FINE_SPLIT, Workspace, plan_area
 from .errors import PartitionError
 from .inputs import load_collection
@@ -36,14 +36,18 @@ class Current:
             props = feat.get("properties") or {}
             code = props.get("code")
             if not code:
-                raise PartitionError(f"原网格第 {i + 1} 个要素缺少网格编码 code", feature=f"网格（第 {i + 1} 个）",
-                                     reason="missing_code")
+                raise PartitionError(
+                    f"原网格第 {i + 1} 个要素缺少网格编码 code",
+                    feature=f"网格（第 {i + 1} 个）",
+                    reason="missing_code",
+                )
             code = str(code)
             try:
                 geom = shapely.geometry.shape(feat["geometry"])
             except Exception as exc:
-                raise PartitionError(f"原网格 {code} 的几何无法解析：{exc}", feature=f"网格 {code}",
-                                     reason="invalid_geometry") from exc
+                raise PartitionError(
+                    f"原网格 {code} 的几何无法解析：{exc}", feature=f"网格 {code}", reason="invalid_geometry"
+                ) from exc
             codes.append(code)
             geoms.append(geom)
             areas.append(str(props.get("area_code") or code[:-3]))
@@ -88,7 +92,7 @@ class Current:
         if self.tree is not None and g.n:
             pts = shapely.point_on_surface(g.pieces)
             pi, gi = self.tree.query(pts, predicate="within")
-            for p, k in zip(pi.tolist(), gi.tolist()):
+            for p, k in zip(pi.tolist(), gi.tolist(), strict=False):
                 if self.areas[k] == g.code and p not in lab:
                     lab[p] = self.codes[k]
         self.labels[a] = lab
@@ -98,8 +102,9 @@ class Current:
         try:
             return self.ws.codes.index(str(area_code))
         except ValueError as exc:
-            raise PartitionError(f"区域 {area_code} 不在边界数据中", feature=f"边界 {area_code}",
-                                 reason="unknown_area") from exc
+            raise PartitionError(
+                f"区域 {area_code} 不在边界数据中", feature=f"边界 {area_code}", reason="unknown_area"
+            ) from exc
 
     def parts(self, a):
         out = {}
@@ -111,7 +116,9 @@ class Current:
         for a, lab in enumerate(self.labels):
             if code in lab.values():
                 return a
-        raise PartitionError(f"网格 {code} 不存在或不含任何地块", feature=f"网格 {code}", reason="unknown_grid")
+        raise PartitionError(
+            f"网格 {code} 不存在或不含任何地块", feature=f"网格 {code}", reason="unknown_grid"
+        )
 
 
 def _attach_orphans(R, label, parts):
@@ -152,8 +159,10 @@ def _fix_contiguity(R, label, parts):
 
 def _resplit(R, label, parts, bad, params):
     """Re-split a bad grid with its neighbours (growing the ring until it works)."""
-    nbrs = sorted({label[u] for v in parts[bad] for u, _ in R.cost[v]} - {bad},
-                  key=lambda c: sum(R.w[v] for v in parts[c]))
+    nbrs = sorted(
+        {label[u] for v in parts[bad] for u, _ in R.cost[v]} - {bad},
+        key=lambda c: sum(R.w[v] for v in parts[c]),
+    )
     trials = [{bad, c} for c in nbrs[:4]]
     region = {bad}
     for _ in range(3):
@@ -235,16 +244,20 @@ def _plans_for_area(ws, a, label, parts, params):
             H = sum(R.w[v] for v in comp)
             _, feasible = params.grid_count(H)
             if H < params.min_households:
-                cert = (certify.area_below_min(R.g.code, H, params.min_households) if len(comps) == 1
-                        else certify.component_below_min(R.g.code, H, params.min_households, len(comps)))
+                cert = (
+                    certify.area_below_min(R.g.code, H, params.min_households)
+                    if len(comps) == 1
+                    else certify.component_below_min(R.g.code, H, params.min_households, len(comps))
+                )
             elif not feasible:
                 cert = certify.no_integer_count(R.g.code, H, params.min_households, params.max_households)
             else:
                 over = [R.g.atomic_over[v] for v in ns if v in R.g.atomic_over]
                 if over and W > params.max_households:
                     m = over[0]
-                    cert = certify.unit_over_max(R.g.building_ids[m.building], m.units, m.households,
-                                                 params.max_households)
+                    cert = certify.unit_over_max(
+                        R.g.building_ids[m.building], m.units, m.households, params.max_households
+                    )
                 else:
                     cert = certify.heuristic_miss(R.g.code, W, params.min_households, params.max_households)
         code = c if not c.startswith("__new") else None
@@ -278,8 +291,11 @@ def _repair_area(ws, cur, a, params):
         return plan_area(ws, a)
     R = ws.regions[a]
     label, parts = _settle(R, cur, a)
-    if _bad(R, parts, params) and not ws.fine[a]:
-        ws.build(a, FINE_SPLIT)
+    levels = [max(2, (params.max_households - params.min_households) // 3), FINE_SPLIT]
+    for level in levels if not ws.fine[a] else ():
+        if not _bad(R, parts, params):
+            break
+        ws.build(a, level)
         cur.label_area(a)
         R = ws.regions[a]
         label, parts = _settle(R, cur, a)
@@ -287,6 +303,9 @@ def _repair_area(ws, cur, a, params):
         bad = _bad(R, parts, params)
         if not bad or not _resplit(R, label, parts, bad[0], params):
             break
+    if ws.fine[a] or R.g.n > R.g.n_faces:
+        # building-level moves leave blocks cut; pull the pieces back together where bounds allow
+        refine_streets(R, label, parts, rounds=2)
     return _plans_for_area(ws, a, label, parts, params)
 
 
@@ -359,7 +378,9 @@ def _result(cur, plans, t0, op):
     return res
 
 
-def repair(previous_grids, buildings, streets, boundaries, params: PartitionParams | None = None) -> PartitionResult:
+def repair(
+    previous_grids, buildings, streets, boundaries, params: PartitionParams | None = None
+) -> PartitionResult:
     """Re-balance ``previous_grids`` for changed inputs, keeping codes and moving few households."""
     t0 = time.perf_counter()
     params = params or PartitionParams()
@@ -381,7 +402,9 @@ def _keep(cur, a, params):
     return _plans_for_area(cur.ws, a, label, parts, params)
 
 
-def split_grid(grids, code, buildings, streets, boundaries, params: PartitionParams | None = None) -> PartitionResult:
+def split_grid(
+    grids, code, buildings, streets, boundaries, params: PartitionParams | None = None
+) -> PartitionResult:
     """Split grid ``code`` in two; one half keeps the code, the other gets the next number."""
     t0 = time.perf_counter()
     params = params or PartitionParams()
@@ -396,7 +419,9 @@ def split_grid(grids, code, buildings, streets, boundaries, params: PartitionPar
 
         halves = fallback_split(R, nodes, 2)
     if not halves or len(halves) < 2:
-        raise PartitionError(f"网格 {code} 无法拆分为两个连片网格", feature=f"网格 {code}", reason="cannot_split")
+        raise PartitionError(
+            f"网格 {code} 无法拆分为两个连片网格", feature=f"网格 {code}", reason="cannot_split"
+        )
     _recode(label, parts, {str(code)}, halves, R)
     plans = []
     for b in range(len(cur.ws.graphs)):
@@ -404,8 +429,9 @@ def split_grid(grids, code, buildings, streets, boundaries, params: PartitionPar
     return _result(cur, plans, t0, "split")
 
 
-def merge_grids(grids, code_a, code_b, buildings, streets, boundaries,
-                params: PartitionParams | None = None) -> PartitionResult:
+def merge_grids(
+    grids, code_a, code_b, buildings, streets, boundaries, params: PartitionParams | None = None
+) -> PartitionResult:
     """Merge two adjacent grids of one area; the merged grid keeps the smaller code."""
     t0 = time.perf_counter()
     params = params or PartitionParams()
@@ -413,13 +439,17 @@ def merge_grids(grids, code_a, code_b, buildings, streets, boundaries,
     code_a, code_b = sorted([str(code_a), str(code_b)])
     a, b_ = cur.area_of_code(code_a), cur.area_of_code(code_b)
     if a != b_:
-        raise PartitionError(f"网格 {code_a} 与 {code_b} 不在同一区域，不能合并", feature=f"网格 {code_b}",
-                             reason="different_areas")
+        raise PartitionError(
+            f"网格 {code_a} 与 {code_b} 不在同一区域，不能合并",
+            feature=f"网格 {code_b}",
+            reason="different_areas",
+        )
     R = cur.ws.regions[a]
     label, parts = dict(cur.labels[a]), cur.parts(a)
     if not any(label.get(u) == code_b for v in parts[code_a] for u, _ in R.cost[v]):
-        raise PartitionError(f"网格 {code_a} 与 {code_b} 不相邻，合并后不连片", feature=f"网格 {code_b}",
-                             reason="not_adjacent")
+        raise PartitionError(
+            f"网格 {code_a} 与 {code_b} 不相邻，合并后不连片", feature=f"网格 {code_b}", reason="not_adjacent"
+        )
     for v in parts.pop(code_b):
         label[v] = code_a
         parts[code_a].add(v)
@@ -429,8 +459,9 @@ def merge_grids(grids, code_a, code_b, buildings, streets, boundaries,
     return _result(cur, plans, t0, "merge")
 
 
-def redraw_area(grids, area_code, buildings, streets, boundaries,
-                params: PartitionParams | None = None) -> PartitionResult:
+def redraw_area(
+    grids, area_code, buildings, streets, boundaries, params: PartitionParams | None = None
+) -> PartitionResult:
     """Draw the grids of one area afresh (new numbering there); other areas are kept as they are."""
     t0 = time.perf_counter()
     params = params or PartitionParams()

@@ -9,11 +9,18 @@ import shapely
 
 from . import certify
 from .assemble import Plan, finalize
-from .balance import Region, components, fallback_split, rebalance, refine_streets, split_region
+from .balance import (
+    Region,
+    components,
+    fallback_split,
+    improve_pairs,
+    rebalance,
+    refine_streets,
+    split_region,
+)
 from .graph import build_area_graph
 from .inputs import assign_buildings_to_areas, read_inputs
 from .params import PartitionParams, PartitionResult
-
 
 FINE_SPLIT = 1  # households: with this threshold every block with 2+ buildings is cut into pieces
 
@@ -63,21 +70,26 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     lo, hi = params.min_households, params.max_households
     H = sum(R.w[v] for v in nodes)
     if H < lo:
-        cert = certify.area_below_min(code, H, lo) if n_comp == 1 else certify.component_below_min(code, H, lo, n_comp)
+        cert = (
+            certify.area_below_min(code, H, lo)
+            if n_comp == 1
+            else certify.component_below_min(code, H, lo, n_comp)
+        )
         return [(list(nodes), cert)]
     k, feasible = params.grid_count(H)
     parts = None
     over = [v for v in nodes if v in R.g.atomic_over]
     if feasible and not over:
-        budget = [max(40, 6 * k)]
         for kk in _k_order(k, H, params, final):
-            parts = split_region(R, nodes, kk, budget)
+            parts = split_region(R, nodes, kk, [max(60, 12 * kk)])
             if parts is not None:
                 break
         if parts is None and not final:
             return None
     if parts is None:
-        parts = fallback_split(R, nodes, k) or [list(nodes)]
+        # best effort with the most slack: the balanced count
+        kb = max(1, min(max(1, H // lo), max(-(-H // hi), round(H / ((lo + hi) / 2)))))
+        parts = fallback_split(R, nodes, kb if feasible else k) or [list(nodes)]
     return _polish(R, parts, code, H, feasible, params)
 
 
@@ -105,9 +117,10 @@ def _polish(R, parts, code, H, feasible, params):
     if not feasible:
         fixed = set(sets)
     rebalance(R, label, sets, fixed)
+    improve_pairs(R, label, sets, fixed)
     refine_streets(R, label, sets, fixed)
     out = []
-    for p, ns in sets.items():
+    for _p, ns in sets.items():
         if not ns:
             continue
         W = sum(R.w[v] for v in ns)

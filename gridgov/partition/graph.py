@@ -245,7 +245,7 @@ def _adjacency(g: AreaGraph):
     street = g.face[ei] != g.face[ej]
     g.edges = (ei, ej, length, street)
     nbrs = [[] for _ in range(n)]
-    for a_, b_, ln_, st in zip(ei.tolist(), ej.tolist(), length.tolist(), street.tolist()):
+    for a_, b_, ln_, st in zip(ei.tolist(), ej.tolist(), length.tolist(), street.tolist(), strict=False):
         nbrs[a_].append((b_, ln_, st))
         nbrs[b_].append((a_, ln_, st))
     g.nbrs = nbrs

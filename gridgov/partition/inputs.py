@@ -89,13 +89,19 @@ def load_collection(obj, what: str) -> dict:
             with open(obj, encoding="utf-8-sig") as fh:
                 obj = json.load(fh)
         except FileNotFoundError as exc:
-            raise PartitionError(f"{what}文件 {obj} 不存在", feature=str(obj), reason="unreadable_file") from exc
+            raise PartitionError(
+                f"{what}文件 {obj} 不存在", feature=str(obj), reason="unreadable_file"
+            ) from exc
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise PartitionError(
-                f"{what}文件 {obj} 无法读取或不是合法的 GeoJSON：{exc}", feature=str(obj), reason="unreadable_file"
+                f"{what}文件 {obj} 无法读取或不是合法的 GeoJSON：{exc}",
+                feature=str(obj),
+                reason="unreadable_file",
             ) from exc
     if not isinstance(obj, dict) or not isinstance(obj.get("features"), list):
-        raise PartitionError(f"{what}数据不是 GeoJSON FeatureCollection（缺少 features 列表）", reason="not_geojson")
+        raise PartitionError(
+            f"{what}数据不是 GeoJSON FeatureCollection（缺少 features 列表）", reason="not_geojson"
+        )
     return obj
 
 
@@ -115,12 +121,16 @@ def _geometry(feat, label: str, allowed: tuple[str, ...]):
     if not isinstance(g, dict) or g.get("type") not in allowed:
         t = g.get("type") if isinstance(g, dict) else None
         raise PartitionError(
-            f"{label} 的几何类型 {t} 不受支持（应为 {'/'.join(allowed)}）", feature=label, reason="bad_geometry_type"
+            f"{label} 的几何类型 {t} 不受支持（应为 {'/'.join(allowed)}）",
+            feature=label,
+            reason="bad_geometry_type",
         )
     try:
         geom = shape(g)
     except Exception as exc:  # shapely raises several types for malformed coordinates
-        raise PartitionError(f"{label} 的几何坐标无法解析：{exc}", feature=label, reason="invalid_geometry") from exc
+        raise PartitionError(
+            f"{label} 的几何坐标无法解析：{exc}", feature=label, reason="invalid_geometry"
+        ) from exc
     coords = shapely.get_coordinates(geom)
     if geom.is_empty or len(coords) == 0 or not np.isfinite(coords).all():
         raise PartitionError(f"{label} 的几何为空或含非数值坐标", feature=label, reason="invalid_geometry")
@@ -218,7 +228,9 @@ def read_buildings(fc: dict):
             raise PartitionError(f"{label} 缺少编号 id", feature=label, reason="missing_id")
         if str(bid) in seen:
             raise PartitionError(
-                f"建筑编号 {bid} 重复（第 {seen[str(bid)] + 1} 个和第 {i + 1} 个要素）", feature=label, reason="duplicate_id"
+                f"建筑编号 {bid} 重复（第 {seen[str(bid)] + 1} 个和第 {i + 1} 个要素）",
+                feature=label,
+                reason="duplicate_id",
             )
         seen[str(bid)] = i
         if "households" not in props:
@@ -227,11 +239,15 @@ def read_buildings(fc: dict):
         u = props.get("units")
         if u is not None:
             if not isinstance(u, list) or not u:
-                raise PartitionError(f"{label} 的单元户数 units 应为非空列表", feature=label, reason="bad_units")
+                raise PartitionError(
+                    f"{label} 的单元户数 units 应为非空列表", feature=label, reason="bad_units"
+                )
             u = [_int(x, label, "单元户数") for x in u]
             if sum(u) != h:
                 raise PartitionError(
-                    f"{label} 的各单元户数之和 {sum(u)} 与总户数 {h} 不一致", feature=label, reason="units_mismatch"
+                    f"{label} 的各单元户数之和 {sum(u)} 与总户数 {h} 不一致",
+                    feature=label,
+                    reason="units_mismatch",
                 )
         ids.append(bid)
         hh.append(h)

@@ -24,7 +24,9 @@ HH_PER_SUBBLOCK = 80.0  # mean households of a lane block
 class _Local:
     def __init__(self, origin):
         lon, lat = origin
-        local = pyproj.CRS.from_proj4(f"+proj=tmerc +lat_0={lat} +lon_0={lon} +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m")
+        local = pyproj.CRS.from_proj4(
+            f"+proj=tmerc +lat_0={lat} +lon_0={lon} +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m"
+        )
         self.inv = pyproj.Transformer.from_crs(local, "EPSG:4326", always_xy=True)
         self.fwd = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True)
 
@@ -46,7 +48,8 @@ def _fc(geoms, props):
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "geometry": mapping(g), "properties": p} for g, p in zip(geoms, props)
+            {"type": "Feature", "geometry": mapping(g), "properties": p}
+            for g, p in zip(geoms, props, strict=False)
         ],
     }
 
@@ -199,8 +202,15 @@ def make_city(
     if river is not None and len(pts):
         keep &= ~shapely.intersects(river, bpolys)
     keep &= shapely.within(bpolys, outline) if len(pts) else keep
-    return _output(_Local(origin), bpolys[keep], [hh[i] for i in np.flatnonzero(keep)],
-                   [units[i] for i in np.flatnonzero(keep)], streets, area_polys, area_codes)
+    return _output(
+        _Local(origin),
+        bpolys[keep],
+        [hh[i] for i in np.flatnonzero(keep)],
+        [units[i] for i in np.flatnonzero(keep)],
+        streets,
+        area_polys,
+        area_codes,
+    )
 
 
 def _trim(rng, buildings, target):
@@ -253,7 +263,7 @@ def _output(local, bpolys, hh, units, streets, area_polys, area_codes):
     bl = local.to_lonlat(bpolys)
     sl = local.to_lonlat(streets)
     bprops = []
-    for i, (h, u) in enumerate(zip(hh, units)):
+    for i, (h, u) in enumerate(zip(hh, units, strict=False)):
         p = {"id": f"B{i + 1:06d}", "households": int(h)}
         if u:
             p["units"] = u
@@ -303,12 +313,13 @@ def make_city_in(outline_polygon_lonlat, areas, households_per_area, seed: int =
         y2 = y + rng.uniform(-0.15, 0.15) * sp
         streets.append(shapely.linestrings([[minx, y], [maxx, y2]]))
     streets = shapely.intersection(np.asarray(streets, dtype=object), outline_l)
-    streets = np.asarray([g for g in shapely.get_parts(streets) if g.geom_type == "LineString" and g.length > 1],
-                         dtype=object)
+    streets = np.asarray(
+        [g for g in shapely.get_parts(streets) if g.geom_type == "LineString" and g.length > 1], dtype=object
+    )
     street_zone = shapely.buffer(shapely.union_all(streets), 8.0)
 
     pts, hh, units = [], [], []
-    for poly, budget in zip(polys_l, budgets):
+    for poly, budget in zip(polys_l, budgets, strict=False):
         total = 0
         pminx, pminy, pmaxx, pmaxy = poly.bounds
         tries = 0
@@ -320,7 +331,7 @@ def make_city_in(outline_polygon_lonlat, areas, households_per_area, seed: int =
             for x, y in batch[ok]:
                 if total >= budget:
                     break
-                kind = int(rng.choice(3, p=[0.3, 0.62, 0.08]))
+                kind = int(rng.choice(3, p=[0.6, 0.38, 0.02]))
                 h, u = _household_draw(rng, kind)
                 h = min(h, budget - total) if u is None else h
                 if u is not None and total + h > budget:
@@ -333,8 +344,15 @@ def make_city_in(outline_polygon_lonlat, areas, households_per_area, seed: int =
     return _output(local, bpolys, hh, units, streets, polys_l, codes)
 
 
-def perturb_city(buildings, streets, boundaries, seed: int = 1, block_share: float = 0.05, growth: float = 0.25,
-                 new_buildings: int = 200):
+def perturb_city(
+    buildings,
+    streets,
+    boundaries,
+    seed: int = 1,
+    block_share: float = 0.05,
+    growth: float = 0.25,
+    new_buildings: int = 200,
+):
     """A changed city: households × (1+growth) in ``block_share`` of street blocks, plus new buildings.
 
     Returns a new buildings FeatureCollection (streets and boundaries are unchanged).
@@ -343,7 +361,11 @@ def perturb_city(buildings, streets, boundaries, seed: int = 1, block_share: flo
 
     rng = np.random.default_rng(seed)
     feats = copy.deepcopy(buildings["features"])
-    sl = shapely.from_geojson([_dumps(f["geometry"]) for f in streets["features"]]) if streets["features"] else []
+    sl = (
+        shapely.from_geojson([_dumps(f["geometry"]) for f in streets["features"]])
+        if streets["features"]
+        else []
+    )
     ab = shapely.from_geojson([_dumps(f["geometry"]) for f in boundaries["features"]])
     lines = list(shapely.get_parts(shapely.boundary(ab))) + list(sl)
     blocks = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(lines))))
@@ -351,7 +373,7 @@ def perturb_city(buildings, streets, boundaries, seed: int = 1, block_share: flo
     tree = shapely.STRtree(blocks)
     pi, bi = tree.query(pts, predicate="within")
     chosen = set(rng.choice(len(blocks), size=max(1, int(block_share * len(blocks))), replace=False).tolist())
-    for p, b in zip(pi.tolist(), bi.tolist()):
+    for p, b in zip(pi.tolist(), bi.tolist(), strict=False):
         if b not in chosen:
             continue
         props = feats[p]["properties"]
@@ -374,11 +396,13 @@ def perturb_city(buildings, streets, boundaries, seed: int = 1, block_share: flo
             continue
         added += 1
         d = 4e-5
-        feats.append({
-            "type": "Feature",
-            "geometry": mapping(shapely.box(x - d, y - d, x + d, y + d)),
-            "properties": {"id": f"N{seed:02d}{added:05d}", "households": int(rng.integers(1, 61))},
-        })
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(shapely.box(x - d, y - d, x + d, y + d)),
+                "properties": {"id": f"N{seed:02d}{added:05d}", "households": int(rng.integers(1, 61))},
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}
 
 

@@ -10,12 +10,14 @@ minimal persons are created so the party demo still stands on its own.
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from gridgov.core import clock
 
+from .bulk import ACTIVITY_COLUMNS, insert_rows
 from .choices import ActivityStatus, ItemSource, MemberCategory, RequestStatus, SignupStatus
 
 BATCH = 5000
@@ -228,49 +230,44 @@ def _activities(rng, branches, members, progress):
     tz = timezone.get_current_timezone()
     start = now - datetime.timedelta(days=365)
     days = 365
-    batch, total = [], 0
+    created = now
 
-    def flush():
-        nonlocal batch, total
-        ServiceActivity.objects.bulk_create(batch, batch_size=BATCH)
-        total += len(batch)
-        batch = []
+    def rows():
+        for m in members:
+            if not m.branch_id:
+                continue
+            post = getattr(m, "_post", None)
+            if post is None and rng.random() < 0.6:
+                continue
+            diligence = rng.choice([0.15, 0.35, 0.55]) if rng.random() < 0.2 else rng.uniform(0.85, 1.6)
+            since = max(start, m.registered_at or start)
+            span = max(1, min(days, (now - since).days))
+            pool = items.get(post.pk) if post else all_manual
+            # enough records for the post's monthly target (with a margin), scaled by diligence
+            per_record = sum(float(i.points) for i in pool) / len(pool)
+            monthly = float(post.target_points) if post else 10.0
+            n = int(span / 30 * monthly / per_record * 1.25 * diligence + 0.5)
+            for _ in range(n):
+                when = now - datetime.timedelta(days=rng.random() * span)
+                when = when.astimezone(tz).replace(hour=rng.choice([8, 9, 10, 15, 16, 18, 19, 20]),
+                                                   minute=rng.choice([0, 10, 20, 30, 40, 50]), second=0,
+                                                   microsecond=0)
+                if when > now:
+                    when -= datetime.timedelta(days=1)
+                item = rng.choice(pool)
+                age = (now - when).days
+                r = rng.random()
+                status = ActivityStatus.PENDING if age < 2 or (age < 7 and r < 0.25) else (
+                    ActivityStatus.REJECTED if r < 0.03 else ActivityStatus.VERIFIED if r < 0.97 else
+                    ActivityStatus.PENDING)
+                verified_at = when + datetime.timedelta(days=rng.randint(1, 5)) if status != "pending" else None
+                yield (m.pk, m.branch_id, post.pk if post else item.post_id, item.pk, ItemSource.MANUAL, "",
+                       m.division_code, when, rng.choice([30, 60, 90, 120]), rng.choice(PLACES), item.name,
+                       Decimal(1), item.points, str(status), None, None, None, verified_at,
+                       "记录不完整，请补充现场照片" if status == ActivityStatus.REJECTED else "", created)
 
-    for m in members:
-        if not m.branch_id:
-            continue
-        post = getattr(m, "_post", None)
-        if post is None and rng.random() < 0.6:
-            continue
-        diligence = rng.choice([0.15, 0.35, 0.55]) if rng.random() < 0.2 else rng.uniform(0.85, 1.6)
-        since = max(start, m.registered_at or start)
-        span = max(1, min(days, (now - since).days))
-        # target 10 points a month at ~2 points a record → ~5 records a month for an on-track member
-        n = int(span / 30 * 5 * diligence + 0.5)
-        pool = items.get(post.pk) if post else all_manual
-        for _ in range(n):
-            when = now - datetime.timedelta(days=rng.random() * span)
-            when = when.astimezone(tz).replace(hour=rng.choice([8, 9, 10, 15, 16, 18, 19, 20]),
-                                               minute=rng.choice([0, 10, 20, 30, 40, 50]))
-            if when > now:
-                when -= datetime.timedelta(days=1)
-            item = rng.choice(pool)
-            age = (now - when).days
-            r = rng.random()
-            status = ActivityStatus.PENDING if age < 3 or (age < 10 and r < 0.4) else (
-                ActivityStatus.REJECTED if r < 0.03 else ActivityStatus.VERIFIED if r < 0.97 else
-                ActivityStatus.PENDING)
-            batch.append(ServiceActivity(
-                member_id=m.pk, branch_id=m.branch_id, post_id=post.pk if post else item.post_id, item=item,
-                division_code=m.division_code, occurred_at=when, duration_minutes=rng.choice([30, 60, 90, 120]),
-                place=rng.choice(PLACES), note=f"{item.name}", points=item.points, status=status,
-                verified_at=when + datetime.timedelta(days=rng.randint(1, 5)) if status != "pending" else None,
-                reject_reason="记录不完整，请补充现场照片" if status == ActivityStatus.REJECTED else "",
-            ))
-        if len(batch) >= 50_000:
-            flush()
-            progress(f"  服务记录 {total} 条…")
-    flush()
+    with transaction.atomic():
+        total = insert_rows(ServiceActivity, ACTIVITY_COLUMNS, rows())
     if volunteer is not None:
         total += _events(rng, members, volunteer, now)
     return total

@@ -4,7 +4,7 @@ handful of queries for any size of tree)."""
 
 from collections import defaultdict
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -84,6 +84,7 @@ def member_ranking(user, kind, start, scope="", limit=50):
 def branch_alerts(branch, kind=PeriodKind.MONTH):
     """The reminder list for a branch secretary: members behind in the current period."""
     start, _ = current_period(kind)
-    return (MemberScore.objects.filter(branch=branch, period_kind=kind, period_start=start,
-                                       status=ScoreStatus.BEHIND)
-            .select_related("member", "post").order_by(F("points") - F("expected"), "member__name"))
+    rows = list(MemberScore.objects.filter(branch_id=branch.pk, period_kind=kind, period_start=start,
+                                           status=ScoreStatus.BEHIND).select_related("member", "post"))
+    rows.sort(key=lambda s: (s.points - s.expected, s.member.name))
+    return rows

@@ -132,7 +132,7 @@ def floor_plan(user, building):
     houses = list(
         House.objects.visible_to(user)
         .filter(building=building)
-        .annotate(residents=Count("residents", filter=Q(residents__status=PersonStatus.ACTIVE)))
+        .annotate(resident_count=Count("residents", filter=Q(residents__status=PersonStatus.ACTIVE)))
         .order_by("floor", "unit", "room")
     )
     units = sorted({h.unit for h in houses} | set(range(1, (building.units or 1) + 1)))

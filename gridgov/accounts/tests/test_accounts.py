@@ -53,7 +53,7 @@ def test_unlock_user_by_admin(admin_user, make_user, tree):
 
 
 @pytest.mark.parametrize("password,message", [
-    ("short1", "密码长度太短"),
+    ("short1", "密码长度太短，至少需要 10 个字符"),
     ("12345678901", "密码只包含数字"),
     ("abcdefghijkl", "密码必须同时包含字母和数字"),
 ])

@@ -46,7 +46,7 @@ def to_xml(root, payload):
 def respond(fmt, root, payload, status=200):
     if fmt == "xml":
         return HttpResponse(to_xml(root, payload), content_type="text/xml; charset=utf-8", status=status)
-    body = json.dumps(payload, ensure_ascii=False)
+    body = json.dumps(payload, ensure_ascii=False, default=str)
     return HttpResponse(body, content_type="application/json; charset=utf-8", status=status)
 
 

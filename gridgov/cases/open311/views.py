@@ -105,7 +105,7 @@ def _status(case):
 
 def _status_notes(case):
     labels = {CaseState.REJECTED: "不予立案", CaseState.CANCELLED: "已撤销", CaseState.MERGED: "已与同一问题合并办理"}
-    return labels.get(case.state, CaseState(case.state).label)
+    return str(labels.get(case.state, CaseState(case.state).label))
 
 
 def _request_row(request, case):

@@ -31,7 +31,7 @@ def public_report(request, kiosk=False):
                 case = actions.report_case(
                     actor=request.user, category=d["category"], title=d["title"], description=d["description"],
                     channel=channel, lng=d["lng"], lat=d["lat"], grid=d["grid"], address=d["address"],
-                    urgency=Urgency.NORMAL, reporter_name=d["reporter_name"], reporter_phone=d["reporter_phone"],
+                    urgency=Urgency.NORMAL, reporter_name=d["reporter_name"], reporter_phone=d["reporter_phone"], attributes=form.attributes(),
                     photos=request.FILES.getlist("photos")[:5], ip=client_ip(request),
                 )
             except (ValidationError, PermissionDenied) as exc:

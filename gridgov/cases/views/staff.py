@@ -194,7 +194,7 @@ def report(request):
                     actor=request.user, category=d["category"], title=d["title"], description=d["description"],
                     channel=channel, lng=d["lng"], lat=d["lat"], grid=d["grid"], address=d["address"],
                     component=d["component"], urgency=d["urgency"] or Urgency.NORMAL,
-                    reporter_name=d["reporter_name"], reporter_phone=d["reporter_phone"],
+                    reporter_name=d["reporter_name"], reporter_phone=d["reporter_phone"], attributes=form.attributes(),
                     photos=[] if d["solve_in_grid"] else photos,
                     solve_evidence=photos if d["solve_in_grid"] and can_solve else None, solve_note=d["solve_note"],
                 )
@@ -209,6 +209,12 @@ def report(request):
         "form": form, "channel": channel, "can_solve": can_solve, "public": False,
         "breadcrumb": [{"label": "事件管理"}, {"label": "上报事件"}],
     })
+
+
+def questions_fragment(request):
+    """htmx: the extra questions of the chosen class."""
+    form = ReportForm(request.GET)
+    return render(request, "cases/_questions.html", {"questions": form.questions()})
 
 
 def duplicates_fragment(request):

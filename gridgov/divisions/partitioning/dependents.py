@@ -9,6 +9,7 @@ households, so no live record is left on a retired grid.
 Rules:
     assignment  the proposal's building → grid map (buildings)
     building    follow `building.grid` (houses; legal entities with a building)
+    unit        houses of a building split between grids follow their unit (单元)
     house       follow `house.grid` (households; persons; legal entities with a house)
     household   follow `household.grid` (persons without a house)
     point       the new polygon containing (lng, lat) (components; open cases)
@@ -26,7 +27,7 @@ from shapely.geometry import shape
 DEPENDENTS = [
     # (model label, rules in order, row filter name)
     ("registry.Building", ["assignment"], None),
-    ("registry.House", ["building"], None),
+    ("registry.House", ["building", "unit"], None),
     ("registry.Household", ["house"], None),
     ("registry.Person", ["house", "household"], None),
     ("registry.LegalEntity", ["building", "house"], None),
@@ -106,16 +107,16 @@ def _next_code(used):
     return code
 
 
-def move_buildings(Building, assignment, grid_by_code):
+def move_buildings(Building, assignment, grid_by_code, prefix):
     """Buildings take their assigned grid. A building keeps its 5-digit code unless a building
     already in the target grid holds it (checked against every current occupant, so no
     intermediate UPDATE can break the grid+code uniqueness); then it gets the next free code.
     Returns (moved, recoded)."""
     grid_ids = {g.pk for g in grid_by_code.values()}
-    current = list(Building.objects.select_for_update().filter(pk__in=[int(b) for b in assignment])
+    current = list(Building.objects.select_for_update().filter(division_code__startswith=prefix)
                    .values_list("pk", "code", "grid_id"))
     moving = [(pk, code, grid_by_code[assignment[str(pk)]]) for pk, code, gid in current
-              if assignment[str(pk)] in grid_by_code and grid_by_code[assignment[str(pk)]].pk != gid]
+              if assignment.get(str(pk)) in grid_by_code and grid_by_code[assignment[str(pk)]].pk != gid]
     if not moving:
         return 0, 0
     used = defaultdict(set)
@@ -136,7 +137,22 @@ def move_buildings(Building, assignment, grid_by_code):
     return len(moving), len(recode)
 
 
-def move_dependents(*, prefix, assignment, new_polygons, grid_by_code, successor_of):
+def _by_unit(qs, unit_assignment, grid_by_code):
+    """Houses of split buildings take the grid of their unit (one UPDATE per building and grid)."""
+    moved = 0
+    for bid, units in unit_assignment.items():
+        by_code = defaultdict(list)
+        for unit, code in units.items():
+            by_code[code].append(int(unit))
+        for code, unit_list in by_code.items():
+            grid = grid_by_code.get(code)
+            if grid is not None:
+                moved += qs.filter(building_id=int(bid), unit__in=unit_list).exclude(grid_id=grid.pk).update(
+                    grid_id=grid.pk, division_code=grid.code)
+    return moved
+
+
+def move_dependents(*, prefix, assignment, new_polygons, grid_by_code, successor_of, unit_assignment=None):
     """Apply DEPENDENTS inside `prefix`. `new_polygons`: [(code, shapely geometry)];
     `grid_by_code`: new grid Division rows; `successor_of`: {retired Division: Division}.
     Returns {model label: rows moved}."""
@@ -149,9 +165,11 @@ def move_dependents(*, prefix, assignment, new_polygons, grid_by_code, successor
         for rule in rules:
             qs = _scoped(model, prefix, filter_name)
             if rule == "assignment":
-                moved, recoded = move_buildings(model, assignment, grid_by_code)
+                moved, recoded = move_buildings(model, assignment, grid_by_code, prefix)
                 n += moved
                 counts["registry.Building.recoded"] = recoded
+            elif rule == "unit":
+                n += _by_unit(qs, unit_assignment or {}, grid_by_code)
             elif rule == "point":
                 n += _by_point(qs, new_polygons, grid_by_code)
             else:

@@ -11,6 +11,17 @@ from ..choices import Level
 from ..models import Division, DivisionShape
 from .streets import streets_in_bbox
 
+# A building with more households than this and several stairwell units (单元) may be split
+# between grids by unit (the engine's per-unit input); its houses follow their unit.
+UNIT_SPLIT = 200
+
+
+def even_units(households, n):
+    """Per-unit household counts of a building of `n` units (the registry has no per-unit
+    count, so households are shared evenly)."""
+    base, extra = divmod(households, n)
+    return [base + (1 if i < extra else 0) for i in range(n)]
+
 
 def fc(features):
     return {"type": "FeatureCollection", "features": features}
@@ -53,6 +64,28 @@ def building_model():
         return None
 
 
+def _unit_grids(building_rows, grid_code_by_id, members):
+    """For splittable buildings whose houses are in several grids: {unit index: grid code}, and
+    the building listed as a member of each of those grids (the engine's previous-grid input)."""
+    House = apps.get_model("registry", "House")
+    big = [pk for pk, r in building_rows.items() if r["units"]]
+    for i in range(0, len(big), 2000):
+        pairs = House.objects.filter(building_id__in=big[i:i + 2000]).values_list("building_id", "unit", "grid_id")
+        for bid, unit, grid_id in pairs.distinct():
+            r = building_rows[bid]
+            if 1 <= unit <= len(r["units"]) and grid_id in grid_code_by_id:
+                r["unit_grids"][unit - 1] = grid_code_by_id[grid_id]
+    for pk in big:
+        r = building_rows[pk]
+        if len(set(r["unit_grids"].values())) <= 1:
+            r["unit_grids"] = {}
+            continue
+        for u in range(len(r["units"])):
+            r["unit_grids"].setdefault(u, r["grid"])
+        for code in set(r["unit_grids"].values()) - {r["grid"]}:
+            members.setdefault(code, []).append(pk)
+
+
 def load_area(area):
     """Boundaries, located buildings, streets and today's grids of `area`."""
     communities = communities_of(area)
@@ -81,17 +114,22 @@ def load_area(area):
     Building = building_model()
     if Building is not None:
         rows = Building.objects.filter(division_code__startswith=area.path).values_list(
-            "pk", "lng", "lat", "household_count", "grid_id"
+            "pk", "lng", "lat", "household_count", "grid_id", "units"
         )
-        for pk, lng, lat, hh, grid_id in rows.iterator(chunk_size=5000):
-            code = grid_code_by_id.get(grid_id, "")
+        for pk, lng, lat, hh, grid_id, n_units in rows.iterator(chunk_size=5000):
+            code, hh = grid_code_by_id.get(grid_id, ""), int(hh or 0)
             located = lng is not None and lat is not None and union is not None and union.covers(Point(lng, lat))
-            building_rows[pk] = {"grid": code, "households": int(hh or 0), "located": located}
+            row = {"grid": code, "households": hh, "located": located, "units": None, "unit_grids": {}}
+            building_rows[pk] = row
             if located:
+                props = {"id": pk, "households": hh}
+                if hh > UNIT_SPLIT and (n_units or 1) > 1 and hh >= n_units:
+                    row["units"] = props["units"] = even_units(hh, n_units)
                 b_features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]},
-                                   "properties": {"id": pk, "households": int(hh or 0)}})
+                                   "properties": props})
             if code:
                 members.setdefault(code, []).append(pk)
+        _unit_grids(building_rows, grid_code_by_id, members)
         unlocated = sum(1 for r in building_rows.values() if not r["located"])
         if unlocated:
             warnings.append(f"{unlocated} 栋楼栋没有坐标或位于边界外，保留原网格（原网格撤销时随其承接网格）")
@@ -109,7 +147,10 @@ def load_area(area):
         s = shapes.get(g.pk)
         if s is None:
             continue
+        split = {str(b): sorted(i for i, c in building_rows[b]["unit_grids"].items() if c == g.code)
+                 for b in members.get(g.code, []) if building_rows[b]["unit_grids"]}
         previous.append({"type": "Feature", "geometry": s.geometry, "properties": {
+            "units": {b: u for b, u in split.items() if u},
             "code": g.code, "area_code": g.code[:12], "households": g.household_count, "version": s.version,
             "building_ids": [b for b in members.get(g.code, []) if building_rows[b]["located"]],
             "name": g.name,

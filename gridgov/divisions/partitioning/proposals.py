@@ -9,16 +9,35 @@ from shapely.geometry import shape
 from .choices import PartitionMode
 
 
+def _pieces(f, rows):
+    """(building id, unit index or None, households) of a proposed grid feature: whole
+    buildings, and the units of split ones."""
+    units = f["properties"].get("units") or {}
+    for bid in f["properties"].get("building_ids") or []:
+        r = rows.get(int(bid))
+        if r is None:
+            continue
+        if str(bid) in units and r["units"]:
+            for u in units[str(bid)]:
+                yield int(bid), int(u), r["units"][int(u)]
+        else:
+            yield int(bid), None, r["households"]
+
+
+def _old_code(r, unit):
+    return r["unit_grids"].get(unit, r["grid"]) if unit is not None else r["grid"]
+
+
 def _overlap(features, rows):
-    """{(old_code, new_code): households} for located buildings (+1 per building so empty
-    buildings still count)."""
+    """{(old_code, new_code): households} for located buildings and units (+1 per piece so
+    empty buildings still count)."""
     m = defaultdict(int)
     for f in features:
         new = f["properties"]["code"]
-        for bid in f["properties"].get("building_ids") or []:
-            r = rows.get(int(bid))
-            if r and r["grid"]:
-                m[(r["grid"], new)] += r["households"] + 1
+        for bid, unit, hh in _pieces(f, rows):
+            old = _old_code(rows[bid], unit)
+            if old:
+                m[(old, new)] += hh + 1
     return m
 
 
@@ -100,21 +119,33 @@ def build_proposal_data(inputs, result, mode):
 
     rows = inputs.building_rows
     succ = successors(inputs.previous, features, _overlap(features, rows))
-    assignment = {}
+    pieces = defaultdict(dict)  # building id -> {unit or None: (new code, households)}
     for f in features:
-        for bid in f["properties"]["building_ids"]:
-            assignment[str(bid)] = f["properties"]["code"]
+        for bid, unit, hh in _pieces(f, rows):
+            pieces[bid][unit] = (f["properties"]["code"], hh)
+    assignment, unit_assignment = {}, {}
+    for bid, parts in pieces.items():
+        by_code = defaultdict(int)
+        for code, hh in parts.values():
+            by_code[code] += hh + 1
+        assignment[str(bid)] = max(sorted(by_code), key=lambda c: by_code[c])  # the grid with most of it
+        if len(by_code) > 1:
+            unit_assignment[str(bid)] = {str(u + 1): code for u, (code, _hh) in parts.items() if u is not None}
     new_codes = {f["properties"]["code"] for f in features}
     for bid, r in rows.items():
         if str(bid) not in assignment and r["grid"]:
             assignment[str(bid)] = r["grid"] if r["grid"] in new_codes else succ.get(r["grid"], r["grid"])
     moves = defaultdict(lambda: {"buildings": 0, "households": 0})
-    for bid, new in assignment.items():
-        old = rows[int(bid)]["grid"]
-        if old != new:
-            m = moves[(old, new)]
-            m["buildings"] += 1
-            m["households"] += rows[int(bid)]["households"]
+    for bid, r in rows.items():
+        parts = pieces.get(bid) or {None: (assignment.get(str(bid), r["grid"]), r["households"])}
+        moved_to = set()
+        for unit, (new, hh) in parts.items():
+            old = _old_code(r, unit)
+            if old != new:
+                moves[(old, new)]["households"] += hh
+                moved_to.add((old, new))
+        for key in moved_to:
+            moves[key]["buildings"] += 1
     move_rows = [{"from": o, "to": n, **v} for (o, n), v in sorted(moves.items())]
     platform = {
         "kept_codes": sorted(previous_codes & new_codes),
@@ -124,6 +155,8 @@ def build_proposal_data(inputs, result, mode):
         "moved_buildings": sum(m["buildings"] for m in move_rows),
         "moved_households": sum(m["households"] for m in move_rows),
         "unlocated_buildings": sum(1 for r in rows.values() if not r["located"]),
+        "split_buildings": len(unit_assignment),
+        "unit_assignment": unit_assignment,
         "warnings": inputs.warnings,
     }
     return result.grids, assignment, move_rows, platform

@@ -17,6 +17,7 @@ from ..choices import Level
 from ..models import Division, DivisionShape
 from .choices import ChangeKind, ProposalStatus
 from .dependents import get_model, move_dependents, polygons_of
+from .loaders import even_units
 from .models import DivisionChange, GridProposal
 
 log = logging.getLogger(__name__)
@@ -85,13 +86,23 @@ def _grids_and_shapes(proposal, old_grids, now, actor):
     return grid_by_code, retired, changed
 
 
-def _recount(grid_by_code):
-    """household_count of the grids from their buildings (one aggregate query)."""
+def _recount(grid_by_code, proposal):
+    """household_count of the grids from their buildings (one aggregate query); a building
+    split between grids counts in each grid by its share of units."""
     Building = get_model("registry.Building")
     sums = {}
     if Building is not None:
         sums = dict(Building.objects.filter(grid__in=list(grid_by_code.values())).values_list("grid_id")
                     .annotate(n=Sum("household_count")).values_list("grid_id", "n"))
+        split = (proposal.report.get("platform") or {}).get("unit_assignment") or {}
+        for pk, hh, n_units, grid_id in Building.objects.filter(pk__in=[int(b) for b in split]).values_list(
+                "pk", "household_count", "units", "grid_id"):
+            for unit, code in split[str(pk)].items():
+                grid = grid_by_code.get(code)
+                share = even_units(hh, max(n_units, 1))[int(unit) - 1] if int(unit) <= max(n_units, 1) else 0
+                if grid is not None and grid.pk != grid_id:
+                    sums[grid.pk] = (sums.get(grid.pk) or 0) + share
+                    sums[grid_id] = (sums.get(grid_id) or 0) - share
     before = {}
     for grid in grid_by_code.values():
         before[grid.code] = grid.household_count
@@ -159,7 +170,7 @@ def publish_proposal(*, actor, proposal):
     if proposal.status != ProposalStatus.DRAFT:
         raise ValidationError("只有“待审核”的方案可以发布")
     area, now = proposal.area, clock.now()
-    old_grids = {g.code: g for g in Division.objects.select_for_update().filter(
+    old_grids = {g.code: g for g in Division.objects.select_for_update(of=("self",)).filter(
         level=Level.GRID, is_active=True, code__startswith=area.path, shapes__valid_to__isnull=True)}
     previous = {f["properties"]["code"]: f for f in proposal.previous.get("features", [])}
     if set(previous) != set(old_grids):
@@ -177,8 +188,9 @@ def publish_proposal(*, actor, proposal):
                     for g in retired}
     counts = move_dependents(prefix=area.path, assignment=proposal.assignment,
                              new_polygons=polygons_of(proposal.grids["features"]), grid_by_code=grid_by_code,
-                             successor_of=successor_of)
-    before_counts = _recount(grid_by_code)
+                             successor_of=successor_of,
+                             unit_assignment=(proposal.report.get("platform") or {}).get("unit_assignment"))
+    before_counts = _recount(grid_by_code, proposal)
     party = _sync_party(actor, area, grid_by_code, retired, successor_of)
 
     _audit_grids(actor, proposal, grid_by_code, retired, before_counts, changed, set(old_grids))

@@ -6,7 +6,7 @@ communities merge. Codes are materialised paths, so the community and its grids 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Sum, Value
+from django.db.models import Case, Sum, Value, When
 from django.db.models.functions import Concat, Substr
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
@@ -20,23 +20,27 @@ from .choices import ChangeKind
 from .models import DivisionChange
 from .publish import _new_shape
 
-# Tables that record what happened at a moment keep the code of that moment; the division
-# tree and its shapes are versioned by new rows; party organisations follow through
-# gridgov.party.actions (sync_organizations, move_branch).
-HISTORY_MODELS = {
-    "core.auditentry", "core.job", "cases.caseevent", "divisions.division", "divisions.divisionshape",
-    "divisions.gridproposal", "divisions.divisionchange",
-}
-PARTY_APP = "party"
+# The models whose rows follow a community to its new code, listed explicitly (grep a label to
+# see it). For each, every FK to Division is remapped and `division_code` rewritten. Tables that
+# record what happened at a moment (audit, jobs, case events, statistics) keep the code of that
+# moment; the division tree and its shapes are versioned by new rows; party organisations and
+# members follow through gridgov.party.actions (sync_organizations, move_branch).
+FOLLOWERS = [
+    "registry.Building", "registry.House", "registry.Household", "registry.Person", "registry.PersonEvent",
+    "registry.LegalEntity", "registry.Component", "registry.Visit", "registry.ChangeRequest",
+    "cases.Case",
+    "accounts.RoleAssignment", "accounts.Department",
+    "divisions.StreetLine",
+]
 
 
 def follower_models():
-    """[(model, [division FK field names], has division_code)] for every installed model that
-    carries a division code or a division FK, except history and party tables."""
+    """[(model, [division FK field names], has division_code)] for the installed FOLLOWERS."""
     out = []
-    for model in apps.get_models():
-        label = f"{model._meta.app_label}.{model._meta.model_name}"
-        if label in HISTORY_MODELS or model._meta.app_label == PARTY_APP or model._meta.proxy:
+    for label in FOLLOWERS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
             continue
         fks = [f.name for f in model._meta.concrete_fields
                if isinstance(f, models.ForeignKey) and f.related_model is Division]
@@ -46,23 +50,42 @@ def follower_models():
     return out
 
 
+def not_followed():
+    """Installed models carrying a division code that are not FOLLOWERS (reported in the
+    change record so a new table is noticed)."""
+    listed = {label.lower() for label in FOLLOWERS}
+    return sorted(m._meta.label for m in apps.get_models()
+                  if m._meta.label_lower not in listed and m._meta.app_label not in ("party", "core", "divisions")
+                  and any(f.name == "division_code" for f in m._meta.concrete_fields))
+
+
 def rewrite_codes(pairs):
-    """Move every follower row from each old Division to its new one: FK remap (one UPDATE per
-    model, field and division) and `division_code` prefix rewrite
-    (new_prefix || substr(division_code, len(old_prefix) + 1), on SQLite and PostgreSQL).
-    `pairs` is [(old, new)] with grids before communities. Returns {model label: rows}."""
+    """Move every follower row from each old Division to its new one, with a handful of
+    set-based UPDATEs per model: the FK remap as one CASE (`grid_id = CASE grid_id WHEN old THEN
+    new … END WHERE grid_id IN (…)`), grid codes as one CASE on `division_code`, and codes above
+    grid level by a prefix rewrite (new_prefix || substr(division_code, len(old_prefix) + 1),
+    on SQLite and PostgreSQL). `pairs` is [(old, new)]. Returns {model label: rows}."""
+    grid_pairs = [(o, n) for o, n in pairs if o.level == Level.GRID]
+    upper_pairs = [(o, n) for o, n in pairs if o.level != Level.GRID]
     counts = {}
     for model, fks, has_code in follower_models():
-        n = 0
-        for old, new in pairs:
-            for fk in fks:
-                n += model.objects.filter(**{f"{fk}_id": old.pk}).update(**{f"{fk}_id": new.pk})
-            if has_code:
+        n_fk = n_code = 0
+        for fk in fks:
+            column = f"{fk}_id"
+            whens = [When(**{column: o.pk}, then=Value(n.pk)) for o, n in pairs]
+            n_fk += model.objects.filter(**{f"{column}__in": [o.pk for o, _ in pairs]}).update(
+                **{column: Case(*whens, output_field=models.BigIntegerField())})
+        if has_code:
+            if grid_pairs:
+                whens = [When(division_code=o.code, then=Value(n.code)) for o, n in grid_pairs]
+                n_code += model.objects.filter(division_code__in=[o.code for o, _ in grid_pairs]).update(
+                    division_code=Case(*whens, output_field=models.CharField()))
+            for old, new in upper_pairs:
                 old_p, new_p = old.path, new.path
-                n += model.objects.filter(division_code__startswith=old_p).update(
+                n_code += model.objects.filter(division_code__startswith=old_p).update(
                     division_code=Concat(Value(new_p), Substr("division_code", len(old_p) + 1),
                                          output_field=models.CharField()))
-        counts[model._meta.label] = n
+        counts[model._meta.label] = n_code if has_code else n_fk
     return counts
 
 
@@ -123,6 +146,7 @@ def _recount_up(divisions):
 def _finish(actor, kind, pairs, new_divisions, now, note, recount):
     counts = rewrite_codes(pairs)
     counts["party.members_moved"] = _sync_party(actor, new_divisions, pairs)
+    counts["not_followed"] = not_followed()
     _recount_up(recount)
     code_map = {o.code: n.code for o, n in pairs}
     head_old, head_new = pairs[-1]

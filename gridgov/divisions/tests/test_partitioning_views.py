@@ -9,7 +9,7 @@ from gridgov.divisions.partitioning.choices import ProposalStatus
 pytest.importorskip("gridgov.partition")
 pytest.importorskip("gridgov.registry.models")
 
-from .test_partitioning import A, A1, make_buildings  # noqa: E402
+from .test_partitioning import A1, A, make_buildings  # noqa: E402
 
 
 def test_draw_review_publish_through_the_pages(client, admin_user, tree, django_capture_on_commit_callbacks):
@@ -91,3 +91,17 @@ def test_browser_draw_and_publish(browser_page, admin_user, tree):
     page.click("[data-testid=publish]")
     page.wait_for_selector("text=方案已发布")
     assert page.locator("[data-testid=proposal-status]").inner_text() == "已发布"
+
+
+def test_status_fragment_polls_while_running_and_refreshes_when_done(client, admin_user, tree):
+    proposal = GridProposal.objects.create(area=tree[A], division_code=A, created_at="2026-01-01T00:00:00+08:00",
+                                           status=ProposalStatus.RUNNING)
+    client.force_login(admin_user)
+    url = reverse("divisions:partition_status", args=[proposal.pk])
+    running = client.get(url)
+    assert 'hx-trigger="every 1s"' in running.content.decode() and "HX-Refresh" not in running
+    assert "计算中" in client.get(reverse("divisions:partition_proposal", args=[proposal.pk])).content.decode()
+    GridProposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.FAILED, error="所选范围内没有任何社区边界")
+    done = client.get(url)
+    assert done["HX-Refresh"] == "true"
+    assert "没有任何社区边界" in client.get(reverse("divisions:partition_proposal", args=[proposal.pk])).content.decode()

@@ -27,15 +27,15 @@ def check_hard_constraints(buildings, boundaries, result, lo=350, hi=500):
     assert len(set(codes)) == len(codes), "grid codes are unique"
     # every grid one Polygon, inside its own area
     acode = [f["properties"]["code"] for f in boundaries["features"]]
-    for f, g in zip(grids, gm):
+    for f, g in zip(grids, gm, strict=False):
         assert g.geom_type == "Polygon", f["properties"]["code"]
         assert f["properties"]["code"].startswith(f["properties"]["area_code"])
         assert len(f["properties"]["code"]) == len(f["properties"]["area_code"]) + 3
         a = am[acode.index(f["properties"]["area_code"])]
         assert g.difference(a).area <= 1e-6 * g.area + 1e-6
     # exact tiling per area: union == area, no overlaps
-    for code, a in zip(acode, am):
-        mine = [g for f, g in zip(grids, gm) if f["properties"]["area_code"] == code]
+    for code, a in zip(acode, am, strict=False):
+        mine = [g for f, g in zip(grids, gm, strict=False) if f["properties"]["area_code"] == code]
         u = shapely.union_all(mine)
         assert abs(u.area - a.area) <= 1e-6 * a.area
         assert u.symmetric_difference(a).area <= 1e-6 * a.area
@@ -62,7 +62,9 @@ def check_hard_constraints(buildings, boundaries, result, lo=350, hi=500):
     for bid, props in bh.items():
         if bid in seen:
             continue
-        assert props.get("units") and props["households"] > hi, f"building {bid} missing or split without need"
+        assert props.get("units") and props["households"] > hi, (
+            f"building {bid} missing or split without need"
+        )
         assert all((bid, u) in unit_seen for u in range(len(props["units"])))
     assert sum(p["properties"]["households"] for p in grids) == sum(v["households"] for v in bh.values())
     # bounds: in range, or certified

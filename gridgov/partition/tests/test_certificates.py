@@ -23,8 +23,13 @@ def test_area_below_min_is_certified():
 def test_unit_over_max_is_certified():
     # given a tower with one 620-household unit and one of 80, plus 16 blocks of 60
     b = buildings_in_blocks(60)
-    b["features"].append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [LON + 1.4 * D, LAT + 1.6 * D]},
-                          "properties": {"id": "T1", "households": 700, "units": [620, 80]}})
+    b["features"].append(
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [LON + 1.4 * D, LAT + 1.6 * D]},
+            "properties": {"id": "T1", "households": 700, "units": [620, 80]},
+        }
+    )
     r = partition(b, grid_streets(), one_area(), PartitionParams())
     reasons = {c["reason"] for c in r.report["certificates"]}
     assert "unit_over_max" in reasons
@@ -39,8 +44,13 @@ def test_unit_over_max_is_certified():
 def test_big_building_with_units_is_split_between_grids():
     # given one 900-household tower with 6 units of 150 in an otherwise empty area
     b = buildings_in_blocks(0)
-    b["features"].append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [LON + 1.5 * D, LAT + 1.5 * D]},
-                          "properties": {"id": "T9", "households": 900, "units": [150] * 6}})
+    b["features"].append(
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [LON + 1.5 * D, LAT + 1.5 * D]},
+            "properties": {"id": "T9", "households": 900, "units": [150] * 6},
+        }
+    )
     r = partition(b, grid_streets(), one_area(), PartitionParams())
     assert r.report["grid_count"] == 2
     assert r.report["share_in_range"] == 1.0
@@ -51,8 +61,13 @@ def test_island_below_min_is_certified():
     # given an area of two separate squares; the small island holds 120 households
     area = shapely.MultiPolygon([square(0, 0, 4), square(5, 0, 1)])
     b = buildings_in_blocks(60)
-    b["features"].append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [LON + 5.5 * D, LAT + 0.5 * D]},
-                          "properties": {"id": "I1", "households": 120}})
+    b["features"].append(
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [LON + 5.5 * D, LAT + 0.5 * D]},
+            "properties": {"id": "I1", "households": 120},
+        }
+    )
     r = partition(b, grid_streets(), fc([area], [{"code": "430702001001"}]), PartitionParams())
     reasons = [c["reason"] for c in r.report["certificates"]]
     assert reasons == ["isolated_component_below_min"]

@@ -63,6 +63,8 @@ def test_cli_target_and_bounds(files):
 
 
 def test_python_dash_m(files):
-    proc = subprocess.run([sys.executable, "-m", "gridgov.partition", *_args(files)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "gridgov.partition", *_args(files)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert "网格" in proc.stdout

@@ -81,7 +81,11 @@ def test_merge_rejects_other_area(small_city, small_result):
     b, s, a = small_city
     feats = small_result.grids["features"]
     c1 = feats[0]["properties"]["code"]
-    c2 = next(f["properties"]["code"] for f in feats if f["properties"]["area_code"] != feats[0]["properties"]["area_code"])
+    c2 = next(
+        f["properties"]["code"]
+        for f in feats
+        if f["properties"]["area_code"] != feats[0]["properties"]["area_code"]
+    )
     with pytest.raises(PartitionError, match="不在同一区域"):
         merge_grids(small_result.grids, c1, c2, b, s, a, PartitionParams())
 
@@ -91,5 +95,9 @@ def test_redraw_area(small_city, small_result):
     area = a["features"][0]["properties"]["code"]
     r = redraw_area(small_result.grids, area, b, s, a, PartitionParams(target="max"))
     check_hard_constraints(b, a, r)
-    others = {f["properties"]["code"] for f in small_result.grids["features"] if not f["properties"]["code"].startswith(area)}
+    others = {
+        f["properties"]["code"]
+        for f in small_result.grids["features"]
+        if not f["properties"]["code"].startswith(area)
+    }
     assert others <= set(r.report["kept_codes"])

@@ -98,7 +98,7 @@ def test_bad_params():
 
 def test_files_work(tmp_path, good):
     paths = []
-    for name, obj in zip("bsa", good):
+    for name, obj in zip("bsa", good, strict=False):
         p = tmp_path / f"{name}.geojson"
         p.write_text(json.dumps(obj), encoding="utf-8")
         paths.append(str(p))

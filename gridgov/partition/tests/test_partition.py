@@ -75,3 +75,27 @@ def test_other_seeds(seed):
     b, s, a = make_city(5000, seed=seed)
     r = partition(b, s, a, PartitionParams())
     check_hard_constraints(b, a, r)
+
+
+def test_make_city_in_fills_given_areas():
+    # given two community polygons (one as a GeoJSON dict)
+    import shapely
+    from shapely.geometry import mapping
+
+    from gridgov.partition.synthetic import make_city_in
+
+    lon, lat, d = 111.68, 29.04, 0.006
+    outline = shapely.box(lon, lat, lon + 2 * d, lat + d)
+    areas = [
+        ("430702001001", shapely.box(lon, lat, lon + d, lat + d)),
+        ("430702001002", mapping(shapely.box(lon + d, lat, lon + 2 * d, lat + d))),
+    ]
+    # when
+    b, s, a = make_city_in(outline, areas, {"430702001001": 2100, "430702001002": 1500}, seed=1)
+    # then the households match and the result partitions cleanly
+    per_area = {c: 0 for c, _ in areas}
+    r = partition(b, s, a, PartitionParams())
+    for f in r.grids["features"]:
+        per_area[f["properties"]["area_code"]] += f["properties"]["households"]
+    assert per_area == {"430702001001": 2100, "430702001002": 1500}
+    check_hard_constraints(b, a, r)

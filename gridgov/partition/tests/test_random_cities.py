@@ -14,7 +14,9 @@ from .tiny import LAT, LON, D, fc
 def cities(draw):
     n_areas = draw(st.integers(1, 3))
     width = 6
-    cuts = sorted(draw(st.lists(st.integers(1, width - 1), min_size=n_areas - 1, max_size=n_areas - 1, unique=True)))
+    cuts = sorted(
+        draw(st.lists(st.integers(1, width - 1), min_size=n_areas - 1, max_size=n_areas - 1, unique=True))
+    )
     xs = [0, *cuts, width]
     areas = [shapely.box(LON + xs[i] * D, LAT, LON + xs[i + 1] * D, LAT + 4 * D) for i in range(n_areas)]
     lines = []

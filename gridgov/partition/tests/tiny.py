@@ -12,8 +12,13 @@ def square(i, j, n=1):
 
 
 def fc(geoms, props):
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "geometry": mapping(g), "properties": p} for g, p in zip(geoms, props)]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": mapping(g), "properties": p}
+            for g, p in zip(geoms, props, strict=False)
+        ],
+    }
 
 
 def grid_streets(n=4):
@@ -33,7 +38,9 @@ def buildings_in_blocks(households_per_block, n=4, per_block=4, start=0):
             h = households_per_block(i, j) if callable(households_per_block) else households_per_block
             share = [h // per_block + (1 if q < h % per_block else 0) for q in range(per_block)]
             for q in range(per_block):
-                geoms.append(shapely.Point(LON + (i + 0.25 + 0.5 * (q % 2)) * D, LAT + (j + 0.25 + 0.5 * (q // 2)) * D))
+                geoms.append(
+                    shapely.Point(LON + (i + 0.25 + 0.5 * (q % 2)) * D, LAT + (j + 0.25 + 0.5 * (q // 2)) * D)
+                )
                 props.append({"id": f"B{k}", "households": share[q]})
                 k += 1
     return fc(geoms, props)

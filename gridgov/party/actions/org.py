@@ -158,3 +158,50 @@ def update_organization(*, actor, organization, secretary=None, committee=None, 
     after = audit.snapshot(organization)
     audit.record(actor, "party.update_organization", organization, *audit.diff(before, after))
     return organization
+
+
+@transaction.atomic
+def follow_persons(*, actor, grids=None):
+    """After a grid split or merge the registry has moved persons to their new grids; move each
+    active member whose person now lives in another grid to that grid's branch (pending claims
+    end — posts are per grid). `grids` limits the pass to members of those old grids. Returns the
+    number of members moved; each receiving branch gets a history row."""
+    from django.db.models import F
+
+    from ..choices import MemberStatus
+
+    members = PartyMember.objects.filter(status=MemberStatus.ACTIVE).exclude(person__grid_id=F("grid_id"))
+    if grids is not None:
+        members = members.filter(grid__in=list(grids))
+    moves = list(members.values_list("pk", "person__grid_id", "branch_id"))
+    if not moves:
+        return 0
+    targets = Division.objects.filter(pk__in={g for _, g, _ in moves})
+    for t in targets:
+        require_staff(actor, "party.change_partyorganization", t.code)
+    sync_organizations(actor=actor, divisions=list(targets))
+    branch_of = {o.division_id: o for o in PartyOrganization.objects.filter(division__in=targets)}
+    now = clock.now()
+    by_target = {}
+    for pk, grid_id, branch_id in moves:
+        by_target.setdefault(grid_id, []).append((pk, branch_id))
+    history = []
+    for grid_id, items in by_target.items():
+        org = branch_of[grid_id]
+        ids = [pk for pk, _ in items]
+        registered = [pk for pk, b in items if b]
+        PartyMember.objects.filter(pk__in=ids).update(grid_id=grid_id, division_code=org.division_code)
+        PartyMember.objects.filter(pk__in=registered).update(branch=org)
+        PostClaim.objects.filter(member__in=ids, status__in=[RequestStatus.PENDING, RequestStatus.APPROVED]).update(
+            status=RequestStatus.ENDED, decided_at=now, decision_note="网格调整，请在新网格重新认岗")
+        Registration.objects.filter(member__in=ids, status=RequestStatus.PENDING).update(
+            branch=org, division_code=org.division_code)
+        ServiceActivity.objects.filter(member__in=ids, status=ActivityStatus.PENDING).update(
+            branch=org, division_code=org.division_code)
+        history.append(OrganizationHistory(organization=org, at=now, action=OrgHistoryAction.MOVED,
+                                           to_division_id=grid_id, members_moved=len(ids),
+                                           note="网格调整，党员随居住地迁入", actor=user_of(actor)))
+    OrganizationHistory.objects.bulk_create(history)
+    audit.record(actor, "party.follow_persons", ("party.partymember", "follow", "党员随网格调整"),
+                 after={"moved": len(moves)})
+    return len(moves)

@@ -47,7 +47,8 @@ class ServiceActivity(ScopedModel):
         verbose_name_plural = _("服务记录")
         ordering = ["-occurred_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "occurred_at", "member"], name="party_act_status_time"),
+            # covers the scoring aggregate (index-only scan on PostgreSQL)
+            models.Index(fields=["status", "occurred_at", "member", "points"], name="party_act_score_cover"),
             models.Index(fields=["member", "occurred_at"], name="party_act_member_time"),
             models.Index(fields=["branch", "status"], name="party_act_branch_status"),
         ]
@@ -176,20 +177,21 @@ class MemberScore(ScopedModel):
     """A member's points in one period against the post's target, pace-aware: `expected` is the
     target times the elapsed share of the period. Rewritten idempotently by every scoring run."""
 
+    # few indexes on purpose: every scoring run upserts all rows (the unique constraint leads with member)
     member = models.ForeignKey("party.PartyMember", verbose_name=_("党员"), on_delete=models.CASCADE,
-                               related_name="scores")
+                               related_name="scores", db_index=False)
     branch = models.ForeignKey("party.PartyOrganization", verbose_name=_("支部"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
+                               on_delete=models.SET_NULL, related_name="+", db_index=False)
     post = models.ForeignKey("party.RolePost", verbose_name=_("岗位"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+                             on_delete=models.SET_NULL, related_name="+", db_index=False)
     period_kind = models.CharField(_("周期"), max_length=8, choices=PeriodKind.choices)
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("周期结束"))
     points = models.DecimalField(_("积分"), max_digits=8, decimal_places=1, default=0)
     target = models.DecimalField(_("目标"), max_digits=8, decimal_places=1, default=0)
     expected = models.DecimalField(_("应完成进度"), max_digits=8, decimal_places=1, default=0)
-    status = models.CharField(_("状态"), max_length=10, choices=ScoreStatus.choices, db_index=True)
-    computed_at = models.DateTimeField(_("计算时间"))
+    status = models.CharField(_("状态"), max_length=10, choices=ScoreStatus.choices)
+    computed_at = models.DateTimeField(_("计算时间"), help_text=_("积分或状态最近一次变化的计算时间"))
 
     class Meta:
         verbose_name = _("党员积分")
@@ -199,7 +201,10 @@ class MemberScore(ScopedModel):
             models.UniqueConstraint(fields=["member", "period_kind", "period_start"], name="party_score_unique",
                                     violation_error_message="该周期积分已存在"),
         ]
-        indexes = [models.Index(fields=["period_kind", "period_start", "division_code"], name="party_score_period")]
+        indexes = [
+            models.Index(fields=["period_kind", "period_start", "division_code"], name="party_score_period"),
+            models.Index(fields=["branch", "period_kind", "period_start", "status"], name="party_score_branch"),
+        ]
         permissions = [("run_memberscore", "可以运行积分计算")]
 
     def __str__(self):

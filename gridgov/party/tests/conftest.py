@@ -84,6 +84,27 @@ def frozen_may():
 
 
 @pytest.fixture(autouse=True)
+def _seeded(request, django_db_blocker):
+    """The six posts and rules come from a data migration; a transactional test elsewhere may
+    have flushed them, so make sure they exist (idempotent). Browser tests seed in the test body
+    (Playwright's event loop is running by the time autouse fixtures run)."""
+    if "live_server" in request.fixturenames:
+        return
+    request.getfixturevalue("django_db_setup")
+    seed_defaults(django_db_blocker)
+
+
+def seed_defaults(django_db_blocker=None):
+    from contextlib import nullcontext
+
+    from gridgov.party.models import RolePost, ScoringRule, ServiceItem
+    from gridgov.party.seed import seed
+
+    with django_db_blocker.unblock() if django_db_blocker else nullcontext():
+        seed(RolePost, ServiceItem, ScoringRule)
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Creating users is the slow part of these tests; a fast hasher keeps the app under budget."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

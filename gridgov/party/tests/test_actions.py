@@ -221,3 +221,29 @@ def test_leave_and_transfer(orgs, make_member, admin_user, tree, post, party_sta
     actions.member_leaves(actor=admin_user, member=m)
     m.refresh_from_db()
     assert m.status == "left"
+
+
+def test_members_follow_persons_after_a_split(orgs, tree, admin_user, make_member):
+    # given a member of grid 001 whose person the registry moved to grid 002 (a split)
+    m = make_member("430702004001001")
+    person = m.person
+    person.grid = tree["430702004001002"]
+    person.division_code = person.grid.code
+    person.save()
+    # when the members follow
+    moved = actions.follow_persons(actor=admin_user, grids=[tree["430702004001001"]])
+    m.refresh_from_db()
+    assert moved == 1 and m.branch == orgs["430702004001002"] and m.division_code == "430702004001002"
+    assert OrganizationHistory.objects.filter(organization=orgs["430702004001002"], action="moved").exists()
+
+
+def test_party_score_command(orgs, make_member, party_staff, post):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _claimed(make_member, party_staff, post)
+    out = StringIO()
+    call_command("party_score", "--at", "2026-05-20T12:00", "--kind", "month", stdout=out)
+    assert "2026年5月：1 名党员，滞后 1 名" in out.getvalue()
+    assert MemberScore.objects.filter(period_kind="month", period_start="2026-05-01").count() == 1

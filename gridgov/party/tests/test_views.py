@@ -169,3 +169,16 @@ def test_member_import_errors_and_apply(orgs, make_person, admin_user):
     good.seek(0)
     again = run_import(MemberImport(actor=admin_user), good, actor=admin_user, apply=True, filename="m.csv")
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 2}
+
+
+def test_member_list_query_count_does_not_grow(client, admin_user, busy_branch, make_member,
+                                               django_assert_max_num_queries):
+    client.force_login(admin_user)
+    client.get(reverse("party:member_list"))
+    with django_assert_max_num_queries(20) as ctx:
+        client.get(reverse("party:member_list"))
+    n = len(ctx.captured_queries)
+    for _ in range(5):
+        make_member("430702004002001")
+    with django_assert_max_num_queries(n):
+        client.get(reverse("party:member_list"))

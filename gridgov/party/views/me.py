@@ -13,7 +13,7 @@ from gridgov.core import clock
 
 from .. import actions
 from ..choices import ACTIVE_SIGNUP, EventStatus, MemberStatus, RequestStatus
-from ..forms import ActivityForm, ClaimForm, RegisterForm, apply_errors, grid_of
+from ..forms import ActivityForm, ClaimForm, RegisterForm, apply_errors, grid_of, grid_options
 from ..models import EventSignup, PartyMember, VolunteerEvent
 from .members import member_summary
 
@@ -49,7 +49,11 @@ def me(request):
         status=EventStatus.PUBLISHED, ends_at__gte=now,
         division_code__in=_codes_up(member.division_code)).order_by("starts_at")[:10] if e.pk not in taken]
     pending_reg = member.registrations.filter(status=RequestStatus.PENDING).select_related("branch").first()
+    show_register = not member.branch_id and not pending_reg
+    grid_value = forms["register_form"]["grid"].value()
     return render(request, "party/me.html", {
+        "grids": grid_options() if show_register else [],
+        "register_grid": int(grid_value) if str(grid_value or "").isdigit() else None,
         "member": member, **summary, **forms, "approved_post": approved_post, "pending_reg": pending_reg,
         "my_signups": my_signups, "upcoming": upcoming, "body_class": "phone",
         "breadcrumb": [{"label": "我的履职"}]})

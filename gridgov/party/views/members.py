@@ -15,7 +15,7 @@ from gridgov.core.access import can, get_visible_or_404
 
 from .. import actions, queries
 from ..choices import ActivityStatus, MemberCategory, MemberStatus, PeriodKind, RequestStatus
-from ..forms import MemberForm, TransferForm, apply_errors, grid_of
+from ..forms import MemberForm, TransferForm, apply_errors, grid_of, grid_options
 from ..models import MemberScore, PartyMember, PostClaim, ServiceActivity, WorkUnit
 from ..periods import label
 from ._common import crumbs, run_action, scope_of
@@ -71,7 +71,7 @@ def member_detail(request, pk):
     return render(request, "party/member_detail.html", {
         **member_summary(member), "member": member,
         "can_change": can(request.user, "party.change_partymember", member.division_code),
-        "transfer_form": TransferForm(),
+        "grids": grid_options() if can(request.user, "party.change_partymember", member.division_code) else [],
         "breadcrumb": crumbs({"label": "党员管理", "url": reverse("party:member_list")}, {"label": member.name}),
     })
 
@@ -79,10 +79,7 @@ def member_detail(request, pk):
 def member_summary(member):
     """What the member page and the phone page show: current scores with pace, score history,
     the post, recent records."""
-    current = {}
-    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
-        start, _ = queries.current_period(kind)
-        current[kind] = None
+    current = dict.fromkeys((PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR))
     scores = list(MemberScore.objects.filter(member=member).select_related("post").order_by("-period_start")[:40])
     for s in scores:
         start, _ = queries.current_period(s.period_kind)

@@ -55,7 +55,7 @@ def _branch_context(request, org):
     for m in members:
         m.claim = claims.get(m.pk)
     posts = list(RolePost.objects.filter(is_active=True).annotate(
-        filled=Count("claims", filter=Q(claims__branch=org, claims__status=RequestStatus.APPROVED))))
+        filled=Count("claims", filter=Q(claims__branch_id=org.pk, claims__status=RequestStatus.APPROVED))))
     return {
         "members": members,
         "posts": posts,

@@ -7,7 +7,7 @@ from django.db.models import Q
 from gridgov.core import clock
 from gridgov.core.importing import Column, parse_choice, parse_date
 
-from ..actions.common import refresh_household_counts
+from ..actions.common import refresh_all_household_counts, refresh_household_counts
 from ..choices import (
     Education,
     Employment,
@@ -19,17 +19,16 @@ from ..choices import (
     ResidenceType,
     Sex,
 )
+from ..fastload import allocate_ids, insert_rows
 from ..identity import IdentityError, check_id_number, check_phone, id_columns, phone_columns, pinyin_keys
-from ..models import CareTag, Household, Person
+from ..models import CareTag, House, Household, Person
 from .base import (
-    BATCH,
     RegistryImport,
     chunks,
     parse_building_code,
     parse_grid_code,
     parse_list,
     parse_room,
-    upsert,
 )
 
 
@@ -194,32 +193,75 @@ class PersonImport(RegistryImport):
     # --- writing ----------------------------------------------------------------------------
 
     def apply(self, rows, *, actor, run):
+        """Bulk write: new persons and households go in through `fastload` (COPY / executemany
+        with pre-allocated ids), changed persons through `bulk_update`, unchanged rows are only
+        counted."""
         self.assert_scope(actor, {r.values["grid"] for r in rows})
         from gridgov.divisions.models import Division
 
+        now = clock.now()
         grid_ids = dict(Division.objects.filter(code__in={r.values["grid"] for r in rows}).values_list("code", "pk"))
-        household_ids = self._open_households(rows, grid_ids)
+        existing = getattr(self, "existing", {})
+        known = {n: rec[0] for n, rec in getattr(self, "households", {}).items()}
+        new_households = {}  # number -> [id, grid_id, code, house_id, type, head_id]
         records, tag_ids = {}, {}
         for row in rows:
             v = row.values
             key = v["_id"]["id_hash"] or ("noid", v["grid"], v["_house_id"], " ".join(v["name"].split()))
-            records[key] = self._record(v, grid_ids[v["grid"]], household_ids.get(v.get("household")))
+            number = v.get("household")
+            if number and number not in known and number not in new_households:
+                floating = v.get("residence_type") in (ResidenceType.FLOATING, ResidenceType.OVERSEAS)
+                new_households[number] = [None, grid_ids[v["grid"]], v["grid"], v["_house_id"],
+                                          HouseholdType.FLOATING if floating else HouseholdType.REGISTERED, None]
+            records[key] = (self._record(v, grid_ids[v["grid"]], None), number)
             tag_ids[key] = v["_tag_ids"]
-        existing = {k: (rec["pk"], rec) for k, rec in getattr(self, "existing", {}).items()}
-        now = clock.now()
-        for key, rec in records.items():
-            if key not in existing:
-                rec["created_at"] = now
-        pks, counts = upsert(Person, records, existing, PERSON_COLUMNS, run=run)
-        self._set_tags(pks, tag_ids, existing)
-        self._set_heads(rows, pks, records)
-        touched = {r.values["grid"] for r in rows}
+        for number, hid in zip(new_households, allocate_ids(Household, len(new_households)), strict=True):
+            new_households[number][0] = hid
+            known[number] = hid
+        new_keys = [k for k in records if k not in existing]
+        pks = dict(zip(new_keys, allocate_ids(Person, len(new_keys)), strict=True))
+        heads = {}
+        for key, (rec, number) in records.items():
+            rec["household_id"] = known.get(number) if number else None
+            if rec["household_id"] and rec["relation"] == Relation.HEAD:
+                heads[rec["household_id"]] = pks.get(key) or existing[key]["pk"]
+        for hh in new_households.values():
+            hh[5] = heads.pop(hh[0], None)
+        insert_rows(Household, ["id", "grid_id", "division_code", "house_id", "household_type", "head_id", "number",
+                                "is_active", "updated_at"],
+                    [(h[0], h[1], h[2], h[3], h[4], h[5], n, True, now) for n, h in new_households.items()])
+        columns = ["id", *PERSON_COLUMNS, "created_at", "updated_at"]
+        insert_rows(Person, columns, [
+            (pks[k], *(records[k][0][c] for c in PERSON_COLUMNS), now, now) for k in new_keys
+        ])
+        if run is not None:
+            run.advance(len(new_keys))
+        changed = []
+        for key, rec in existing.items():
+            if key not in records:
+                continue
+            new = records[key][0]
+            if any(rec.get(c) != new[c] for c in PERSON_COLUMNS):
+                changed.append(Person(pk=rec["pk"], updated_at=now, **new))
+            pks[key] = rec["pk"]
+        Person.objects.bulk_update(changed, [*PERSON_COLUMNS, "updated_at"], batch_size=1000)
+        if run is not None:
+            run.advance(len(records) - len(new_keys))
+        self._set_tags(pks, tag_ids, {k: (r["pk"], r) for k, r in existing.items()})
+        if heads:  # existing households that get a head from this file
+            Household.objects.bulk_update(
+                [Household(pk=hid, head_id=pid, is_active=True) for hid, pid in heads.items()],
+                ["head_id", "is_active"], batch_size=1000,
+            )
         refresh_household_counts(
-            grid_ids=[grid_ids[c] for c in touched],
-            building_ids=list(Household.objects.filter(pk__in=set(household_ids.values()), house__isnull=False)
-                              .values_list("house__building_id", flat=True).distinct()) if household_ids else [],
+            grid_ids=set(grid_ids.values()),
+            building_ids=set(House.objects.filter(pk__in={r[0]["house_id"] for r in records.values() if r[0]["house_id"]})
+                             .values_list("building_id", flat=True)) if len(records) < 50_000 else (),
         )
-        return counts
+        if len(records) >= 50_000:
+            refresh_all_household_counts()
+        unchanged = len(records) - len(new_keys) - len(changed)
+        return {"created": len(new_keys), "updated": len(changed), "unchanged": unchanged}
 
     @staticmethod
     def _record(v, grid_id, household_id):
@@ -238,26 +280,6 @@ class PersonImport(RegistryImport):
             "status": PersonStatus.ACTIVE, "note": v.get("note") or "",
         }
 
-    def _open_households(self, rows, grid_ids):
-        """{户号: household id}, creating the households the file names that do not exist."""
-        known = {n: rec[0] for n, rec in getattr(self, "households", {}).items()}
-        new = {}
-        now = clock.now()
-        for row in rows:
-            v = row.values
-            number = v.get("household")
-            if not number or number in known or number in new:
-                continue
-            floating = v.get("residence_type") in (ResidenceType.FLOATING, ResidenceType.OVERSEAS)
-            new[number] = Household(
-                number=number, grid_id=grid_ids[v["grid"]], division_code=v["grid"], house_id=v["_house_id"],
-                household_type=HouseholdType.FLOATING if floating else HouseholdType.REGISTERED, updated_at=now,
-            )
-        for part in chunks(list(new.values()), BATCH):
-            Household.objects.bulk_create(part, batch_size=BATCH)
-        known.update({n: h.pk for n, h in new.items()})
-        return known
-
     @staticmethod
     def _set_tags(pks, tag_ids, existing):
         Through = Person.care_tags.through
@@ -271,22 +293,11 @@ class PersonImport(RegistryImport):
             pid = pks[key]
             have = current.get(pid, set())
             want = set(tids)
-            add += [Through(person_id=pid, caretag_id=t) for t in want - have]
+            add += [(pid, t) for t in want - have]
             remove += [(pid, t) for t in have - want]
-        if add:
-            Through.objects.bulk_create(add, batch_size=BATCH)
+        insert_rows(Through, ["person_id", "caretag_id"], add)
         for part in chunks(remove, 500):
             q = Q()
             for pid, tid in part:
                 q |= Q(person_id=pid, caretag_id=tid)
             Through.objects.filter(q).delete()
-
-    @staticmethod
-    def _set_heads(rows, pks, records):
-        heads = {}
-        for key, rec in records.items():
-            if rec["relation"] == Relation.HEAD and rec["household_id"]:
-                heads[rec["household_id"]] = pks[key]
-        if heads:
-            objs = [Household(pk=hid, head_id=pid, is_active=True) for hid, pid in heads.items()]
-            Household.objects.bulk_update(objs, ["head_id", "is_active"], batch_size=BATCH)

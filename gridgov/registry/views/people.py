@@ -35,13 +35,17 @@ def search(request):
     result = None
     if request.method == "POST" and form.is_valid():
         result = queries.search(request.user, form.cleaned_data["q"], scope=scope_of(request))
+        if result["q_kind"] in ("id", "phone"):
+            form = SearchForm()  # do not echo a full ID or phone number back into the page
     elif request.GET.get("q"):  # names, pinyin and addresses by link are fine
         form = SearchForm({"q": request.GET["q"]})
         if form.is_valid() and queries.classify(form.cleaned_data["q"]) not in ("id", "phone"):
             result = queries.search(request.user, form.cleaned_data["q"], scope=scope_of(request))
-    return render(request, "registry/search.html", {
+    response = render(request, "registry/search.html", {
         "form": form, "result": result, "breadcrumb": crumbs(("综合查询", None)),
     })
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def person_queryset(request, form):
@@ -79,6 +83,7 @@ def person_list(request):
         "form": form, "page": page, "notice": notice,
         "can_add": can(request.user, "registry.add_person"),
         "can_export": can(request.user, "registry.export_person"),
+        "can_reveal": can(request.user, "registry.reveal_person"),
         "breadcrumb": crumbs(("实有人口", None)),
     })
 

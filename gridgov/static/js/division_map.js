@@ -9,7 +9,7 @@
     3: { color: "#1565c0", weight: 2, fillOpacity: 0.05 },
     4: { color: "#2e7d32", weight: 1, fillOpacity: 0.18 }
   };
-  var map = L.map(el, { preferCanvas: false, zoomSnap: 0.25 });
+  var map = L.map(el, { preferCanvas: false, zoomSnap: 0.25, minZoom: 3, maxZoom: 19 });
   map.setView([29.04, 111.70], 12);
   if (el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
@@ -26,16 +26,24 @@
       "</code><br>户数：" + esc(p.households) + '<br><a href="' + esc(p.url) + '">查看详情</a>';
   }
 
+  var loaded = [];
+
   function done() {
     pending -= 1;
     if (pending > 0) return;
+    // add in level order so finer levels (grids) lie on top and receive the clicks
+    loaded.forEach(function (entry) {
+      if (!entry) return;
+      if (entry.count) entry.layer.addTo(map);
+      control.addOverlay(entry.layer, entry.name + "（" + entry.count + "）");
+    });
     if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
     el.dataset.polygons = String(drawn);
     el.classList.add("map-ready");
     if (status) status.textContent = drawn ? ("已绘制 " + drawn + " 个区域") : "暂无可显示的边界";
   }
 
-  layers.forEach(function (layerDef) {
+  layers.forEach(function (layerDef, index) {
     var url = el.dataset.geojsonUrl + "?level=" + layerDef.level +
       (el.dataset.within ? "&within=" + encodeURIComponent(el.dataset.within) : "");
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -50,11 +58,10 @@
         });
         drawn += data.features.length;
         if (data.features.length) {
-          layer.addTo(map);
           var b = layer.getBounds();
           bounds = bounds ? bounds.extend(b) : b;
         }
-        control.addOverlay(layer, layerDef.name + "（" + data.features.length + "）");
+        loaded[index] = { layer: layer, name: layerDef.name, count: data.features.length };
       })
       .catch(function () { if (status) status.textContent = "加载边界失败"; })
       .then(done);

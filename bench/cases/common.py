@@ -1,0 +1,98 @@
+"""Shared set-up of the cases benchmarks: a PostgreSQL database of its own, migrated, with a
+synthetic district (12 streets × 8 communities × 6 grids = 576 grids) and 200,000 demo cases."""
+
+import os
+import sys
+import time
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gridgov_bench_cases"
+
+
+def setup_django(url=None):
+    url = url or os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+    sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+    _create_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+    return url
+
+
+def _create_database(url):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def ensure_district(progress=print):
+    """Division tree with square grid polygons, if the database has no grids yet."""
+    from gridgov.divisions.models import Division, DivisionShape
+
+    if Division.objects.filter(level=4).exists():
+        return
+    district = Division.objects.create(code="430702000000", name="武陵区", level=1)
+    shapes = []
+    for s in range(12):
+        street = Division.objects.create(code=f"430702{s + 1:03d}000", name=f"第{s + 1}街道", level=2, parent=district)
+        for c in range(8):
+            community = Division.objects.create(code=f"{street.code[:9]}{c + 1:03d}", name=f"{street.name}{c + 1}社区",
+                                                level=3, parent=street)
+            for g in range(6):
+                grid = Division.objects.create(code=f"{community.code}{g + 1:03d}", name=f"{community.name}{g + 1}网格",
+                                               level=4, parent=community, urban_rural_code="111" if s < 9 else "210")
+                x, y = 111.60 + 0.01 * (s * 6 + g) / 6, 29.00 + 0.004 * c
+                geom = {"type": "Polygon", "coordinates": [[[x, y], [x + 0.0016, y], [x + 0.0016, y + 0.004],
+                                                            [x, y + 0.004], [x, y]]]}
+                shapes.append(DivisionShape(division=grid, version=1, geometry=geom, min_lng=x, min_lat=y,
+                                            max_lng=x + 0.0016, max_lat=y + 0.004, area_m2=60000,
+                                            valid_from="2026-01-01T00:00:00+08:00"))
+    DivisionShape.objects.bulk_create(shapes)
+    progress(f"区划：{len(shapes)} 个网格")
+
+
+def ensure_cases(total=200_000, progress=print):
+    from gridgov.cases import demo
+    from gridgov.cases.models import Case
+
+    have = Case.objects.count()
+    if have >= total * 0.95:
+        return have
+    started = time.perf_counter()
+    demo.SIZES["district"] = total
+    demo.generate(scale="district", seed=1, progress=progress)
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    progress(f"生成用时 {time.perf_counter() - started:.0f} 秒")
+    return Case.objects.count()
+
+
+def admin_user():
+    from gridgov.accounts.choices import RoleCode
+    from gridgov.accounts.models import RoleAssignment, User
+    from gridgov.accounts.roles import ensure_roles
+    from gridgov.divisions.models import Division
+
+    roles = ensure_roles()
+    user, created = User.objects.get_or_create(username="bench-admin", defaults={"full_name": "压测管理员"})
+    if created:
+        RoleAssignment.objects.create(user=user, role=roles[RoleCode.DISTRICT_ADMIN],
+                                      division=Division.objects.get(code="430702000000"))
+    return User.objects.get(pk=user.pk)
+
+
+def percentile(values, p):
+    values = sorted(values)
+    if not values:
+        return 0.0
+    k = max(0, min(len(values) - 1, int(round(p / 100 * (len(values) - 1)))))
+    return values[k]

@@ -1,0 +1,207 @@
+"""Demo cases: a year of history with realistic timings (every step has its event row; some
+steps late, some rework, deferrals, ratings) so evaluation pages show real-looking figures,
+plus a live queue of open cases. `small`: a few hundred; `district`: ~200,000 (bulk_create)."""
+
+import datetime
+import random
+
+from django.db import transaction
+
+from gridgov.core import clock
+
+from .choices import CaseState as S
+from .choices import Channel, Step, Urgency
+from .choices import EventKind as K
+
+SIZES = {"small": 400, "district": 200_000}
+BATCH = 2000
+CHANNELS = [(Channel.GRID_WORKER, 55), (Channel.WEB, 15), (Channel.COUNTER, 15), (Channel.KIOSK, 5),
+            (Channel.OPEN311, 10)]
+TITLES = {"": ["{name}", "{name}问题", "发现{name}", "{name}，请尽快处理", "居民反映{name}"]}
+RATINGS = [5] * 55 + [4] * 25 + [3] * 12 + [2] * 5 + [1] * 3
+STEP_OF = {S.REPORTED: Step.ACCEPT, S.REGISTERED: Step.ACCEPT, S.DISPATCHED: Step.SIGN, S.HANDLING: Step.HANDLE,
+           S.HANDLED: Step.VERIFY, S.VERIFIED: Step.CLOSE}
+
+
+def _grids():
+    from gridgov.divisions.models import Division, DivisionShape
+
+    boxes = {s.division_id: (s.min_lng, s.min_lat, s.max_lng, s.max_lat)
+             for s in DivisionShape.objects.filter(valid_to__isnull=True, division__level=4)}
+    grids = list(Division.objects.filter(level=4, is_active=True).only("id", "code", "urban_rural_code",
+                                                                       "centre_lng", "centre_lat"))
+    return [(g, boxes.get(g.pk)) for g in grids]
+
+
+class Timeline:
+    """Builds one case's event rows in time order (wall-clock minutes approximate working time)."""
+
+    def __init__(self, rng, case, now):
+        self.rng, self.case, self.now, self.events, self.deferred = rng, case, now, [], False
+
+    def add(self, kind, at, frm, to, *, due=None, elapsed=None, actor="", note="", rating=None, data=None):
+        on_time = None if due is None else at <= due
+        self.events.append(dict(kind=kind, at=at, from_state=frm, to_state=to, due_at=due, on_time=on_time,
+                                elapsed_minutes=elapsed, actor_name=actor, note=note, rating=rating,
+                                data=data or {}, deferred=self.deferred))
+        return at
+
+
+def _plan(rng, case, cat, dept, now, stuck):
+    """The event list for one case, cut at `now` (or after acceptance when `stuck`)."""
+    m = lambda a, b: datetime.timedelta(minutes=rng.uniform(a, b))  # noqa: E731
+    t = Timeline(rng, case, now)
+    t0 = case.reported_at
+    gw, centre, handler = "网格员", "区网格化服务管理中心", f"{dept.name}处置员" if dept else "处置员"
+    t.add(K.REPORT, t0, "", S.REPORTED, actor=gw if case.channel == Channel.GRID_WORKER else "")
+    accept_limit = cat.accept_minutes_urgent if case.urgency == Urgency.URGENT else cat.accept_minutes
+    due = t0 + datetime.timedelta(minutes=accept_limit)
+    roll = rng.random()
+    if roll < 0.08:
+        at = t0 + m(5, 40)
+        t.add(K.SOLVE, at, S.REPORTED, S.CLOSED, due=due, elapsed=int((at - t0).total_seconds() // 60), actor=gw,
+              note="网格员现场处理完毕")
+        return t.events
+    if roll < 0.11:
+        t.add(K.REJECT, t0 + m(3, 25), S.REPORTED, S.REJECTED, actor=centre, note="不属于受理范围，已告知反映人")
+        return t.events
+    at = t.add(K.REGISTER, t0 + m(2, 15), S.REPORTED, S.REGISTERED, actor=centre)
+    late = rng.random() < 0.05
+    at = t.add(K.DISPATCH, at + (m(25, 80) if late else m(2, 12)), S.REGISTERED, S.DISPATCHED, due=due,
+               elapsed=None, actor=centre, data={"department": dept.name if dept else ""})
+    at = t.add(K.ACCEPT, at + (m(31, 120) if rng.random() < 0.05 else m(3, 28)), S.DISPATCHED, S.HANDLING, due=at + datetime.timedelta(minutes=cat.sign_minutes),
+               actor=handler)
+    if stuck:
+        return t.events
+    limit = cat.handle_minutes_urgent if case.urgency == Urgency.URGENT else cat.handle_minutes
+    start = at
+    due = start + datetime.timedelta(minutes=limit)
+    if rng.random() < 0.03:
+        t.add(K.DEFER_REQUEST, start + m(0.3 * limit, 0.5 * limit), "", "", actor=handler, note="需协调相关单位",
+              data={"minutes": limit})
+        t.add(K.DEFER_APPROVE, start + m(0.5 * limit, 0.6 * limit), "", "", actor=centre, data={"minutes": limit})
+        t.deferred = True
+        due += datetime.timedelta(minutes=limit)
+    for attempt in range(2):
+        on_time = rng.random() < 0.88
+        span = limit * (rng.uniform(0.15, 0.95) if on_time else rng.uniform(1.05, 2.2))
+        at = t.add(K.HANDLE, start + datetime.timedelta(minutes=span), S.HANDLING, S.HANDLED, due=due,
+                   elapsed=int(span), actor=handler, note="已按要求处置完毕")
+        vlimit = cat.verify_minutes_rural if case.is_rural else cat.verify_minutes_city
+        vdue = at + datetime.timedelta(minutes=vlimit)
+        if attempt == 0 and rng.random() < 0.07:
+            at = t.add(K.VERIFY_FAIL, at + m(10, vlimit * 1.1), S.HANDLED, S.HANDLING, due=vdue, actor=gw,
+                       note="现场核查未处置到位")
+            start, due = at, at + datetime.timedelta(minutes=limit)
+            continue
+        at = t.add(K.VERIFY_PASS, at + (m(vlimit, vlimit * 2) if rng.random() < 0.06 else m(10, vlimit)), S.HANDLED, S.VERIFIED, due=vdue, actor=gw)
+        break
+    all_ok = all(e["on_time"] is not False for e in t.events)
+    close_at = at + m(5, 50)
+    t.add(K.CLOSE, close_at, S.VERIFIED, S.CLOSED, due=at + datetime.timedelta(minutes=cat.close_minutes),
+          elapsed=int((close_at - t0).total_seconds() // 60), actor=centre)
+    t.events[-1]["on_time"] = all_ok and close_at <= at + datetime.timedelta(minutes=cat.close_minutes)
+    if case.channel != Channel.OPEN311 and rng.random() < 0.65:
+        t.add(K.RATE, close_at + m(60, 2880), "", "", rating=rng.choice(RATINGS))
+    return t.events
+
+
+def _apply(case, events, cat, now):
+    """Case columns from its (cut) timeline."""
+    timestamps = {K.REGISTER: "registered_at", K.DISPATCH: "dispatched_at", K.ACCEPT: "accepted_at",
+                  K.HANDLE: "handled_at", K.VERIFY_PASS: "verified_at", K.CLOSE: "closed_at", K.SOLVE: "closed_at"}
+    last = None
+    for e in events:
+        if e["to_state"]:
+            case.state, last = e["to_state"], e
+        if e["kind"] in timestamps:
+            setattr(case, timestamps[e["kind"]], e["at"])
+        if e["kind"] == K.RATE:
+            case.rating, case.rated_at = e["rating"], e["at"]
+        if e["kind"] == K.DEFER_APPROVE:
+            case.deferred_minutes += e["data"]["minutes"]
+    if case.state == S.REJECTED or case.state == S.CLOSED and not case.dispatched_at:
+        case.current_department = None
+    step = STEP_OF.get(case.state)
+    if step:
+        from .sla import step_limit
+
+        case.step, case.step_started_at = step, last["at"] if step != Step.ACCEPT else case.reported_at
+        limit = step_limit(case, step)
+        case.due_at = case.step_started_at + datetime.timedelta(minutes=limit)
+        case.warn_at = case.step_started_at + datetime.timedelta(minutes=int(limit * 0.8))
+        case.escalate_at = case.due_at
+        case.warned, case.overdue = case.warn_at <= now, case.due_at <= now
+
+
+def generate(*, scale, seed, progress):
+    from gridgov.accounts.models import Department
+
+    from .models import Case, CaseCategory, CaseEvent
+
+    if Case.objects.filter(number__regex=r"^\d{8}9").exists():
+        progress("事件：演示数据已存在，跳过")
+        return
+    total = SIZES.get(scale, SIZES["small"])
+    rng = random.Random(seed * 7919 + 5)
+    grids = _grids()
+    if not grids:
+        progress("事件：没有网格，跳过")
+        return
+    cats = list(CaseCategory.objects.filter(parent__isnull=False, is_active=True).select_related("parent"))
+    weights = [6 if c.kind == "event" else 3 if c.kind == "component" else 2 for c in cats]
+    depts = {d.pk: d for d in Department.objects.all()}
+    now = clock.now()
+    days = 365 if scale == "district" else 60
+    start = now - datetime.timedelta(days=days)
+    channels, cweights = zip(*CHANNELS, strict=True)
+    made = 0
+    progress(f"事件：生成 {total} 件（过去 {days} 天）……")
+    while made < total:
+        n = min(BATCH, total - made)
+        cases, plans = [], []
+        for i in range(made, made + n):
+            grid, box = rng.choice(grids)
+            cat = rng.choices(cats, weights)[0]
+            day = start + datetime.timedelta(days=(days * (i + rng.random()) / total))
+            reported = day.replace(hour=rng.choice([8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17, 19]),
+                                   minute=rng.randrange(60))
+            if reported > now:
+                reported = now - datetime.timedelta(minutes=rng.randrange(5, 600))
+            if box:
+                lng, lat = rng.uniform(box[0], box[2]), rng.uniform(box[1], box[3])
+            else:
+                lng, lat = grid.centre_lng, grid.centre_lat
+            dept = depts.get(cat.default_department_id)
+            case = Case(
+                number=f"{reported:%Y%m%d}9{i:06d}", public_token=f"d{rng.getrandbits(72):018x}"[:16],
+                title=rng.choice(TITLES[""]).format(name=cat.name), description=f"{cat.parent.name}：{cat.name}。",
+                category=cat, urgency=Urgency.URGENT if cat.urgent_allowed and rng.random() < 0.1 else Urgency.NORMAL,
+                channel=rng.choices(channels, cweights)[0], grid=grid, division_code=grid.code,
+                is_rural=(grid.urban_rural_code or "1")[:1] == "2", lng=lng, lat=lat,
+                address=f"{grid.code[-6:]} 号附近", current_department=dept, reported_at=reported,
+                state=S.REPORTED,
+            )
+            stuck = rng.random() < (0.015 if (now - reported).days < 30 else 0.004)
+            events = [e for e in _plan(rng, case, cat, dept, now, stuck) if e["at"] <= now]
+            _apply(case, events, cat, now)
+            cases.append(case)
+            plans.append(events)
+        with transaction.atomic():
+            Case.objects.bulk_create(cases, batch_size=1000)
+            rows = []
+            for case, events in zip(cases, plans, strict=True):
+                for e in events:
+                    dept_id = case.current_department_id if e["kind"] not in (K.REPORT, K.REGISTER, K.REJECT,
+                                                                              K.SOLVE) else None
+                    rows.append(CaseEvent(case_id=case.pk, division_code=case.division_code,
+                                          category_id=case.category_id, channel=case.channel, department_id=dept_id,
+                                          **e))
+            CaseEvent.objects.bulk_create(rows, batch_size=5000)
+        made += n
+        if made % 20000 == 0 or made == total:
+            progress(f"事件：{made}/{total}")
+    from . import rollup
+
+    rows = rollup.rebuild()
+    progress(f"事件：完成，共 {made} 件；评价日统计 {rows} 行")

@@ -1,0 +1,171 @@
+import pytest
+from django.urls import reverse
+
+from gridgov.core.models import AuditEntry
+from gridgov.registry.models import Person
+
+from .conftest import A1, C1, rid
+
+
+@pytest.mark.parametrize("q", ["张三", "zhangsan", "zs", "zhang"])
+def test_search_by_name_pinyin_initials(client, place, grid_worker, q):
+    client.force_login(grid_worker)
+    page = client.post(reverse("registry:search"), {"q": q}).content.decode()
+    assert reverse("registry:person_detail", args=[place[A1]["head"].pk]) in page
+
+
+def test_search_by_id_phone_and_suffixes(client, place, grid_worker):
+    client.force_login(grid_worker)
+    head = place[A1]["head"]
+    url = reverse("registry:person_detail", args=[head.pk])
+    for q in (rid(11), rid(11)[-6:], "13807360001", "0001"):
+        page = client.post(reverse("registry:search"), {"q": q}).content.decode()
+        assert url in page, q
+        assert rid(11) not in page  # the plain ID never appears on the page
+    # another grid's person is not found even by exact ID
+    page = client.post(reverse("registry:search"), {"q": rid(31)}).content.decode()
+    assert reverse("registry:person_detail", args=[place[C1]["head"].pk]) not in page
+
+
+def test_search_buildings_and_entities(client, place, admin_user):
+    from gridgov.registry import actions
+    from gridgov.registry.identity import make_credit_code
+
+    e = actions.create_entity(actor=admin_user, grid=A1, data={"name": "武陵测试商贸有限公司",
+                                                               "credit_code": make_credit_code("430702", 5)})
+    client.force_login(admin_user)
+    page = client.post(reverse("registry:search"), {"q": "测试路1号"}).content.decode()
+    assert reverse("registry:building_detail", args=[place[A1]["building"].pk]) in page
+    for q in ("武陵测试", e.credit_code):
+        page = client.post(reverse("registry:search"), {"q": q}).content.decode()
+        assert reverse("registry:entity_detail", args=[e.pk]) in page
+
+
+def test_masked_everywhere_and_reveal_audited(client, place, grid_worker):
+    head = place[A1]["head"]
+    client.force_login(grid_worker)
+    detail = client.get(reverse("registry:person_detail", args=[head.pk])).content.decode()
+    listing = client.get(reverse("registry:person_list")).content.decode()
+    api = client.get(f"/api/registry/persons/{head.pk}/").content.decode()
+    for text in (detail, listing, api):
+        assert rid(11) not in text and "13807360001" not in text
+        assert head.id_masked in text
+    # reveal needs a reason
+    r = client.post(reverse("registry:person_reveal", args=[head.pk]), {"field": "id_number", "reason": ""})
+    assert rid(11) not in r.content.decode()
+    r = client.post(reverse("registry:person_reveal", args=[head.pk]), {"field": "id_number", "reason": "核对户籍"})
+    assert rid(11) in r.content.decode()
+    assert AuditEntry.objects.filter(kind="reveal", reason="核对户籍", object_id=str(head.pk)).count() == 1
+
+
+def test_reveal_without_permission(client, place, make_user, tree):
+    from gridgov.accounts.choices import RoleCode
+
+    leader = make_user(RoleCode.LEADER, tree["430702000000"])
+    client.force_login(leader)
+    r = client.post(reverse("registry:person_reveal", args=[place[A1]["head"].pk]),
+                    {"field": "id_number", "reason": "好奇"})
+    assert rid(11) not in r.content.decode()
+    assert not AuditEntry.objects.filter(kind="reveal").exists()
+
+
+def test_export_masked_unless_reveal(client, place, make_user, tree, admin_user):
+    from gridgov.accounts.choices import RoleCode
+
+    staff = make_user(RoleCode.COMMUNITY_STAFF, tree["430702004001"])
+    client.force_login(staff)
+    body = client.post(reverse("registry:person_export"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "张三" in body and rid(11) not in body and rid(31)[-4:] not in body  # masked, own scope only
+    assert "王五3" not in body
+    plain = client.post(reverse("registry:person_export"), {"format": "csv", "plain": "1", "reason": "上报民政"})
+    assert rid(11) in plain.content.decode("utf-8-sig")
+    assert AuditEntry.objects.filter(kind="export", reason="上报民政").exists()
+    xlsx = client.post(reverse("registry:person_export"), {"format": "xlsx"})
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_full_id_not_searched_by_link(client, place, grid_worker):
+    client.force_login(grid_worker)
+    page = client.get(reverse("registry:person_list"), {"q": rid(11)}).content.decode()
+    assert "综合查询" in page and reverse("registry:person_detail", args=[place[A1]["head"].pk]) not in page
+
+
+def test_drill_down_query_counts(client, place, admin_user, django_assert_max_num_queries):
+    from gridgov.registry import actions
+
+    b = place[A1]["building"]
+    house = place[A1]["houses"][(1, "101")]
+    for i in range(10):  # more persons must not mean more queries
+        actions.register_person(actor=admin_user, household=place[A1]["household"],
+                                data={"name": f"成员{i}", "id_number": rid(200 + i), "relation": "child"})
+    client.force_login(admin_user)
+    client.get(reverse("registry:grid_list"))  # warm the per-request caches shared by all pages
+    for url in (reverse("registry:grid_detail", args=[A1]), reverse("registry:building_detail", args=[b.pk]),
+                reverse("registry:house_detail", args=[house.pk]), reverse("registry:person_list"),
+                reverse("registry:care_list"), reverse("registry:mobile_house", args=[house.pk])):
+        with django_assert_max_num_queries(20):
+            r = client.get(url)
+        assert r.status_code == 200, url
+    page = client.get(reverse("registry:house_detail", args=[house.pk])).content.decode()
+    assert "成员9" in page
+
+
+def test_lists_render_and_filter(client, place, admin_user):
+    client.force_login(admin_user)
+    for name in ("building_list", "entity_list", "component_list", "grid_list", "care_list", "import",
+                 "changerequest_list", "mobile_home", "search"):
+        assert client.get(reverse(f"registry:{name}")).status_code == 200, name
+    r = client.get(reverse("registry:person_list"), {"q": "ls", "sort": "name"})
+    assert "李四" in r.content.decode()
+
+
+def test_life_event_forms(client, place, grid_worker):
+    client.force_login(grid_worker)
+    spouse = place[A1]["spouse"]
+    r = client.post(reverse("registry:person_event", args=[spouse.pk, "move_out"]), {"destination": "长沙市"})
+    assert r.status_code == 302
+    assert Person.objects.get(pk=spouse.pk).status == "moved_out"
+    r = client.post(reverse("registry:person_create") + f"?house={place[A1]['houses'][(1, '101')].pk}",
+                    {"name": "新迁入", "id_type": "ric", "id_number": "123", "residence_type": "floating",
+                     "political_status": "masses"})
+    assert r.status_code == 200 and "身份证号码应为18位" in r.content.decode()  # inline, input kept
+    assert 'value="新迁入"' in r.content.decode()
+
+
+def test_import_page_preview_and_apply(client, place, admin_user, django_capture_on_commit_callbacks):
+    import io
+
+    from gridgov.core.models import Job
+
+    client.force_login(admin_user)
+    good, other = rid(900), rid(901)
+    bad = other[:-1] + ("1" if other[-1] != "1" else "2")
+    text = f"姓名,证件号码,网格编码\n导入甲,{good},{A1}\n导入乙,{bad},{A1}\n".encode()
+    f = io.BytesIO(text)
+    f.name = "p.csv"
+    r = client.post(reverse("registry:import"), {"kind": "persons", "file": f})
+    page = r.content.decode()
+    assert "import-errors" in page, page[page.find("<main"):][:3000]
+    assert "校验位" in page and "apply-valid" in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    errors = client.get(reverse("registry:import_errors", args=["persons", token]))
+    assert "错误原因" in errors.content.decode("utf-8-sig")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("registry:import"), {"kind": "persons", "token": token, "apply_valid": "1"})
+    assert r.status_code == 302
+    job = Job.objects.latest("pk")
+    assert job.status == "succeeded", job.error
+    assert Person.objects.filter(name="导入甲").exists() and not Person.objects.filter(name="导入乙").exists()
+    tpl = client.get(reverse("registry:import_template", args=["persons"]) + "?format=xlsx")
+    assert tpl.content[:2] == b"PK"
+
+
+def test_api_create_person(client, place, grid_worker):
+    client.force_login(grid_worker)
+    r = client.post("/api/registry/persons/", {"grid": A1, "name": "接口登记", "id_number": rid(950),
+                                               "care_tags": ["独居老人"]}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["id_masked"].startswith("430702") and rid(950) not in r.content.decode()
+    r = client.post("/api/registry/persons/", {"grid": C1, "name": "越权", "id_number": rid(951)},
+                    content_type="application/json")
+    assert r.status_code == 403
