@@ -14,6 +14,8 @@ def main(argv=None):
         from gridgov.partition.cli import main as partition_main
 
         return partition_main(argv[1:])
+    if argv and "-" in argv[0] and not argv[0].startswith("-"):
+        argv[0] = argv[0].replace("-", "_")  # `gridgov open311-key` → the open311_key command
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
     from django.core.management import execute_from_command_line
 

@@ -26,6 +26,7 @@ MENU = [
         ("城市部件", "registry:component_list", "registry.view_component"),
         ("关爱人群", "registry:care_list", "registry.view_person"),
         ("数据导入", "registry:import", "registry.add_person"),
+        ("变更审核", "registry:changerequest_list", "registry.approve_changerequest"),
         ("网格员移动端", "registry:mobile_home", "registry.record_visit"),
     ]),
     ("事件管理", [

@@ -65,9 +65,8 @@ def run_backend(url, rows, reimport):
 
 def copy_baseline(path, rows, log):
     """Bare COPY of the same CSV into an unindexed table of text columns."""
-    from django.db import connection
-
     import common
+    from django.db import connection
 
     cols = ", ".join(f"c{i} text" for i in range(len(common.HEADER)))
     with connection.cursor() as cur:

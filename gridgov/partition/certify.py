@@ -81,3 +81,35 @@ def heuristic_miss(area_code, households, lo, hi):
             "（这是算法未找到，不是不可行的证明，建议人工调整）"
         ),
     }
+
+
+def large_buildings(code, households, atoms, lo, hi):
+    """Proof by counting with the big pieces: two pieces over max/2 never share a grid.
+
+    With n such pieces a_i, their grids hold T ∈ [Σ max(lo, a_i), n·hi]; the other k−n grids
+    must hold H − T ∈ [(k−n)·lo, (k−n)·hi]. If no grid count k allows both, no valid
+    partition exists. Returns a certificate, or None when the count allows some k.
+    """
+    n = len(atoms)
+    if not n:
+        return None
+    t_lo = sum(max(lo, a) for a in atoms)
+    t_hi = n * hi
+    kmin, kmax = max(1, -(-households // hi)), households // lo
+    for k in range(max(kmin, n), kmax + 1):
+        r_lo, r_hi = households - t_hi, households - t_lo
+        if max(r_lo, (k - n) * lo) <= min(r_hi, (k - n) * hi):
+            return None
+    big = sorted(atoms, reverse=True)
+    return {
+        "reason": "large_buildings",
+        "proven": True,
+        "households": households,
+        "large_pieces": big,
+        "min_households": lo,
+        "max_households": hi,
+        "message_zh": (
+            f"该区域 {code} 的连片部分共 {households} 户，其中 {n} 处单栋/单元户数 {big} 超过上限一半、"
+            f"不能同格；按户数计算，任何网格数都无法使每格都在 {lo}–{hi} 户之间"
+        ),
+    }

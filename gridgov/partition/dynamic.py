@@ -259,7 +259,10 @@ def _plans_for_area(ws, a, label, parts, params):
                         R.g.building_ids[m.building], m.units, m.households, params.max_households
                     )
                 else:
-                    cert = certify.heuristic_miss(R.g.code, W, params.min_households, params.max_households)
+                    atoms = [R.w[v] for v in comp if R.w[v] > params.max_households / 2]
+                    cert = certify.large_buildings(
+                        R.g.code, H, atoms, params.min_households, params.max_households
+                    ) or certify.heuristic_miss(R.g.code, W, params.min_households, params.max_households)
         code = c if not c.startswith("__new") else None
         plans.append(Plan(area=a, nodes=sorted(ns), certificate=cert, code=code))
     return plans

@@ -80,8 +80,10 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     parts = None
     over = [v for v in nodes if v in R.g.atomic_over]
     if feasible and not over:
-        for kk in _k_order(k, H, params, final):
-            parts = split_region(R, nodes, kk, [max(60, 12 * kk)])
+        for i, kk in enumerate(_k_order(k, H, params, final)):
+            # the preferred count gets a generous search; the fall-back counts a short one
+            budget = max(60, 12 * kk) if i == 0 else max(20, 3 * kk)
+            parts = split_region(R, nodes, kk, [budget])
             if parts is not None:
                 break
         if parts is None and not final:
@@ -101,7 +103,7 @@ def _k_order(k, H, params, final=True):
     lo, hi = params.min_households, params.max_households
     kmin, kmax = max(1, -(-H // hi)), H // lo
     if params.target == "max":
-        return list(range(k, max(kmin, k - 8) - 1, -1)) if final else [k]
+        return list(range(k, max(kmin, k - 4) - 1, -1)) if final else [k]
     out = [k]
     for d in (1, -1, 2, -2):
         if kmin <= k + d <= kmax:
@@ -111,6 +113,7 @@ def _k_order(k, H, params, final=True):
 
 def _polish(R, parts, code, H, feasible, params):
     lo, hi = params.min_households, params.max_households
+    atoms = [R.w[v] for ns in parts for v in ns if R.w[v] > hi / 2]
     label = {v: p for p, ns in enumerate(parts) for v in ns}
     sets = {p: set(ns) for p, ns in enumerate(parts)}
     fixed = {label[v] for v in R.g.atomic_over if v in label}
@@ -126,12 +129,12 @@ def _polish(R, parts, code, H, feasible, params):
         W = sum(R.w[v] for v in ns)
         cert = None
         if not (lo <= W <= hi):
-            cert = _explain(R, ns, code, H, W, feasible, params)
+            cert = _explain(R, ns, code, H, W, feasible, params, atoms)
         out.append((list(ns), cert))
     return out
 
 
-def _explain(R, ns, code, H, W, feasible, params):
+def _explain(R, ns, code, H, W, feasible, params, atoms=()):
     lo, hi = params.min_households, params.max_households
     for v in ns:
         m = R.g.atomic_over.get(v)
@@ -140,7 +143,7 @@ def _explain(R, ns, code, H, W, feasible, params):
             return certify.unit_over_max(bid, m.units, m.households, hi)
     if not feasible:
         return certify.no_integer_count(code, H, lo, hi)
-    return certify.heuristic_miss(code, W, lo, hi)
+    return certify.large_buildings(code, H, atoms, lo, hi) or certify.heuristic_miss(code, W, lo, hi)
 
 
 def plan_area(ws: Workspace, a: int):

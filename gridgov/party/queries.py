@@ -45,16 +45,15 @@ def tree_counts(orgs, user):
                                                          status=ScoreStatus.BEHIND)
     for row in behind.values("division_code").annotate(n=Count("id")):
         by_code[row["division_code"]]["behind"] += row["n"]
-    result = {}
-    for org in orgs:
-        prefix = org.division.path if not org.is_branch else org.division_code
-        total = dict.fromkeys(COUNT_KEYS, 0)
-        for code, counts in by_code.items():
-            if code.startswith(prefix):
-                for k in COUNT_KEYS:
-                    total[k] += counts[k]
-        result[org.pk] = total
-    return result
+    # roll every grid's counts up to its community, street and district paths (O(codes × 4))
+    by_path = defaultdict(lambda: dict.fromkeys(COUNT_KEYS, 0))
+    for code, counts in by_code.items():
+        for path in {code, code[:12], code[:9], code[:6]}:
+            bucket = by_path[path]
+            for k in COUNT_KEYS:
+                bucket[k] += counts[k]
+    return {org.pk: dict(by_path.get(org.division_code if org.is_branch else org.division.path)
+                         or dict.fromkeys(COUNT_KEYS, 0)) for org in orgs}
 
 
 def ranking_by_level(user, kind, start, level_length, scope=""):

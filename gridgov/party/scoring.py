@@ -1,5 +1,6 @@
 """The scoring engine: points per member per period against the post's target, pace-aware
-(expected = target × elapsed share of the period). Aggregates in SQL (one GROUP BY over the
+(expected = target × elapsed share of the period; a member who registered during the period is
+measured from the registration on, with the target pro-rated). Aggregates in SQL (one GROUP BY over the
 verified records of the period) and writes every score with one bulk upsert, so a district
 (15,000 members, 300,000 records) scores in seconds. Rules (behind ratio, grace days, who is
 reminded) are `ScoringRule` rows.
@@ -65,12 +66,22 @@ def score_period(kind, *, now=None, rule=None, member_ids=None, notify=True):
     points_of = dict(acts.values("member_id").annotate(total=Sum("points")).values_list("member_id", "total"))
     targets = {pk: scaled_target(p.target_points, p.target_period, kind) for pk, p in posts.items()}
     rows, behind = [], []
-    for mid, code, branch_id, user_id in members.values_list("id", "division_code", "branch_id", "user_id"):
+    length = (hi - lo).total_seconds()
+    for mid, code, branch_id, user_id, registered_at in members.values_list(
+            "id", "division_code", "branch_id", "user_id", "registered_at"):
         post_id = post_of.get(mid)
         target = targets.get(post_id, Decimal(0))
-        expected = (target * share).quantize(Q1)
+        member_share, member_days = share, days_in
+        if registered_at and registered_at > lo:
+            # registered during the period: target and pace count from the registration on
+            part = Decimal(max(0.0, (hi - registered_at).total_seconds()) / length)
+            target = (target * part).quantize(Q1)
+            member_share = Decimal(max(0.0, (now - registered_at).total_seconds()) / length) / part if part else 0
+            member_share = min(Decimal(1), member_share)
+            member_days = (timezone.localdate(now) - timezone.localdate(registered_at)).days
+        expected = (target * member_share).quantize(Q1)
         points = Decimal(points_of.get(mid) or 0)
-        status = judge(points, target, expected, rule, days_in)
+        status = judge(points, target, expected, rule, member_days)
         rows.append((code, mid, branch_id, post_id, kind, start, end, points, target, expected, str(status), now))
         if status == ScoreStatus.BEHIND:
             behind.append((mid, branch_id, user_id, points, expected, target))

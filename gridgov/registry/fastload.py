@@ -47,12 +47,17 @@ def insert_rows(model, columns, rows):
     fields = [model._meta.get_field(c) for c in columns]
     adapters = [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
     if adapters and connection.vendor != "postgresql":
-        fixed = []
+        fixed, memo = [], {}
         for row in rows:
             row = list(row)
             for i, adapt in adapters:
-                if row[i] is not None:
-                    row[i] = adapt(row[i])
+                value = row[i]
+                if value is not None:
+                    key = (i, value) if not isinstance(value, dict | list) else None
+                    if key is None:
+                        row[i] = adapt(value)
+                    else:  # the import's timestamp repeats on every row: adapt it once
+                        row[i] = memo[key] if key in memo else memo.setdefault(key, adapt(value))
             fixed.append(row)
         rows = fixed
     table = connection.ops.quote_name(model._meta.db_table)

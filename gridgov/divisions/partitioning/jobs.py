@@ -55,6 +55,17 @@ def start_partition(*, actor, area, min_households=350, max_households=500, targ
     return proposal
 
 
+def _tell(proposal, title, body):
+    """Notify whoever started the job (they may have left the page)."""
+    from django.urls import reverse
+
+    from gridgov.core.notify import notify
+
+    if proposal.created_by_id:
+        notify(proposal.created_by, title, body, url=reverse("divisions:partition_proposal", args=[proposal.pk]),
+               category="partition", dedupe_key=f"partition-{proposal.pk}")
+
+
 def run_partition(run, proposal_id):
     """Job handler: area → engine → draft proposal. Engine errors (bad input) mark the proposal
     失败 with the engine's Chinese message and fail the job."""
@@ -87,6 +98,7 @@ def run_partition(run, proposal_id):
         run.advance(force=True)
     except Exception as exc:
         GridProposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.FAILED, error=str(exc)[:5000])
+        _tell(proposal, "网格划分方案计算失败", str(exc)[:300])
         raise
     report = dict(result.report, platform=platform)
     GridProposal.objects.filter(pk=proposal.pk).update(
@@ -95,5 +107,8 @@ def run_partition(run, proposal_id):
     )
     run.advance(force=True)
     run.log(f"完成：{report.get('grid_count')} 个网格，户数达标率 {report.get('share_in_range', 0):.0%}")
+    _tell(proposal, "网格划分方案已生成，请审核",
+          f"{proposal.area.name}：{report.get('grid_count')} 个网格，户数达标率 {report.get('share_in_range', 0):.0%}，"
+          f"迁移 {platform['moved_households']} 户")
     return {"proposal_id": proposal.pk, "grid_count": report.get("grid_count"),
             "share_in_range": report.get("share_in_range")}

@@ -16,6 +16,7 @@ from .. import geo
 from ..choices import Level
 from ..models import Division, DivisionShape
 from .choices import ChangeKind, ProposalStatus
+from .counts import recount_up
 from .dependents import get_model, move_dependents, polygons_of
 from .loaders import even_units
 from .models import DivisionChange, GridProposal
@@ -169,6 +170,8 @@ def publish_proposal(*, actor, proposal):
     proposal = GridProposal.objects.select_for_update().select_related("area").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.DRAFT:
         raise ValidationError("只有“待审核”的方案可以发布")
+    if not (proposal.grids or {}).get("features"):
+        raise ValidationError("方案中没有任何网格，不能发布")
     area, now = proposal.area, clock.now()
     old_grids = {g.code: g for g in Division.objects.select_for_update(of=("self",)).filter(
         level=Level.GRID, is_active=True, code__startswith=area.path, shapes__valid_to__isnull=True)}
@@ -191,6 +194,9 @@ def publish_proposal(*, actor, proposal):
                              successor_of=successor_of,
                              unit_assignment=(proposal.report.get("platform") or {}).get("unit_assignment"))
     before_counts = _recount(grid_by_code, proposal)
+    codes = list(grid_by_code) + list(old_grids)
+    recount_up(list(Division.objects.filter(code__in={c[:12] for c in codes} | {c[:9] + "000" for c in codes}))
+               + area.ancestors() + [area])
     party = _sync_party(actor, area, grid_by_code, retired, successor_of)
 
     _audit_grids(actor, proposal, grid_by_code, retired, before_counts, changed, set(old_grids))

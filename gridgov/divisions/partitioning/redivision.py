@@ -6,7 +6,7 @@ communities merge. Codes are materialised paths, so the community and its grids 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Sum, Value, When
+from django.db.models import Case, Value, When
 from django.db.models.functions import Concat, Substr
 from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
@@ -17,6 +17,7 @@ from gridgov.core.access import require
 from ..choices import Level
 from ..models import Division, DivisionShape
 from .choices import ChangeKind
+from .counts import recount_up
 from .models import DivisionChange
 from .publish import _new_shape
 
@@ -135,19 +136,11 @@ def _sync_party(actor, new_divisions, pairs):
     return moved
 
 
-def _recount_up(divisions):
-    """Household counts of communities and streets from their active children."""
-    for d in sorted(divisions, key=lambda x: -x.level):
-        d.household_count = Division.objects.filter(parent=d, is_active=True).aggregate(
-            n=Sum("household_count"))["n"] or 0
-        Division.objects.filter(pk=d.pk).update(household_count=d.household_count)
-
-
 def _finish(actor, kind, pairs, new_divisions, now, note, recount):
     counts = rewrite_codes(pairs)
     counts["party.members_moved"] = _sync_party(actor, new_divisions, pairs)
     counts["not_followed"] = not_followed()
-    _recount_up(recount)
+    recount_up(recount)
     code_map = {o.code: n.code for o, n in pairs}
     head_old, head_new = pairs[-1]
     change = DivisionChange.objects.create(kind=kind, at=now, actor=actor if getattr(actor, "pk", None) else None,

@@ -68,7 +68,7 @@ def partition_index(request):
         else:
             messages.success(request, f"已开始计算“{d['area'].name}”的网格划分方案")
             return redirect("divisions:partition_proposal", pk=proposal.pk)
-    unhealthy = list(unhealthy_grids(request.user)[:50])
+    unhealthy = list(unhealthy_grids(request.user, within=request.session.get("active_scope"))[:50])
     return render(request, "divisions/partition_index.html", {
         "form": form, "proposals": visible_proposals(request.user)[:20], "unhealthy": unhealthy,
         "lo": MIN_HOUSEHOLDS, "hi": MAX_HOUSEHOLDS,

@@ -40,12 +40,14 @@ def make_buildings(tree, admin_user, heavy=18, light=8):
                 grid=grid, division_code=grid.code, code=f"{(i % 6) * 6 + j + 1:05d}", address=f"测试路{i}-{j}", lng=lng, lat=lat,
                 household_count=heavy if i < 6 else light))
     registry.Building.objects.bulk_create(buildings)
-    for b in buildings:
-        house = registry.House.objects.create(grid=b.grid, division_code=b.division_code, building=b, room="101")
-        hh = registry.Household.objects.create(grid=b.grid, division_code=b.division_code, house=house,
-                                               number=f"H{b.pk}")
-        registry.Person.objects.create(grid=b.grid, division_code=b.division_code, house=house, household=hh,
-                                       name=f"居民{b.pk}")
+    houses = registry.House.objects.bulk_create([
+        registry.House(grid=b.grid, division_code=b.division_code, building=b, room="101") for b in buildings])
+    households = registry.Household.objects.bulk_create([
+        registry.Household(grid=h.grid, division_code=h.division_code, house=h, number=f"H{h.building.pk}")
+        for h in houses])
+    registry.Person.objects.bulk_create([
+        registry.Person(grid=hh.grid, division_code=hh.division_code, house=hh.house, household=hh,
+                        name=f"居民{hh.number}") for hh in households])
     Division.objects.filter(code=A1).update(household_count=36 * heavy)
     Division.objects.filter(code=A2).update(household_count=36 * light)
     return buildings
@@ -107,6 +109,8 @@ def test_publish_moves_dependents_closes_shapes_and_audits(admin_user, tree, cit
         g = Division.objects.get(code=code)
         assert g.current_shape().version == 2 and g.is_active
         assert 350 <= g.household_count <= 500
+    assert Division.objects.get(code=A).household_count == 936  # communities and streets recounted
+    assert Division.objects.get(code="430702004000").household_count == 936
     assert AuditEntry.objects.filter(action="divisions.regrid").count() == 2
     entry = AuditEntry.objects.get(action="divisions.regrid", division_code=A1)
     assert entry.before["moved_out"]["households"] > 0
@@ -291,3 +295,51 @@ def test_a_high_rise_is_split_by_unit_and_its_houses_follow(admin_user, tree, ci
     total = sum(Division.objects.filter(level=4, is_active=True, code__startswith=A).values_list(
         "household_count", flat=True))
     assert total == 936 + 640
+
+
+def test_creator_is_notified_and_a_draft_can_be_discarded(admin_user, tree, city):
+    from gridgov.divisions.partitioning.publish import discard_proposal, publish_proposal
+
+    proposal = draw(admin_user, tree)
+    assert admin_user.notifications.filter(title__contains="已生成").exists()
+    discard_proposal(actor=admin_user, proposal=proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.DISCARDED
+    with pytest.raises(ValidationError):
+        publish_proposal(actor=admin_user, proposal=proposal)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_publishes_of_one_area_one_wins(admin_user, tree, city):
+    """Two administrators publish two proposals of the same community at once (PostgreSQL row
+    locks): the second waits for the first and is then refused as stale."""
+    import threading
+
+    from django.db import connection
+
+    from gridgov.divisions.partitioning.publish import publish_proposal
+
+    if connection.vendor != "postgresql":
+        pytest.skip("行锁并发只在 PostgreSQL 上验证（SQLite 写事务本身串行）")
+    first, second = draw(admin_user, tree), draw(admin_user, tree)
+    barrier, results = threading.Barrier(2), []
+
+    def run(proposal):
+        from django.db import connection as conn
+
+        try:
+            barrier.wait()
+            publish_proposal(actor=admin_user, proposal=proposal)
+            results.append("ok")
+        except ValidationError:
+            results.append("stale")
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results) == ["ok", "stale"]
+    assert_consistent()

@@ -80,3 +80,20 @@ def test_no_integer_count_is_certified():
     r = partition(buildings_in_blocks(40), grid_streets(), one_area(), PartitionParams())
     assert {c["reason"] for c in r.report["certificates"]} == {"no_integer_grid_count"}
     assert all(c["proven"] for c in r.report["certificates"])
+
+
+def test_large_building_count_proof():
+    # given 16 blocks of 40 and a 480-household tower: 1120 households fit 3 grids by count,
+    # but the tower's grid holds 480–500, leaving 620–640 for two grids of at least 350
+    b = buildings_in_blocks(40)
+    b["features"].append(
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [LON + 2.5 * D, LAT + 2.5 * D]},
+            "properties": {"id": "T5", "households": 480},
+        }
+    )
+    r = partition(b, grid_streets(), one_area(), PartitionParams())
+    reasons = {c["reason"] for c in r.report["certificates"]}
+    assert reasons == {"large_buildings"}
+    assert all(c["proven"] for c in r.report["certificates"])

@@ -3,6 +3,7 @@
 import copy
 
 import pytest
+from shapely.geometry import shape
 
 from gridgov.partition import PartitionError, PartitionParams, merge_grids, redraw_area, repair, split_grid
 from gridgov.partition.synthetic import perturb_city
@@ -43,7 +44,12 @@ def test_repair_handles_demolition_and_new_street(small_city, small_result):
     b, s, a = small_city
     b2 = copy.deepcopy(b)
     b2["features"] = b2["features"][::2]  # half the buildings demolished
-    r = repair(small_result.grids, b2, s, a, PartitionParams())
+    s2 = copy.deepcopy(s)
+    (x0, y0), (x1, y1) = shape(a["features"][0]["geometry"]).bounds[:2], shape(a["features"][0]["geometry"]).bounds[2:]
+    s2["features"].append(  # a new diagonal road through the first community
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[x0, y0], [x1, y1]]}, "properties": {}}
+    )
+    r = repair(small_result.grids, b2, s2, a, PartitionParams())
     check_hard_constraints(b2, a, r)
     assert r.report["removed_codes"]  # fewer households -> fewer grids
 

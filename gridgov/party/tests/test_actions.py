@@ -139,8 +139,9 @@ def test_future_activity_and_auto_items_refused(orgs, make_member, party_staff, 
 
 def test_pace_alert_with_fixed_clock(orgs, make_member, party_staff, post, manual_item):
     # given a monthly target of 10 and one verified record of 2 points on the 3rd
-    m = _claimed(make_member, party_staff, post)
-    ahead = _claimed(make_member, party_staff, post)
+    with clock.frozen(at(2026, 4, 20)):
+        m = _claimed(make_member, party_staff, post)
+        ahead = _claimed(make_member, party_staff, post)
     orgs["430702004001001"].secretary = ahead
     orgs["430702004001001"].save()
     with clock.frozen(at(2026, 5, 3)):
@@ -242,8 +243,22 @@ def test_party_score_command(orgs, make_member, party_staff, post):
 
     from django.core.management import call_command
 
-    _claimed(make_member, party_staff, post)
+    with clock.frozen(at(2026, 4, 20)):
+        _claimed(make_member, party_staff, post)
     out = StringIO()
     call_command("party_score", "--at", "2026-05-20T12:00", "--kind", "month", stdout=out)
     assert "2026年5月：1 名党员，滞后 1 名" in out.getvalue()
     assert MemberScore.objects.filter(period_kind="month", period_start="2026-05-01").count() == 1
+
+
+def test_member_registered_mid_period_is_measured_from_registration(orgs, make_member, party_staff, post):
+    # given a member registered on 16 May (monthly target 10)
+    with clock.frozen(at(2026, 5, 16)):
+        m = _claimed(make_member, party_staff, post)
+    # when scored on 20 May with no records
+    with clock.frozen(at(2026, 5, 20)):
+        actions.run_scoring(actor=None)
+    s = MemberScore.objects.get(member=m, period_kind="month")
+    # then the target is pro-rated to the rest of May and the grace days count from registration
+    assert Decimal("5.0") <= s.target <= Decimal("5.3")
+    assert s.status == "on_track"

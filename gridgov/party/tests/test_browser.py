@@ -17,7 +17,7 @@ def test_member_flow_phone_and_secretary_verifies(django_db_setup, phone_page, b
 
     seed_defaults()
     # a target no one can meet, no grace days: a member with one record is behind on any day
-    RolePost.objects.filter(code="safety").update(target_points=99999)
+    RolePost.objects.filter(code="safety").update(target_points=9999999)
     ScoringRule.objects.update(grace_days=0)
     member = make_member(register=False)
     page = phone_page

@@ -182,3 +182,17 @@ def test_member_list_query_count_does_not_grow(client, admin_user, busy_branch, 
         make_member("430702004002001")
     with django_assert_max_num_queries(n):
         client.get(reverse("party:member_list"))
+
+
+def test_tree_counts_roll_up(admin_user, busy_branch, orgs, make_member):
+    from gridgov.party.queries import tree_counts
+
+    make_member("430702005001001")
+    with clock.frozen(at(2026, 5, 16, 12)):
+        counts = tree_counts(list(orgs.values()), admin_user)
+    assert counts[busy_branch.pk]["members"] == 4 and counts[busy_branch.pk]["posts_filled"] == 4
+    assert counts[orgs["430702004001"].pk]["members"] == 4
+    assert counts[orgs["430702004000"].pk]["members"] == 4
+    assert counts[orgs["430702000000"].pk]["members"] == 5
+    assert counts[orgs["430702000000"].pk]["activities"] == 1
+    assert counts[orgs["430702005001001"].pk]["in_service_registered"] == 1

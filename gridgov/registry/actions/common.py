@@ -16,7 +16,10 @@ def as_grid(grid):
         division = grid
     else:
         lookup = {"code": str(grid)} if len(str(grid)) == 15 else {"pk": grid}
-        division = Division.objects.filter(**lookup).first()
+        try:
+            division = Division.objects.filter(**lookup).first() if grid not in (None, "") else None
+        except (ValueError, TypeError):
+            division = None
     if division is None or division.level != Level.GRID:
         raise ValidationError({"grid": "网格不存在"})
     return division
@@ -44,9 +47,11 @@ def clean_and_save(obj, update_fields=None, exclude=None):
     obj.save(update_fields=update_fields)
 
 
-def _count_households(outer_field):
+def _count_households(outer_field, outer_ref="pk"):
+    """COUNT of active households per outer row, as a correlated subquery; grids are matched by
+    `division_code` (indexed with is_active), buildings through the house's building FK."""
     households = (
-        Household.objects.filter(is_active=True, **{outer_field: OuterRef("pk")})
+        Household.objects.filter(is_active=True, **{outer_field: OuterRef(outer_ref)})
         .order_by()
         .values(outer_field)
         .annotate(n=Count("id"))
@@ -61,7 +66,9 @@ def refresh_household_counts(*, grid_ids=(), building_ids=()):
     grid_ids = {g for g in grid_ids if g}
     building_ids = {b for b in building_ids if b}
     if grid_ids:
-        Division.objects.filter(pk__in=grid_ids).update(household_count=_count_households("grid_id"))
+        Division.objects.filter(pk__in=grid_ids).update(
+            household_count=_count_households("division_code", "code")
+        )
     if building_ids:
         Building.objects.filter(pk__in=building_ids).update(
             household_count=_count_households("house__building_id")
@@ -71,7 +78,7 @@ def refresh_household_counts(*, grid_ids=(), building_ids=()):
 def refresh_all_household_counts(grid_codes_prefix=""):
     """Recompute the counts of every grid and building (after a bulk import or the demo)."""
     grids = Division.objects.filter(level=Level.GRID, code__startswith=grid_codes_prefix)
-    grids.update(household_count=_count_households("grid_id"))
+    grids.update(household_count=_count_households("division_code", "code"))
     Building.objects.filter(division_code__startswith=grid_codes_prefix).update(
         household_count=_count_households("house__building_id")
     )

@@ -166,7 +166,8 @@ def update_person(*, actor, person, data, care_tags=None):
 
 
 @transaction.atomic
-def move_in(*, actor, house, household=None, person=None, data=None, relation="", occurred_on=None, note=""):
+def move_in(*, actor, house, household=None, person=None, data=None, relation="", occurred_on=None, note="",
+            care_tags=None):
     """迁入: a person moves into a house in the actor's scope — an existing person (found by
     the caller, e.g. by ID number) or a new one registered from `data`."""
     require(actor, "registry.add_person", house.division_code)
@@ -175,7 +176,8 @@ def move_in(*, actor, house, household=None, person=None, data=None, relation=""
     if person is None:
         data = {**(data or {}), **({"relation": relation} if relation else {})}
         return register_person(
-            actor=actor, house=house, household=household, data=data, kind=PersonEventKind.MOVE_IN, note=note
+            actor=actor, house=house, household=household, data=data, kind=PersonEventKind.MOVE_IN, note=note,
+            care_tags=care_tags,
         )
     if person.status == PersonStatus.DECEASED:
         raise ValidationError({"person": "该人员已登记死亡"})

@@ -146,12 +146,13 @@ def person_create(request):
         household = next((h for h in households if str(h.pk) == hh_id), None)
         grid = request.POST.get("grid") if house is None else None
         try:
+            tags = list(form.cleaned_data["care_tags"])
             if house is not None:
                 person = actions.move_in(actor=request.user, house=house, household=household,
-                                         data=form.action_data())
+                                         data=form.action_data(), care_tags=tags)
             else:
-                person = actions.register_person(actor=request.user, grid=grid or "", data=form.action_data())
-            person.care_tags.set(form.cleaned_data["care_tags"])
+                person = actions.register_person(actor=request.user, grid=grid or "", data=form.action_data(),
+                                                 care_tags=tags)
         except (ValidationError, PermissionDenied) as exc:
             form_errors(form, exc if isinstance(exc, ValidationError) else ValidationError("无权在该网格登记人员"))
         else:
