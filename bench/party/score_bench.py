@@ -106,7 +106,8 @@ def build(args, rng):
                    for i in range(args.members) for gid, code in [grid_ids[i % len(grid_ids)]]]
         Person.objects.bulk_create(persons, batch_size=5000)
         members = [PartyMember(person=p, name=p.name, category="resident", grid_id=p.grid_id,
-                               division_code=p.division_code, branch_id=branches[p.grid_id], registered_at=now)
+                               division_code=p.division_code, branch_id=branches[p.grid_id],
+                               registered_at=now - datetime.timedelta(days=400))
                    for p in persons]
         # every 5th member has an account (reminders are sent to them); the first of each branch is secretary
         from gridgov.accounts.models import User

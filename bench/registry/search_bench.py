@@ -56,8 +56,11 @@ def run_backend(url, rows):
         RoleAssignment.objects.create(user=worker, role=roles[RoleCode.COMMUNITY_STAFF],
                                       division=Division.objects.filter(level=3).order_by("code").first())
     rng = random.Random(7)
+    from django.db.models import Max, Min
+
     n = Person.objects.count()
-    ids = [rng.randint(1, n) for _ in range(SAMPLES * 3)]
+    bounds = Person.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    ids = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(SAMPLES * 3)]
     sample = list(Person.objects.filter(pk__in=ids).values("name", "name_pinyin", "name_initials", "id_number_enc",
                                                            "phone_enc")[:SAMPLES])
     cases = {
@@ -74,6 +77,8 @@ def run_backend(url, rows):
     for who, user in (("admin", admin), ("community", worker)):
         for label, qs in cases.items():
             times, hits = [], 0
+            if not qs:
+                continue
             for q in qs:
                 started = time.perf_counter()
                 f = queries.person_filter(q)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("map.json", staff.map_data, name="map_data"),
     path("report/", staff.report, name="report"),
     path("duplicates/", staff.duplicates_fragment, name="duplicates"),
+    path("components/", staff.components_fragment, name="components"),
     path("questions/", staff.questions_fragment, name="questions"),
     path("queue/", staff.queue, name="queue"),
     path("overdue/", staff.overdue, name="overdue"),

@@ -28,7 +28,8 @@ def generate(*, scale="small", seed=2026, progress=None, app_demos=True):
     ensure_demo_accounts(progress)
     load.record_audit(plan, summary)
     t_load = time.perf_counter() - t0 - t_plan
-    summary["apps"] = load.run_app_demos(scale, seed, progress) if app_demos else []
+    summary["failed_apps"] = []
+    summary["apps"] = load.run_app_demos(scale, seed, progress, failures=summary["failed_apps"]) if app_demos else []
     summary["seconds"] = {
         "plan": round(t_plan, 1), "load": round(t_load, 1),
         "apps": round(time.perf_counter() - t0 - t_plan - t_load, 1), "total": round(time.perf_counter() - t0, 1),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 
 import numpy as np
 from django.db import transaction
@@ -21,6 +22,7 @@ from gridgov.divisions.models import Division, DivisionShape
 
 from . import geometry as g
 
+logger = logging.getLogger(__name__)
 BATCH = 2000
 ROADS = [
     "人民路", "建设路", "朝阳路", "武陵大道", "洞庭大道", "柳叶大道", "皂果路", "紫缘路", "常德大道", "桃花源路",
@@ -181,8 +183,9 @@ def load_buildings(plan, by_code, seed, progress):
 DEMO_MODULES = ["gridgov.registry.demo", "gridgov.cases.demo", "gridgov.party.demo"]
 
 
-def run_app_demos(scale, seed, progress, modules=DEMO_MODULES):
-    """Call `generate(scale=, seed=, progress=)` of every app demo module that exists."""
+def run_app_demos(scale, seed, progress, modules=DEMO_MODULES, failures=None):
+    """Call `generate(scale=, seed=, progress=)` of every app demo module that exists. A module
+    that raises is reported (and listed in `failures`) and the others still run."""
     done = []
     for name in modules:
         try:
@@ -196,7 +199,14 @@ def run_app_demos(scale, seed, progress, modules=DEMO_MODULES):
         if not hasattr(module, "generate"):
             continue
         progress(f"— {name} —")
-        module.generate(scale=scale, seed=seed, progress=progress)
+        try:
+            module.generate(scale=scale, seed=seed, progress=progress)
+        except Exception as exc:  # one app's demo must not stop the others
+            logger.exception("demo module %s failed", name)
+            progress(f"！{name} 生成失败：{type(exc).__name__}: {exc}")
+            if failures is not None:
+                failures.append(f"{name}: {type(exc).__name__}: {exc}")
+            continue
         done.append(name)
     return done
 

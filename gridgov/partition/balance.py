@@ -247,15 +247,15 @@ def bisect(R: Region, nodes, k, margin, stage=0, limit=4, seeds=16):
     if stage == 0:
         # sweeps across the main axes first, the diagonals only when those find nothing
         A = np.asarray(axes)  # (8, 2)
-        _collect(R, L, A[:4] @ d.T, lo, hi, ideal, lam, found, 2 * limit)
+        _collect(R, L, A[:4] @ d.T, lo, hi, ideal, lam, found, limit + 1)
         if not found:
-            _collect(R, L, A[4:] @ d.T, lo, hi, ideal, lam, found, 2 * limit)
+            _collect(R, L, A[4:] @ d.T, lo, hi, ideal, lam, found, limit + 1)
     else:
         # disc growth from a spread sample of seeds
         rng = np.random.default_rng(len(nodes) * 7919 + k)
         pick = rng.choice(len(nodes), size=min(len(nodes), seeds), replace=False)
         P = np.hypot(d[None, :, 0] - d[pick, 0][:, None], d[None, :, 1] - d[pick, 1][:, None])
-        _collect(R, L, P, lo, hi, ideal, lam, found, 2 * limit)
+        _collect(R, L, P, lo, hi, ideal, lam, found, limit + 1)
     best = sorted(found.values(), key=lambda t: t[0])[:limit]
     return [(a, k1, b, k2) for _, a, b in best]
 

@@ -239,7 +239,7 @@ def _activities(rng, branches, members, progress):
             post = getattr(m, "_post", None)
             if post is None and rng.random() < 0.6:
                 continue
-            diligence = rng.choice([0.15, 0.35, 0.55]) if rng.random() < 0.2 else rng.uniform(0.85, 1.6)
+            diligence = rng.choice([0.15, 0.35, 0.55]) if rng.random() < 0.12 else rng.uniform(0.95, 1.7)
             since = max(start, m.registered_at or start)
             span = max(1, min(days, (now - since).days))
             pool = items.get(post.pk) if post else all_manual

@@ -9,6 +9,7 @@ in large batches, no per-row queries, no audit rows per record (one audit entry 
 import datetime
 import math
 import random
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
@@ -34,6 +35,7 @@ from .choices import (
     ResidenceType,
     Sex,
 )
+from .fastload import allocate_ids, insert_rows
 from .identity import make_credit_code, make_resident_id, pinyin_keys
 from .models import Building, CareTag, Component, ComponentClass, House, Household, LegalEntity, Person
 
@@ -197,7 +199,7 @@ def _houses_for(rng, building, grid):
         room = f"{floor}{slot % per_floor + 1:02d}"
         use = HouseUse.SHOP if building.building_type == BuildingType.MIXED and floor == 1 else HouseUse.RESIDENCE
         houses.append(House(grid_id=grid.pk, division_code=grid.code, building_id=building.pk, unit=unit,
-                            floor=floor, room=room, area=round(rng.uniform(45, 140), 1), use=use,
+                            floor=floor, room=room, area=Decimal(f"{rng.uniform(45, 140):.1f}"), use=use,
                             status=HouseStatus.OWNER_OCCUPIED))
     return houses, target
 
@@ -251,6 +253,15 @@ def generate(*, scale, seed, progress):
     return totals
 
 
+def _fast_create(model, objs):
+    """bulk_create without the ORM's per-object work: ids allocated up front, COPY/executemany."""
+    cols = [f.attname for f in model._meta.concrete_fields]
+    for obj, pk in zip(objs, allocate_ids(model, len(objs)), strict=True):
+        obj.pk = pk
+    insert_rows(model, cols, [tuple(getattr(o, c) for c in cols) for o in objs])
+    return objs
+
+
 def _fill_grids(grids, rng, ids, tags, today):
     by_pk = {g.pk: g for g in grids}
     buildings = list(Building.objects.filter(grid__in=grids).order_by("division_code", "code"))
@@ -259,7 +270,7 @@ def _fill_grids(grids, rng, ids, tags, today):
         hs, target = _houses_for(rng, b, by_pk[b.grid_id])
         houses += hs
         targets[b.pk] = target
-    House.objects.bulk_create(houses, batch_size=BATCH)
+    _fast_create(House, houses)
     households, occupied = [], []
     serial = {}
     by_building = {}
@@ -283,16 +294,15 @@ def _fill_grids(grids, rng, ids, tags, today):
         for h in hs:
             if h.pk not in chosen_ids:
                 h.status = HouseStatus.VACANT
-    Household.objects.bulk_create(households, batch_size=BATCH)
+    _fast_create(Household, households)
     persons, tag_rows = [], []
     for household, (house, floating) in zip(households, occupied, strict=True):
         grid = by_pk[house.grid_id]
         members = _members(rng, ids, today, grid, house, household, floating)
         persons += members
         tag_rows += _care_tags(rng, members, tags, today)
-    Person.objects.bulk_create(persons, batch_size=BATCH)
-    Through = Person.care_tags.through
-    Through.objects.bulk_create([Through(person_id=p.pk, caretag_id=t.pk) for p, t in tag_rows], batch_size=BATCH)
+    _fast_create(Person, persons)
+    insert_rows(Person.care_tags.through, ["person_id", "caretag_id"], [(p.pk, t.pk) for p, t in tag_rows])
     changed = [h for h in houses if h.status != HouseStatus.OWNER_OCCUPIED]
     House.objects.bulk_update(changed, ["status"], batch_size=1000)
     Household.objects.filter(pk__in=[h.pk for h in households]).update(head_id=Subquery(

@@ -38,4 +38,5 @@ urlpatterns = [
     path("m/houses/<int:pk>/", mobile.mobile_house, name="mobile_house"),
     path("m/houses/<int:pk>/visit/", mobile.mobile_visit, name="mobile_visit"),
     path("m/<str:kind>/<int:pk>/change/", mobile.mobile_change, name="mobile_change"),
+    path("visits/<int:pk>/photo/", mobile.visit_photo, name="visit_photo"),
 ]

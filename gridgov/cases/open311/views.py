@@ -181,8 +181,11 @@ def _api_key(request):
     if not plain:
         return None
     key = Open311ApiKey.objects.filter(key_hash=actions.hash_key(plain), is_active=True).first()
-    if key is not None:
-        Open311ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
+    if key is not None:  # at most one write a minute per key: busy clients would queue on this row
+        now = clock.now()
+        Open311ApiKey.objects.filter(pk=key.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - datetime.timedelta(minutes=1))
+        ).update(last_used_at=now)
     return key
 
 

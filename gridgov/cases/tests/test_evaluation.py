@@ -114,6 +114,7 @@ def test_day_sums_give_the_same_figures(history, admin_user, frozen):
     for d, (rows, total) in before.items():
         again, again_total = evaluate(admin_user, dimension=d, **PERIOD)
         assert [(r.key, r.counts, r.rates) for r in again] == [(r.key, r.counts, r.rates) for r in rows], d
+        assert again_total.counts == total.counts
     # a period that starts mid-day mixes events and day sums and still agrees
     start = MONDAY_9 + datetime.timedelta(hours=3)
     mixed = evaluate(admin_user, dimension="street", start=start, end=PERIOD["end"])[1].counts

@@ -165,3 +165,22 @@ def test_rest_api(client, dispatcher, handler, category, new_case):
     assert r.status_code == 201, r.content
     client.force_login(handler)
     assert client.get("/api/cases/").json()["count"] == 0
+
+
+def test_component_picker_and_report_with_component(client, grid_worker, category, tree):
+    from gridgov.registry.models import Component, ComponentClass
+
+    cls = ComponentClass.objects.filter(parent__isnull=False).first()
+    if cls is None:
+        major = ComponentClass.objects.create(code="01", name="公用设施")
+        cls = ComponentClass.objects.create(code="0101", name="上水井盖", parent=major)
+    Component.objects.create(grid=tree["430702004001001"], division_code="430702004001001",
+                             code="4307020101000001", component_class=cls, name="井盖", lng=POINT[0], lat=POINT[1])
+    client.force_login(grid_worker)
+    r = client.get(reverse("cases:components"), {"component": "43070201"})
+    assert "4307020101000001" in r.content.decode()
+    r = client.post(reverse("cases:report"), {"category": category.pk, "title": "井盖破损", "component": "4307020101000001",
+                                              "attr_depth": "deep"})
+    assert r.status_code == 302
+    case = Case.objects.get()
+    assert case.component.code == "4307020101000001" and case.grid.code == "430702004001001" and case.lng == POINT[0]

@@ -211,6 +211,22 @@ def report(request):
     })
 
 
+@login_required
+def components_fragment(request):
+    """htmx: components the viewer may see whose code or name matches (the component picker)."""
+    from django.db.models import Q
+
+    from gridgov.registry.models import Component
+
+    q = (request.GET.get("component") or "").strip()
+    found = []
+    if len(q) >= 2:
+        found = Component.objects.visible_to(request.user).filter(
+            Q(code__startswith=q) | Q(name__icontains=q) | Q(address__icontains=q)
+        ).select_related("component_class")[:20]
+    return render(request, "cases/_components.html", {"components": found})
+
+
 def questions_fragment(request):
     """htmx: the extra questions of the chosen class."""
     form = ReportForm(request.GET)

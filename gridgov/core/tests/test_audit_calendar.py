@@ -190,3 +190,10 @@ def test_home_scope_switcher_and_error_pages(client, grid_worker, admin_user):
     client.force_login(grid_worker)
     r = client.get(reverse("core:audit"))
     assert r.status_code == 403 and "没有权限" in r.content.decode()
+
+
+def test_api_docs_page_served_locally(client, grid_worker):
+    client.force_login(grid_worker)
+    r = client.get("/api/docs/")
+    assert r.status_code == 200 and "swagger" in r.content.decode().lower()
+    assert "cdn" not in r.content.decode().lower()

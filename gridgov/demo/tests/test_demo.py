@@ -166,3 +166,27 @@ def test_fallback_splitter_when_the_engine_fails(monkeypatch):
         assert gap < 1e-8 and abs(overlap) < 1e-8
         assert sum(gp.households for gp in grids) == plan.budgets[c.code]
         assert all(GRID_MIN <= gp.households <= GRID_MAX or gp.certificate for gp in grids)
+
+
+def test_a_failing_app_demo_does_not_stop_the_others(monkeypatch):
+    import sys
+    import types
+
+    from gridgov.demo.load import run_app_demos
+
+    bad, good = types.ModuleType("gridgov_demo_bad"), types.ModuleType("gridgov_demo_good")
+    calls = []
+
+    def boom(**kw):
+        raise RuntimeError("坏了")
+
+    bad.generate = boom
+    good.generate = lambda **kw: calls.append(kw["scale"])
+    monkeypatch.setitem(sys.modules, "gridgov_demo_bad", bad)
+    monkeypatch.setitem(sys.modules, "gridgov_demo_good", good)
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
+    lines, failures = [], []
+    done = run_app_demos("tiny", 1, lines.append, modules=["gridgov_demo_bad", "gridgov_demo_good"],
+                         failures=failures)
+    assert done == ["gridgov_demo_good"] and calls == ["tiny"]
+    assert failures and "坏了" in failures[0] and any("生成失败" in x for x in lines)

@@ -14,6 +14,8 @@ Rules:
     household   follow `household.grid` (persons without a house)
     point       the new polygon containing (lng, lat) (components; open cases)
     successor   the successor of the retired grid only
+With several via rules, a later one applies only to rows without the earlier relation: a
+person with a house lives there, whatever household they are registered in (人户分离).
 Closed cases, visits and other history keep the grid they happened in.
 """
 
@@ -55,6 +57,7 @@ def _open_cases(qs):
 
 
 FILTERS = {"open_cases": _open_cases}
+VIA_RULES = {"building", "house", "household"}
 
 
 def _scoped(model, prefix, filter_name):
@@ -161,9 +164,12 @@ def move_dependents(*, prefix, assignment, new_polygons, grid_by_code, successor
         model = get_model(label)
         if model is None:
             continue
-        n = 0
+        n, earlier = 0, []
         for rule in rules:
             qs = _scoped(model, prefix, filter_name)
+            if rule in VIA_RULES:  # a later via applies only to rows without the earlier ones
+                qs = qs.filter(**{f"{via}__isnull": True for via in earlier})
+                earlier.append(rule)
             if rule == "assignment":
                 moved, recoded = move_buildings(model, assignment, grid_by_code, prefix)
                 n += moved

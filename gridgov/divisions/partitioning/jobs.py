@@ -97,11 +97,12 @@ def run_partition(run, proposal_id):
         grids, assignment, moves, platform = build_proposal_data(inputs, result, proposal.mode)
         run.advance(force=True)
     except Exception as exc:
-        GridProposal.objects.filter(pk=proposal.pk).update(status=ProposalStatus.FAILED, error=str(exc)[:5000])
+        GridProposal.objects.filter(pk=proposal.pk, status=ProposalStatus.RUNNING).update(
+            status=ProposalStatus.FAILED, error=str(exc)[:5000])
         _tell(proposal, "网格划分方案计算失败", str(exc)[:300])
         raise
     report = dict(result.report, platform=platform)
-    GridProposal.objects.filter(pk=proposal.pk).update(
+    GridProposal.objects.filter(pk=proposal.pk, status=ProposalStatus.RUNNING).update(  # not if discarded meanwhile
         status=ProposalStatus.DRAFT, grids=grids, previous=inputs.previous, assignment=assignment, moves=moves,
         report=report,
     )

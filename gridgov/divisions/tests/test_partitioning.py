@@ -182,11 +182,14 @@ def test_adjust_mode_keeps_codes_and_moves_few(admin_user, tree, city):
     assert proposal.report["platform"]["moved_households"] < 300
 
 
-def test_bad_area_fails_with_chinese_message(admin_user, tree):
-    proposal = draw(admin_user, tree)  # community A has no polygon yet → union of its grids; no buildings
-    assert proposal.status in (ProposalStatus.DRAFT, ProposalStatus.FAILED)
-    if proposal.status == ProposalStatus.FAILED:
-        assert proposal.error
+def test_area_without_boundaries_fails_with_chinese_message(admin_user, tree):
+    from gridgov.divisions.partitioning.jobs import start_partition
+
+    empty = Division.objects.create(code="430702004009", name="新建社区", level=3, parent=tree["430702004000"])
+    proposal = start_partition(actor=admin_user, area=empty, run_now=True)
+    assert proposal.status == ProposalStatus.FAILED
+    assert "没有任何社区边界" in proposal.error
+    assert proposal.job.status == "failed"
 
 
 def test_permission_needed(make_user, tree):
@@ -343,3 +346,17 @@ def test_concurrent_publishes_of_one_area_one_wins(admin_user, tree, city):
         t.join(60)
     assert sorted(results) == ["ok", "stale"]
     assert_consistent()
+
+
+def test_a_person_follows_the_house_they_live_in_not_their_household(admin_user, tree, city):
+    from gridgov.divisions.partitioning.publish import publish_proposal
+
+    proposal = draw(admin_user, tree)
+    moved = next(b for b in city if proposal.assignment[str(b.pk)] != b.grid.code)
+    stayed = next(b for b in city if proposal.assignment[str(b.pk)] == b.grid.code)
+    person = registry.Person.objects.create(
+        grid=moved.grid, division_code=moved.division_code, house=moved.houses.get(),
+        household=registry.Household.objects.get(house__building=stayed), name="人户分离")
+    publish_proposal(actor=admin_user, proposal=proposal)
+    person.refresh_from_db()
+    assert person.division_code == proposal.assignment[str(moved.pk)]

@@ -45,9 +45,16 @@ def test_repair_handles_demolition_and_new_street(small_city, small_result):
     b2 = copy.deepcopy(b)
     b2["features"] = b2["features"][::2]  # half the buildings demolished
     s2 = copy.deepcopy(s)
-    (x0, y0), (x1, y1) = shape(a["features"][0]["geometry"]).bounds[:2], shape(a["features"][0]["geometry"]).bounds[2:]
+    (x0, y0), (x1, y1) = (
+        shape(a["features"][0]["geometry"]).bounds[:2],
+        shape(a["features"][0]["geometry"]).bounds[2:],
+    )
     s2["features"].append(  # a new diagonal road through the first community
-        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[x0, y0], [x1, y1]]}, "properties": {}}
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[x0, y0], [x1, y1]]},
+            "properties": {},
+        }
     )
     r = repair(small_result.grids, b2, s2, a, PartitionParams())
     check_hard_constraints(b2, a, r)

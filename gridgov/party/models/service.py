@@ -50,7 +50,8 @@ class ServiceActivity(ScopedModel):
             # covers the scoring aggregate (index-only scan on PostgreSQL)
             models.Index(fields=["status", "occurred_at", "member", "points"], name="party_act_score_cover"),
             models.Index(fields=["member", "occurred_at"], name="party_act_member_time"),
-            models.Index(fields=["branch", "status"], name="party_act_branch_status"),
+            # the branch page: its queue and its latest records, newest first, without a sort
+            models.Index(fields=["branch", "occurred_at"], name="party_act_branch_time"),
         ]
         permissions = [("verify_serviceactivity", "可以核实党员服务记录")]
         constraints = [
@@ -187,9 +188,9 @@ class MemberScore(ScopedModel):
     period_kind = models.CharField(_("周期"), max_length=8, choices=PeriodKind.choices)
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("周期结束"))
-    points = models.DecimalField(_("积分"), max_digits=8, decimal_places=1, default=0)
-    target = models.DecimalField(_("目标"), max_digits=8, decimal_places=1, default=0)
-    expected = models.DecimalField(_("应完成进度"), max_digits=8, decimal_places=1, default=0)
+    points = models.DecimalField(_("积分"), max_digits=12, decimal_places=1, default=0)
+    target = models.DecimalField(_("目标"), max_digits=12, decimal_places=1, default=0)
+    expected = models.DecimalField(_("应完成进度"), max_digits=12, decimal_places=1, default=0)
     status = models.CharField(_("状态"), max_length=10, choices=ScoreStatus.choices)
     computed_at = models.DateTimeField(_("计算时间"), help_text=_("积分或状态最近一次变化的计算时间"))
 

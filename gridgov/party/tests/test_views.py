@@ -196,3 +196,34 @@ def test_tree_counts_roll_up(admin_user, busy_branch, orgs, make_member):
     assert counts[orgs["430702000000"].pk]["members"] == 5
     assert counts[orgs["430702000000"].pk]["activities"] == 1
     assert counts[orgs["430702005001001"].pk]["in_service_registered"] == 1
+
+
+def test_event_publish_and_signup_pages(client, admin_user, orgs, make_member):
+    from gridgov.party.models import EventSignup, ServiceItem, VolunteerEvent
+
+    client.force_login(admin_user)
+    item = ServiceItem.objects.get(source="volunteer")
+    data = {"organization": orgs["430702004001"].pk, "title": "清扫楼道", "place": "3栋", "capacity": 2,
+            "item": item.pk, "starts_at": "2099-05-20T09:00", "ends_at": "2099-05-20T08:00"}
+    r = client.post(reverse("party:event_create"), data)
+    assert r.status_code == 200 and "结束时间必须晚于开始时间" in r.content.decode()
+    data["ends_at"] = "2099-05-20T11:00"
+    r = client.post(reverse("party:event_create"), data)
+    assert r.status_code == 302
+    event = VolunteerEvent.objects.get()
+    m = make_member()
+    client.force_login(m.user)
+    assert "清扫楼道" in client.get(reverse("party:me")).content.decode()
+    r = client.post(reverse("party:event_signup", args=[event.pk]), {"next": "/party/me/"})
+    assert r.status_code == 302 and EventSignup.objects.filter(member=m, event=event).exists()
+
+
+def test_transfer_by_grid_code_page(client, admin_user, orgs, make_member):
+    m = make_member()
+    client.force_login(admin_user)
+    url = reverse("party:member_transfer", args=[m.pk])
+    r = client.post(url, {"to_grid_code": "430702009999999"}, follow=True)
+    assert "不存在" in r.content.decode()
+    client.post(url, {"to_grid_code": "430702004002001", "note": "搬家"})
+    m.refresh_from_db()
+    assert m.branch == orgs["430702004002001"]

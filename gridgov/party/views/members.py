@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404
+from gridgov.divisions.models import Division
 
 from .. import actions, queries
 from ..choices import ActivityStatus, MemberCategory, MemberStatus, PeriodKind, RequestStatus
-from ..forms import MemberForm, TransferForm, apply_errors, grid_of, grid_options
+from ..forms import MemberForm, apply_errors
 from ..models import MemberScore, PartyMember, PostClaim, ServiceActivity, WorkUnit
 from ..periods import label
 from ._common import crumbs, run_action, scope_of
@@ -71,7 +72,6 @@ def member_detail(request, pk):
     return render(request, "party/member_detail.html", {
         **member_summary(member), "member": member,
         "can_change": can(request.user, "party.change_partymember", member.division_code),
-        "grids": grid_options() if can(request.user, "party.change_partymember", member.division_code) else [],
         "breadcrumb": crumbs({"label": "党员管理", "url": reverse("party:member_list")}, {"label": member.name}),
     })
 
@@ -126,13 +126,14 @@ def member_create(request):
 @require_POST
 def member_transfer(request, pk):
     member = get_visible_or_404(PartyMember, request.user, "change", pk=pk)
-    form = TransferForm(request.POST)
     url = reverse("party:member", args=[pk])
-    if not form.is_valid():
-        messages.error(request, "请选择转入网格")
+    code = request.POST.get("to_grid_code", "").strip()
+    grid = Division.objects.filter(code=code, level=4, is_active=True).first() if code.isdigit() else None
+    if grid is None:
+        messages.error(request, f"网格编码“{code[:20]}”不存在，请输入 15 位的现行网格编码")
         return HttpResponseRedirect(url)
-    return run_action(request, actions.transfer_member, "已转接", url, member=member,
-                      to_grid=grid_of(form.cleaned_data["to_grid"]), note=form.cleaned_data["note"])[0]
+    return run_action(request, actions.transfer_member, "已转接", url, member=member, to_grid=grid,
+                      note=request.POST.get("note", "")[:200])[0]
 
 
 @login_required

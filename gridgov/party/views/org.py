@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -54,16 +54,20 @@ def _branch_context(request, org):
         branch=org, status=RequestStatus.APPROVED).select_related("post")}
     for m in members:
         m.claim = claims.get(m.pk)
-    posts = list(RolePost.objects.filter(is_active=True).annotate(
-        filled=Count("claims", filter=Q(claims__branch_id=org.pk, claims__status=RequestStatus.APPROVED))))
+    filled = dict(PostClaim.objects.filter(branch_id=org.pk, status=RequestStatus.APPROVED).values("post_id")
+                  .annotate(n=Count("id")).values_list("post_id", "n"))
+    posts = list(RolePost.objects.filter(is_active=True))
+    for p in posts:
+        p.filled = filled.get(p.pk, 0)
     return {
         "members": members,
         "posts": posts,
         "alerts": list(queries.branch_alerts(org)),
         "pending_activities": list(ServiceActivity.objects.filter(branch=org, status=ActivityStatus.PENDING)
                                    .select_related("member", "item").prefetch_related("photos")
-                                   .order_by("occurred_at")[:100]),
-        "recent_activities": list(ServiceActivity.objects.filter(branch=org).exclude(status=ActivityStatus.PENDING)
+                                   .order_by("occurred_at")[:50]),
+        "recent_activities": list(ServiceActivity.objects.filter(
+                                  branch=org, status__in=[ActivityStatus.VERIFIED, ActivityStatus.REJECTED])
                                   .select_related("member", "item").order_by("-occurred_at")[:20]),
         "pending_registrations": list(Registration.objects.filter(branch=org, status=RequestStatus.PENDING)
                                       .select_related("member", "member__work_unit")),

@@ -1,8 +1,7 @@
 """Helpers shared by the registry actions: grid lookup, field copying, count upkeep."""
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 
 from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
@@ -47,38 +46,47 @@ def clean_and_save(obj, update_fields=None, exclude=None):
     obj.save(update_fields=update_fields)
 
 
-def _count_households(outer_field, outer_ref="pk"):
-    """COUNT of active households per outer row, as a correlated subquery; grids are matched by
-    `division_code` (indexed with is_active), buildings through the house's building FK."""
-    households = (
-        Household.objects.filter(is_active=True, **{outer_field: OuterRef(outer_ref)})
-        .order_by()
-        .values(outer_field)
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(households, output_field=IntegerField()), Value(0))
+def _apply_counts(current, key_field, counts):
+    """Set household_count on the rows of queryset `current` from {key: n}; rows whose stored
+    count differs are updated, one UPDATE per distinct count value and 900 keys; rows missing
+    from `counts` get 0."""
+    model = current.model
+    by_value = {}
+    for key, stored in current.values_list(key_field, "household_count"):
+        n = counts.get(key, 0)
+        if n != stored:
+            by_value.setdefault(n, []).append(key)
+    for n, group in by_value.items():
+        for i in range(0, len(group), 900):
+            model.objects.filter(**{f"{key_field}__in": group[i : i + 900]}).update(household_count=n)
 
 
 def refresh_household_counts(*, grid_ids=(), building_ids=()):
-    """Keep Division.household_count (grids) and Building.household_count current: one UPDATE
-    with an aggregate subquery per table, whatever the number of rows touched."""
+    """Keep Division.household_count (grids) and Building.household_count current: one aggregate
+    query (GROUP BY) per table for the rows touched, then updates of the counts that changed."""
     grid_ids = {g for g in grid_ids if g}
     building_ids = {b for b in building_ids if b}
     if grid_ids:
-        Division.objects.filter(pk__in=grid_ids).update(
-            household_count=_count_households("division_code", "code")
+        codes = list(Division.objects.filter(pk__in=grid_ids).values_list("code", flat=True))
+        counts = dict(
+            Household.objects.filter(is_active=True, division_code__in=codes).order_by().values("division_code")
+            .annotate(n=Count("id")).values_list("division_code", "n")
         )
+        _apply_counts(Division.objects.filter(code__in=codes), "code", counts)
     if building_ids:
-        Building.objects.filter(pk__in=building_ids).update(
-            household_count=_count_households("house__building_id")
+        counts = dict(
+            Household.objects.filter(is_active=True, house__building_id__in=building_ids).order_by()
+            .values("house__building_id").annotate(n=Count("id")).values_list("house__building_id", "n")
         )
+        _apply_counts(Building.objects.filter(pk__in=building_ids), "pk", counts)
 
 
-def refresh_all_household_counts(grid_codes_prefix=""):
-    """Recompute the counts of every grid and building (after a bulk import or the demo)."""
-    grids = Division.objects.filter(level=Level.GRID, code__startswith=grid_codes_prefix)
-    grids.update(household_count=_count_households("division_code", "code"))
-    Building.objects.filter(division_code__startswith=grid_codes_prefix).update(
-        household_count=_count_households("house__building_id")
-    )
+def refresh_all_household_counts(prefix=""):
+    """Recompute the counts of every grid and building under `prefix` (after a bulk import or
+    the demo): two GROUP BY queries in all."""
+    active = Household.objects.filter(is_active=True, division_code__startswith=prefix).order_by()
+    grid_counts = dict(active.values("division_code").annotate(n=Count("id")).values_list("division_code", "n"))
+    _apply_counts(Division.objects.filter(level=Level.GRID, code__startswith=prefix), "code", grid_counts)
+    building_counts = dict(active.filter(house__isnull=False).values("house__building_id").annotate(n=Count("id"))
+                           .values_list("house__building_id", "n"))
+    _apply_counts(Building.objects.filter(division_code__startswith=prefix), "pk", building_counts)

@@ -13,7 +13,6 @@ from . import people, places
 from .common import as_grid
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
 
 TARGETS = {
     ChangeTarget.PERSON: (Person, lambda actor, obj, data: people.update_person(actor=actor, person=obj, data=data),
@@ -29,6 +28,14 @@ TARGETS = {
     ChangeTarget.COMPONENT: (Component, lambda actor, obj, data: places.update_component(
         actor=actor, component=obj, data=data), {"status", "maintainer", "owner_name", "address", "lng", "lat"}),
 }
+
+
+def _looks_like_image(upload):
+    """Check the file's leading bytes (not its name or claimed type)."""
+    head = upload.read(16)
+    upload.seek(0)
+    return (head[:3] == b"\xff\xd8\xff" or head[:8] == b"\x89PNG\r\n\x1a\n"
+            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:8] == b"ftyp")
 
 
 def needs_approval(actor, division_code):
@@ -52,7 +59,7 @@ def record_visit(*, actor, grid=None, house=None, household=None, person=None, n
     if photo is not None:
         if photo.size > MAX_PHOTO_BYTES:
             raise ValidationError({"photo": "照片不能超过 8 MB"})
-        if getattr(photo, "content_type", "image/jpeg") not in PHOTO_TYPES:
+        if not _looks_like_image(photo):
             raise ValidationError({"photo": "照片应为 JPG、PNG、WEBP 或 HEIC 格式"})
     for value, low, high, name in ((lng, -180, 180, "lng"), (lat, -90, 90, "lat")):
         if value is not None and not (low <= value <= high):

@@ -2,6 +2,7 @@
 hash); persons without an ID are matched by grid + house + name. Households named by 户号 that
 do not exist yet are opened in the person's house."""
 
+from django.db import connection
 from django.db.models import Q
 
 from gridgov.core import clock
@@ -118,7 +119,8 @@ class PersonImport(RegistryImport):
             if not ok:
                 bad.add(row.number)
         self._check_existing([r for r in rows if r.number not in bad], report)
-        self._check_households([r for r in rows if r.number not in report.error_rows], report)
+        bad = report.error_rows  # a property that builds a set: evaluate once, not per row
+        self._check_households([r for r in rows if r.number not in bad], report)
 
     def _check_identity(self, row, report, today):
         v = row.values
@@ -260,6 +262,9 @@ class PersonImport(RegistryImport):
         )
         if len(records) >= 50_000:
             refresh_all_household_counts()
+            if connection.vendor == "postgresql":  # fresh statistics for the next queries
+                with connection.cursor() as cur:
+                    cur.execute("ANALYZE registry_person, registry_household")
         unchanged = len(records) - len(new_keys) - len(changed)
         return {"created": len(new_keys), "updated": len(changed), "unchanged": unchanged}
 

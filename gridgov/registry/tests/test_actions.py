@@ -136,3 +136,18 @@ def test_entity_credit_code_checked(place, admin_user):
     bad = make_credit_code("430702", 8)[:-1] + ("0" if make_credit_code("430702", 8)[-1] != "0" else "1")
     with pytest.raises(ValidationError):
         actions.create_entity(actor=admin_user, grid=A1, data={"name": "坏代码", "credit_code": bad})
+
+
+def test_visit_with_photo(place, grid_worker, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    house = place[A1]["houses"][(1, "101")]
+    jpeg = SimpleUploadedFile("v.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100, content_type="image/jpeg")
+    visit = actions.record_visit(actor=grid_worker, house=house, note="入户走访", photo=jpeg, lng=111.7, lat=29.04)
+    assert visit.photo.name.startswith("registry/visits/") and visit.division_code == A1
+    fake = SimpleUploadedFile("v.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    with pytest.raises(ValidationError):
+        actions.record_visit(actor=grid_worker, house=house, note="x", photo=fake)
+    with pytest.raises(PermissionDenied):
+        actions.record_visit(actor=grid_worker, house=place[C1]["houses"][(1, "101")], note="越权")

@@ -100,3 +100,16 @@ def mobile_change(request, kind, pk):
             return redirect("registry:mobile_house", pk=house.pk) if house else redirect("registry:mobile_home")
     return render(request, "registry/mobile/change.html", {"target": target, "kind": kind, "form": form,
                                                           "house": house})
+
+
+@login_required
+def visit_photo(request, pk):
+    """A visit's photo, for users who may see the visit (media files are not served publicly)."""
+    from django.http import FileResponse, Http404
+
+    visit = get_visible_or_404(Visit, request.user, pk=pk)
+    if not visit.photo:
+        raise Http404
+    response = FileResponse(visit.photo.open("rb"))
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -30,5 +30,7 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         progress(f"生成演示区划：规模 {scale}，种子 {seed}")
-        generate(scale=scale, seed=seed, progress=progress, app_demos=not no_apps)
+        summary = generate(scale=scale, seed=seed, progress=progress, app_demos=not no_apps)
         progress("演示账号见：gridgov demo_accounts")
+        if summary.get("failed_apps"):
+            raise CommandError("以下演示模块生成失败（其余数据已载入）：" + "；".join(summary["failed_apps"]))
