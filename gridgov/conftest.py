@@ -33,6 +33,12 @@ def _square(lng, lat, size=0.002):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Test users are made per test; PBKDF2 would spend most of the suite hashing passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _immediate_jobs(settings):
     """Jobs run in-process in tests (Huey immediate mode), right after the enqueuing commit."""
     from huey.contrib.djhuey import HUEY
@@ -115,7 +121,12 @@ def _chromium():
 
 
 @pytest.fixture(scope="session")
-def _browser():
+def _browser(django_db_setup, django_db_blocker):
+    """One Chromium per test session, started after the test database exists (Playwright's
+    event loop would otherwise make Django refuse the database set-up as async-unsafe)."""
+    import os
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     path = _chromium()
     if not path:
         pytest.skip("未安装 Debian 的 chromium（apt-get install chromium），跳过浏览器测试")

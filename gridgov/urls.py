@@ -8,6 +8,7 @@ from gridgov.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("media/<path:path>", core_views.media, name="media"),
     path("accounts/", include("gridgov.accounts.urls")),
     path("core/", include("gridgov.core.urls")),
     path("divisions/", include("gridgov.divisions.urls")),

@@ -18,7 +18,9 @@ READ_ALL = ["registry.view_*", "cases.view_*", "party.view_*", "divisions.view_*
 DEFAULT_ROLE_PERMISSIONS = {
     RoleCode.DISTRICT_ADMIN: ["*"],
     RoleCode.STREET_STAFF: [
-        *READ_ALL, "registry.*", "cases.*", "divisions.change_division", "accounts.view_user",
+        *READ_ALL, "registry.*", "cases.view_*", "cases.add_*", "cases.change_case", "cases.register_case",
+        "cases.dispatch_case", "cases.verify_case", "cases.close_case", "cases.supervise_case",
+        "cases.solve_in_grid", "cases.view_evaluation", "cases.change_category", "divisions.change_division", "accounts.view_user",
         "accounts.add_user", "accounts.change_user", "core.view_auditentry",
     ],
     RoleCode.COMMUNITY_STAFF: [
@@ -63,7 +65,7 @@ def ensure_roles(reset=False):
     roles = {}
     for code, patterns in DEFAULT_ROLE_PERMISSIONS.items():
         role, created = Role.objects.get_or_create(
-            code=code, defaults={"name": code.label, "description": DESCRIPTIONS[code]}
+            code=code, defaults={"name": str(code.label), "description": DESCRIPTIONS[code]}
         )
         if created or reset:
             role.permissions.set(_matching(all_perms, patterns))

@@ -105,3 +105,13 @@ def set_scope(request):
     if not url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
         nxt = "/"
     return HttpResponseRedirect(nxt)
+
+
+@login_required
+def media(request, path):
+    """Uploaded files (visit and case photos, import files) for signed-in users only. In a large
+    deployment the reverse proxy serves MEDIA_ROOT with an auth sub-request instead."""
+    from django.conf import settings
+    from django.views.static import serve
+
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -24,6 +24,7 @@ def generate(*, scale="small", seed=2026, progress=None, app_demos=True):
     progress(f"规划完成：{summary['grids']} 个网格，{summary['households']} 户，"
              f"{summary['buildings']} 栋楼（{t_plan:.1f} 秒）")
     by_code = load.load_divisions(plan, progress)
+    load.load_roads(plan, by_code, progress)
     summary["building_rows"] = load.load_buildings(plan, by_code, seed, progress)
     ensure_demo_accounts(progress)
     load.record_audit(plan, summary)

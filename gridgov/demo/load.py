@@ -214,3 +214,12 @@ def run_app_demos(scale, seed, progress, modules=DEMO_MODULES, failures=None):
 def record_audit(plan, summary):
     audit.record(None, "demo.generate", ("demo.district", plan.district.code, f"演示区划（{plan.scale}）"),
                  after={"scale": plan.scale, "seed": plan.seed, **summary}, division_code=plan.district.code)
+
+
+def load_roads(plan, by_code, progress):
+    """Store each street's road centre lines so the platform can re-draw its grids later."""
+    from gridgov.divisions.partitioning.streets import save_streets
+
+    total = sum(save_streets(fc, division=by_code[code], source="demo") for code, fc in plan.roads.items())
+    progress(f"道路：{total} 条中心线")
+    return total

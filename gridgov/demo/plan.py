@@ -72,6 +72,7 @@ class DemoPlan:
     grids: list = field(default_factory=list)
     buildings: list = field(default_factory=list)
     road_count: int = 0
+    roads: dict = field(default_factory=dict)  # street code -> streets FeatureCollection (for re-partitioning)
     reports: dict = field(default_factory=dict)  # street code -> partition report
 
     @property
@@ -143,6 +144,7 @@ def _street_city(plan, street, seed):
         if props["households"] > UNIT_SPLIT and not props.get("units"):
             props["units"] = _units(props["households"])
     plan.road_count += len(streets_fc["features"])
+    plan.roads[street.code] = streets_fc
     try:
         result = partition(buildings_fc, streets_fc, boundaries_fc,
                            PartitionParams(min_households=GRID_MIN, max_households=GRID_MAX, seed=street_seed))

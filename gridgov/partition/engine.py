@@ -18,7 +18,7 @@ from .balance import (
     refine_streets,
     split_region,
 )
-from .graph import build_area_graph
+from .graph import _area_faces, build_area_graph
 from .inputs import assign_buildings_to_areas, read_inputs
 from .params import PartitionParams, PartitionResult
 
@@ -40,11 +40,17 @@ class Workspace:
         self.graphs = [None] * len(self.bidx)
         self.regions = [None] * len(self.bidx)
         self.fine = [False] * len(self.bidx)
+        self._faces = {}  # area -> street blocks (reused when the area is rebuilt at a finer level)
         for a in range(len(self.bidx)):
             self.build(a)
 
     def build(self, a, split_threshold=None):
         """(Re)build the face graph of area ``a``; a small threshold gives finer pieces."""
+        faces = self._faces.get(a)
+        if faces is None:
+            faces = self._faces[a] = _area_faces(
+                self.inp.areas.polygons[a], self.inp.streets, self._tree, self.inp.buildings, self.bidx[a]
+            )
         g = build_area_graph(
             self.inp.areas.codes[a],
             self.inp.areas.polygons[a],
@@ -54,6 +60,7 @@ class Workspace:
             self.bidx[a],
             self.params,
             split_threshold,
+            faces_cache=faces,
         )
         g.building_ids = self.inp.buildings.ids
         self.graphs[a] = g

@@ -133,14 +133,8 @@ def _dedupe(pts, mem):
     return pts[first], merged
 
 
-def build_area_graph(code, area, streets, street_tree, buildings, bidx, params, split_threshold=None):
-    """The face graph of one area. ``bidx``: indexes of the buildings inside it.
-
-    Blocks heavier than ``split_threshold`` (default max − min) are cut into building pieces.
-    """
-    lo, hi = params.min_households, params.max_households
-    if split_threshold is None:
-        split_threshold = max(1, hi - lo)
+def _area_faces(area, streets, street_tree, buildings, bidx):
+    """Street blocks of one area and the block of each building (independent of the split level)."""
     lines = [shapely.boundary(area)]
     if street_tree is not None:
         cand = street_tree.query(area, predicate="intersects")
@@ -151,10 +145,26 @@ def build_area_graph(code, area, streets, street_tree, buildings, bidx, params, 
     noded, faces = _polygonize(lines, area)
     if not len(faces):
         faces = np.asarray(shapely.get_parts(area))
-
-    # buildings -> faces
     face_of_b = _locate(faces, buildings.points[bidx])
     fw = np.bincount(face_of_b, weights=buildings.households[bidx], minlength=len(faces)).astype(np.int64)
+    return noded, faces, face_of_b, fw
+
+
+def build_area_graph(
+    code, area, streets, street_tree, buildings, bidx, params, split_threshold=None, faces_cache=None
+):
+    """The face graph of one area. ``bidx``: indexes of the buildings inside it.
+
+    Blocks heavier than ``split_threshold`` (default max − min) are cut into building pieces.
+    ``faces_cache``: the ``_area_faces`` result for the same inputs (a rebuild at another split
+    level reuses the street blocks instead of polygonizing again).
+    """
+    lo, hi = params.min_households, params.max_households
+    if split_threshold is None:
+        split_threshold = max(1, hi - lo)
+    if faces_cache is None:
+        faces_cache = _area_faces(area, streets, street_tree, buildings, bidx)
+    noded, faces, face_of_b, fw = faces_cache
 
     # heavy faces -> Voronoi ridges
     ridges = []
