@@ -144,8 +144,10 @@ def _browser(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def browser_page(_browser, live_server, transactional_db):
-    """A fresh page (desktop viewport) against the live test server: `page.goto(url("/path"))`."""
+def browser_page(_browser, live_server, django_db_serialized_rollback, transactional_db):
+    """A fresh page (desktop viewport) against the live test server: `page.goto(url("/path"))`.
+    Serialized rollback puts the rows seeded by data migrations (calendar, dictionaries) back
+    after the live-server test flushes the tables."""
     import os
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -159,7 +161,7 @@ def browser_page(_browser, live_server, transactional_db):
 
 
 @pytest.fixture
-def phone_page(_browser, live_server, transactional_db):
+def phone_page(_browser, live_server, django_db_serialized_rollback, transactional_db):
     """A phone-sized page (the grid worker on the street)."""
     import os
 

@@ -147,7 +147,7 @@ def _area_faces(area, streets, street_tree, buildings, bidx):
         faces = np.asarray(shapely.get_parts(area))
     face_of_b = _locate(faces, buildings.points[bidx])
     fw = np.bincount(face_of_b, weights=buildings.households[bidx], minlength=len(faces)).astype(np.int64)
-    return noded, faces, face_of_b, fw
+    return noded, faces, face_of_b, fw, {}
 
 
 def build_area_graph(
@@ -164,19 +164,26 @@ def build_area_graph(
         split_threshold = max(1, hi - lo)
     if faces_cache is None:
         faces_cache = _area_faces(area, streets, street_tree, buildings, bidx)
-    noded, faces, face_of_b, fw = faces_cache
+    noded, faces, face_of_b, fw = faces_cache[:4]
+    extra = faces_cache[4] if len(faces_cache) > 4 else {}  # face -> ridges, "gen" -> generators
 
     # heavy faces -> Voronoi ridges
     ridges = []
     heavy = np.flatnonzero(fw > split_threshold)
-    for f in heavy:
-        sel = bidx[face_of_b == f]
-        pts, _ = _dedupe(*_generators(sel, buildings, hi, max(1, hi - lo)))
-        if len(pts) < 2:
-            continue
-        mp = shapely.multipoints(pts)
-        edges = shapely.voronoi_polygons(mp, only_edges=True, extend_to=faces[f])
-        ridges.append(_lines_only(shapely.intersection(edges, shapely.buffer(faces[f], _RIDGE_OVERSHOOT))))
+    for f in heavy.tolist():
+        r = extra.get(f)
+        if r is None:
+            sel = bidx[face_of_b == f]
+            pts, _ = _dedupe(*_generators(sel, buildings, hi, max(1, hi - lo)))
+            if len(pts) < 2:
+                r = False
+            else:
+                mp = shapely.multipoints(pts)
+                edges = shapely.voronoi_polygons(mp, only_edges=True, extend_to=faces[f])
+                r = _lines_only(shapely.intersection(edges, shapely.buffer(faces[f], _RIDGE_OVERSHOOT)))
+            extra[f] = r
+        if r is not False:
+            ridges.append(r)
     if ridges:
         _, pieces = _polygonize(np.concatenate([shapely.get_parts(noded), *ridges]), area)
         parent = _locate(faces, shapely.point_on_surface(pieces))
@@ -184,7 +191,10 @@ def build_area_graph(
         pieces, parent = faces, np.arange(len(faces))
 
     # members: generator points of every building, located in pieces
-    pts, mem = _generators(bidx, buildings, hi, max(1, hi - lo))
+    gen = extra.get("gen")
+    if gen is None:
+        gen = extra["gen"] = _generators(bidx, buildings, hi, max(1, hi - lo))
+    pts, mem = gen
     members = [[] for _ in range(len(pieces))]
     weight = np.zeros(len(pieces), dtype=np.int64)
     atomic_over = {}

@@ -56,7 +56,8 @@ def person_filter(q):
     q = "".join(q.split())
     kind = classify(q)
     if kind == "id":
-        return Q(id_hash=pii.keyed_hash(q))
+        # the repeated "not empty" term lets SQLite use the partial unique index on id_hash
+        return Q(id_hash=pii.keyed_hash(q)) & ~Q(id_hash="")
     if kind == "phone":
         return Q(phone_hash=pii.keyed_hash(q))
     if kind == "id_suffix":

@@ -5,7 +5,14 @@ import io
 import pytest
 
 from gridgov.core.importing import (
-    Column, ImportSpec, parse_date, parse_int, read_table, run_import, write_error_file, write_template,
+    Column,
+    ImportSpec,
+    parse_date,
+    parse_int,
+    read_table,
+    run_import,
+    write_error_file,
+    write_template,
 )
 from gridgov.core.models import CalendarDay
 

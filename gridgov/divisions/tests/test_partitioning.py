@@ -312,7 +312,7 @@ def test_creator_is_notified_and_a_draft_can_be_discarded(admin_user, tree, city
         publish_proposal(actor=admin_user, proposal=proposal)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_publishes_of_one_area_one_wins(admin_user, tree, city):
     """Two administrators publish two proposals of the same community at once (PostgreSQL row
     locks): the second waits for the first and is then refused as stale."""

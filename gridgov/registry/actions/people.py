@@ -32,7 +32,7 @@ def _identity_columns(person, data, exclude_pk=None):
             errors["id_number"] = str(exc)
         else:
             cols = id_columns(number)
-            clash = Person.objects.filter(id_hash=cols["id_hash"]).exclude(pk=exclude_pk) if number else None
+            clash = Person.objects.filter(id_hash=cols["id_hash"]).exclude(id_hash="").exclude(pk=exclude_pk) if number else None
             if clash is not None and clash.exists():
                 errors["id_number"] = "该证件号码已登记"
             for name, value in cols.items():

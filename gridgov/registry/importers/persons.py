@@ -152,7 +152,7 @@ class PersonImport(RegistryImport):
         hashes = [r.values["_id"]["id_hash"] for r in rows if r.values["_id"]["id_hash"]]
         self.existing = {}
         for chunk in chunks(hashes, 2000):
-            for rec in Person.objects.filter(id_hash__in=chunk).values("pk", *PERSON_COLUMNS):
+            for rec in Person.objects.filter(id_hash__in=chunk).exclude(id_hash="").values("pk", *PERSON_COLUMNS):
                 self.existing[rec["id_hash"]] = rec
         no_id = [r for r in rows if not r.values["_id"]["id_hash"]]
         if no_id:

@@ -145,7 +145,7 @@ class HouseholdImport(RegistryImport):
         heads = {}
         hashes = {id_columns(r.values["head_id_number"])["id_hash"] for r in rows if r.values.get("head_id_number")}
         for chunk in chunks(hashes, 2000):
-            heads.update(dict(Person.objects.filter(id_hash__in=chunk).values_list("id_hash", "pk")))
+            heads.update(dict(Person.objects.filter(id_hash__in=chunk).exclude(id_hash="").values_list("id_hash", "pk")))
         for row in rows:
             if row.number in bad:
                 continue
