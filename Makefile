@@ -44,11 +44,15 @@ $(VENDOR)/.stamp: package.json
 
 # The whole suite: SQLite by default, PostgreSQL when DATABASE_URL is set. Browser tests run
 # when Debian's chromium is installed (they skip with a message otherwise).
+# Tests that flush the database (live-server browser tests, transaction=True) run after the
+# others in one process. SKIP_BROWSER=1 leaves the browser tests out (CI runs them separately).
+FLUSHING := $(if $(SKIP_BROWSER),transactional and not browser,transactional or browser)
 test: setup
-	@$(BIN)/pytest -q -n 2 --dist loadfile
+	@$(BIN)/pytest -q -n 2 --dist loadfile -m "not transactional and not browser" $(TEST_ARGS)
+	@$(BIN)/pytest -q -p no:xdist -m "$(FLUSHING)" $(TEST_ARGS)
 
 test-browser: setup
-	@$(BIN)/pytest -q -m browser
+	@$(BIN)/pytest -q -p no:xdist -m browser $(TEST_ARGS)
 
 lint: setup
 	@$(BIN)/ruff check .

@@ -32,6 +32,17 @@ def _square(lng, lat, size=0.002):
                                                 [lng, lat + size], [lng, lat]]]}
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every test that flushes the database (live server, transaction=True) as
+    `transactional`: `make test` runs them after the others, in one process, because a flush
+    (even with serialized rollback) leaves the tables empty for whatever runs next."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        flushes = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
+        if flushes or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.transactional)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Test users are made per test; PBKDF2 would spend most of the suite hashing passwords."""

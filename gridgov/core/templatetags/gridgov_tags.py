@@ -7,6 +7,9 @@ from gridgov.core.access import can
 register = template.Library()
 
 
+MAX_GRID_OPTIONS = 80
+
+
 @register.simple_tag(takes_context=True)
 def scope_options(context):
     """[(group label, [(code, name)])] of the viewer's visible streets, communities and grids,
@@ -28,6 +31,10 @@ def scope_options(context):
         by_level = {}
         for code, name, level in rows:
             by_level.setdefault(level, []).append((code, name))
+        if len(by_level.get(Level.GRID, [])) > MAX_GRID_OPTIONS:
+            # A district-wide viewer would get ~600 grid options on every page; grids are one
+            # click away from their community's page instead.
+            by_level.pop(Level.GRID)
         groups = [(str(Level(lv).label), by_level[lv]) for lv in sorted(by_level)]
     request._scope_options = groups
     return groups
