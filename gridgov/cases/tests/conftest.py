@@ -13,12 +13,6 @@ POINT = (111.707, 29.041)  # inside grid 430702004001001 of the shared test tree
 MONDAY_9 = timezone.make_aware(datetime.datetime(2026, 11, 23, 9, 0))  # a Monday, 09:00 Beijing time
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users are made per test; PBKDF2 would spend most of the suite hashing passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _ensure_defaults():
     """Transactional tests flush tables; put the default classes and departments back."""
     import importlib

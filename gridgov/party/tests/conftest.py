@@ -102,9 +102,3 @@ def seed_defaults(django_db_blocker=None):
 
     with django_db_blocker.unblock() if django_db_blocker else nullcontext():
         seed(RolePost, ServiceItem, ScoringRule)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Creating users is the slow part of these tests; a fast hasher keeps the app under budget."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
