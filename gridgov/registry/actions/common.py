@@ -90,3 +90,22 @@ def refresh_all_household_counts(prefix=""):
     building_counts = dict(active.filter(house__isnull=False).values("house__building_id").annotate(n=Count("id"))
                            .values_list("house__building_id", "n"))
     _apply_counts(Building.objects.filter(division_code__startswith=prefix), "pk", building_counts)
+
+
+def edit(actor, obj, data, fields, action, check=None):
+    """The shared body of the `update_*` actions: permission, copy the allowed fields, optional
+    domain `check(obj)`, save, audit the changed fields only, re-check scope. Call it inside the
+    action's transaction."""
+    from gridgov.core import audit, clock
+    from gridgov.core.access import ensure_visible, perm_name, require
+
+    require(actor, perm_name(type(obj), "change"), obj.division_code)
+    before = audit.snapshot(obj)
+    if copy_fields(obj, data, fields):
+        if check is not None:
+            check(obj)
+        obj.updated_at = clock.now()
+        clean_and_save(obj)
+        audit.record(actor, action, obj, *audit.diff(before, audit.snapshot(obj)))
+    ensure_visible(actor, obj)
+    return obj

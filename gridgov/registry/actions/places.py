@@ -8,7 +8,7 @@ from gridgov.core.access import ensure_visible, require
 
 from ..identity import IdentityError, check_credit_code
 from ..models import Building, Component, House, Household, LegalEntity
-from .common import as_grid, clean_and_save, copy_fields, refresh_household_counts
+from .common import as_grid, clean_and_save, copy_fields, edit, refresh_household_counts
 
 BUILDING_FIELDS = [
     "code", "name", "address", "building_type", "floors", "units", "lng", "lat", "footprint", "year_built",
@@ -50,15 +50,7 @@ def create_building(*, actor, grid, data):
 @transaction.atomic
 def update_building(*, actor, building, data):
     """Edit a building's attributes (code, address, type, floors …)."""
-    require(actor, "registry.change_building", building.division_code)
-    before = audit.snapshot(building)
-    changed = copy_fields(building, data, BUILDING_FIELDS)
-    if changed:
-        building.updated_at = clock.now()
-        clean_and_save(building)
-        audit.record(actor, "registry.update_building", building, *audit.diff(before, audit.snapshot(building)))
-    ensure_visible(actor, building)
-    return building
+    return edit(actor, building, data, BUILDING_FIELDS, "registry.update_building")
 
 
 @transaction.atomic
@@ -77,14 +69,7 @@ def create_house(*, actor, building, data):
 @transaction.atomic
 def update_house(*, actor, house, data):
     """Edit a house (use, status, area, owner …)."""
-    require(actor, "registry.change_house", house.division_code)
-    before = audit.snapshot(house)
-    if copy_fields(house, data, HOUSE_FIELDS):
-        house.updated_at = clock.now()
-        clean_and_save(house)
-        audit.record(actor, "registry.update_house", house, *audit.diff(before, audit.snapshot(house)))
-    ensure_visible(actor, house)
-    return house
+    return edit(actor, house, data, HOUSE_FIELDS, "registry.update_house")
 
 
 @transaction.atomic
@@ -104,14 +89,7 @@ def create_household(*, actor, house, data):
 @transaction.atomic
 def update_household(*, actor, household, data):
     """Edit a household (number, type, head)."""
-    require(actor, "registry.change_household", household.division_code)
-    before = audit.snapshot(household)
-    if copy_fields(household, data, HOUSEHOLD_FIELDS):
-        household.updated_at = clock.now()
-        clean_and_save(household)
-        audit.record(actor, "registry.update_household", household, *audit.diff(before, audit.snapshot(household)))
-    ensure_visible(actor, household)
-    return household
+    return edit(actor, household, data, HOUSEHOLD_FIELDS, "registry.update_household")
 
 
 def _clean_credit_code(data):
@@ -139,14 +117,7 @@ def create_entity(*, actor, grid, data):
 @transaction.atomic
 def update_entity(*, actor, entity, data):
     """Edit a legal entity."""
-    require(actor, "registry.change_legalentity", entity.division_code)
-    before = audit.snapshot(entity)
-    if copy_fields(entity, _clean_credit_code(data), ENTITY_FIELDS):
-        entity.updated_at = clock.now()
-        clean_and_save(entity)
-        audit.record(actor, "registry.update_entity", entity, *audit.diff(before, audit.snapshot(entity)))
-    ensure_visible(actor, entity)
-    return entity
+    return edit(actor, entity, _clean_credit_code(data), ENTITY_FIELDS, "registry.update_entity")
 
 
 def next_component_code(grid, component_class):
@@ -190,12 +161,4 @@ def create_component(*, actor, grid, data):
 @transaction.atomic
 def update_component(*, actor, component, data):
     """Edit a component (status, maintainer, location …)."""
-    require(actor, "registry.change_component", component.division_code)
-    before = audit.snapshot(component)
-    if copy_fields(component, data, COMPONENT_FIELDS):
-        _check_component_code(component)
-        component.updated_at = clock.now()
-        clean_and_save(component)
-        audit.record(actor, "registry.update_component", component, *audit.diff(before, audit.snapshot(component)))
-    ensure_visible(actor, component)
-    return component
+    return edit(actor, component, data, COMPONENT_FIELDS, "registry.update_component", check=_check_component_code)
