@@ -11,6 +11,7 @@ class RoleCode(models.TextChoices):
     COMMUNITY_STAFF = "community_staff", _("社区工作人员")
     GRID_WORKER = "grid_worker", _("网格员")
     PARTY_STAFF = "party_staff", _("党组织工作人员")
+    PARTY_SECRETARY = "party_secretary", _("党组织书记")
     DEPARTMENT_HANDLER = "department_handler", _("部门处置人员")
     LEADER = "leader", _("领导（只读）")
     RESIDENT = "resident", _("居民")

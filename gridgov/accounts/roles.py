@@ -33,6 +33,12 @@ DEFAULT_ROLE_PERMISSIONS = {
         "cases.verify_case", "cases.solve_in_grid", "party.view_*",
     ],
     RoleCode.PARTY_STAFF: ["divisions.view_division", "party.*", "registry.view_person"],
+    # granted and revoked by party.actions.update_organization as the secretary changes
+    RoleCode.PARTY_SECRETARY: [
+        "divisions.view_division", "party.view_*", "party.verify_serviceactivity", "party.change_registration",
+        "party.change_postclaim", "party.add_volunteerevent", "party.change_volunteerevent",
+        "party.change_eventsignup", "registry.view_person",
+    ],
     RoleCode.DEPARTMENT_HANDLER: ["divisions.view_division", "cases.view_case", "cases.handle_case"],
     RoleCode.LEADER: [*READ_ALL, "dashboard.*"],
     RoleCode.RESIDENT: [],
@@ -43,6 +49,7 @@ DESCRIPTIONS = {
     RoleCode.COMMUNITY_STAFF: "本社区的基础信息维护、事件登记与核查",
     RoleCode.GRID_WORKER: "本网格的走访、信息采集、事件上报与核查",
     RoleCode.PARTY_STAFF: "党组织、党员报到、岗位与积分管理",
+    RoleCode.PARTY_SECRETARY: "本党组织的报到与认岗审核、服务记录核实、志愿活动（随书记任免自动授予和收回）",
     RoleCode.DEPARTMENT_HANDLER: "处置派遣给本部门的事件",
     RoleCode.LEADER: "只读查看统计与大屏",
     RoleCode.RESIDENT: "居民门户账号",

@@ -126,6 +126,10 @@ def ensure_grid_workers(role, hashed):
     return len(users)
 
 
+# made by the party demo (gridgov/party/demo.py): a member and the secretary of the member's branch
+PARTY_ACCOUNTS = {"dangyuan01": "党员（我的履职）", "shuji01": "网格党支部书记"}
+
+
 def accounts_table():
     """Rows (用户名, 密码, 角色, 管辖范围) of the demo logins that exist, for `gridgov demo_accounts`."""
     from gridgov.accounts.models import User
@@ -146,6 +150,10 @@ def accounts_table():
             if a.department:
                 scope = f"{a.department.name}"
             rows.append((acc.username, DEMO_PASSWORD, a.role.name, scope))
+    for u in User.objects.filter(username__in=PARTY_ACCOUNTS).prefetch_related("assignments__role",
+                                                                                 "assignments__division"):
+        scopes = [a.division.name for a in u.assignments.all() if a.division]
+        rows.append((u.username, DEMO_PASSWORD, PARTY_ACCOUNTS[u.username], "、".join(scopes) or f"{u.full_name}本人"))
     more = User.objects.filter(username__regex=r"^gw[0-9]{3,}$").exclude(username="gw001").count()
     if more:
         rows.append((f"gw002…gw{more + 1:03d}", DEMO_PASSWORD, "网格员", f"其余 {more} 个网格（按网格代码顺序）"))

@@ -333,11 +333,25 @@ def _demo_account(members, progress):
         from gridgov.demo.accounts import DEMO_PASSWORD
     except ImportError:  # pragma: no cover
         DEMO_PASSWORD = "Demo2026!grid"
-    member = next((m for m in members if m.branch_id and getattr(m, "_post", None)), None)
+    from .actions import hand_over_secretary_role
+    from .models import PartyOrganization
+
+    secretaries = set(PartyOrganization.objects.exclude(secretary=None).values_list("secretary_id", flat=True))
+    member = next((m for m in members if m.branch_id and getattr(m, "_post", None) and m.pk not in secretaries), None)
     if member is None or User.objects.filter(username="dangyuan01").exists():
         return
-    user = User.objects.create(username="dangyuan01", full_name=member.name, password=make_password(DEMO_PASSWORD))
+    hashed = make_password(DEMO_PASSWORD)
+    user = User.objects.create(username="dangyuan01", full_name=member.name, password=hashed)
     member.user = user
     member.save(update_fields=["user"])
     progress(f"演示党员账号：dangyuan01（{member.name}，{member.division_code}）")
+    # shuji01: the secretary of the same branch, who verifies dangyuan01's records
+    branch = PartyOrganization.objects.select_related("division", "secretary").get(pk=member.branch_id)
+    secretary = branch.secretary
+    if secretary is None or secretary.user_id or User.objects.filter(username="shuji01").exists():
+        return
+    secretary.user = User.objects.create(username="shuji01", full_name=secretary.name, password=hashed)
+    secretary.save(update_fields=["user"])
+    hand_over_secretary_role(actor=None, organization=branch, previous=None, secretary=secretary)
+    progress(f"演示支部书记账号：shuji01（{secretary.name}，{branch.name}）")
 

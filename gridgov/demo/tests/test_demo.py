@@ -7,6 +7,7 @@ import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
+from gridgov.accounts.choices import RoleCode
 from gridgov.demo import geometry as g
 from gridgov.demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from gridgov.demo.plan import GRID_MAX, GRID_MIN, build_plan
@@ -140,7 +141,7 @@ def test_setup_platform_is_idempotent():
     call_command("setup_platform")
     n = Role.objects.count()
     call_command("setup_platform")
-    assert Role.objects.count() == n == 8
+    assert Role.objects.count() == n == len(RoleCode)
 
 
 def test_app_demo_modules_are_optional():

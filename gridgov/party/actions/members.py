@@ -10,6 +10,7 @@ from gridgov.core.notify import notify
 from ..choices import MemberCategory, MemberStatus, RegistrationKind, RequestStatus, SignupStatus
 from ..models import EventSignup, PartyMember, PartyOrganization, PostClaim, Registration, WorkUnit
 from ._common import is_system, require_self_or, require_staff, user_of
+from .org import hand_over_secretary_role
 
 
 def branch_of(grid):
@@ -67,11 +68,16 @@ def update_member(*, actor, member, **fields):
     if unknown:
         raise ValidationError(f"不可修改的字段：{', '.join(sorted(unknown))}")
     before = audit.snapshot(member)
+    old_user_id = member.user_id
     for k, v in fields.items():
         setattr(member, k, v)
     _check_category(member.category, member.work_unit, member.origin_organization)
     member.save()
     audit.record(actor, "party.update_member", member, *audit.diff(before, audit.snapshot(member)))
+    if member.user_id != old_user_id:  # a secretary's grant follows the account link
+        former = PartyMember(pk=member.pk, user_id=old_user_id)
+        for org in PartyOrganization.objects.filter(secretary=member).select_related("division"):
+            hand_over_secretary_role(actor=actor, organization=org, previous=former, secretary=member)
     return member
 
 
@@ -166,6 +172,10 @@ def member_leaves(*, actor, member, note=""):
         status=RequestStatus.ENDED, decided_at=now, decision_note="党员已离开")
     EventSignup.objects.filter(member=member, status=SignupStatus.SIGNED_UP, event__starts_at__gt=now).update(
         status=SignupStatus.CANCELLED)
+    for org in PartyOrganization.objects.filter(secretary=member).select_related("division"):
+        org.secretary = None  # the office falls vacant, and the secretary's grant ends with it
+        org.save(update_fields=["secretary"])
+        hand_over_secretary_role(actor=actor, organization=org, previous=member, secretary=None)
     audit.record(actor, "party.member_leaves", member, after={"status": member.status}, reason=note)
     return member
 

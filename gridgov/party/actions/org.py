@@ -4,6 +4,9 @@ division tree, move a branch with its members when grids change, set the secreta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from gridgov.accounts.choices import RoleCode
+from gridgov.accounts.models import Role, RoleAssignment
+from gridgov.accounts.roles import ensure_roles
 from gridgov.core import audit, clock
 from gridgov.divisions.models import Division
 
@@ -143,6 +146,7 @@ def update_organization(*, actor, organization, secretary=None, committee=None, 
     if unknown:
         raise ValidationError(f"不可修改的字段：{', '.join(sorted(unknown))}")
     before = audit.snapshot(organization)
+    previous = organization.secretary
     prefix = organization.division_code if organization.is_branch else organization.division.path
     for m in ([secretary] if secretary else []) + list(committee or []):
         if not m.division_code.startswith(prefix):
@@ -157,7 +161,31 @@ def update_organization(*, actor, organization, secretary=None, committee=None, 
         organization.committee.set(committee)
     after = audit.snapshot(organization)
     audit.record(actor, "party.update_organization", organization, *audit.diff(before, after))
+    if secretary is not None and (previous is None or previous.pk != secretary.pk):
+        hand_over_secretary_role(actor=actor, organization=organization, previous=previous, secretary=secretary)
     return organization
+
+
+@transaction.atomic
+def hand_over_secretary_role(*, actor, organization, previous, secretary):
+    """The secretary's platform account holds the 党组织书记 role over the organisation's
+    division (verify records, decide registrations and claims, run volunteer events there); the
+    previous secretary's grant over that division ends. A secretary without an account gets no
+    grant — returns False then, so the page can say so."""
+    role = Role.objects.filter(code=RoleCode.PARTY_SECRETARY).first() or ensure_roles()[RoleCode.PARTY_SECRETARY]
+    division = organization.division
+    if previous is not None and previous.user_id and (secretary is None or previous.user_id != secretary.user_id):
+        gone = RoleAssignment.objects.filter(user_id=previous.user_id, role=role, division=division).delete()[0]
+        if gone:
+            audit.record(actor, "accounts.revoke_role", previous.user, before={"role": role.code},
+                         reason=f"不再担任{organization.name}书记", division_code=division.code)
+    if secretary is None or not secretary.user_id:
+        return False
+    _, created = RoleAssignment.objects.get_or_create(user_id=secretary.user_id, role=role, division=division)
+    if created:
+        audit.record(actor, "accounts.assign_role", secretary.user, after={"role": role.code},
+                     reason=f"任{organization.name}书记", division_code=division.code)
+    return True
 
 
 @transaction.atomic

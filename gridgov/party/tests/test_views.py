@@ -61,6 +61,29 @@ def test_branch_page_query_count(client, party_staff, busy_branch, django_assert
     assert "待核实服务记录" in html and "履职提醒" in html
 
 
+def test_branch_page_pages_the_records_to_verify(client, party_staff, busy_branch, manual_item):
+    """Oldest first, 20 per page; the count shows every pending record, not just one page."""
+    from gridgov.party.views.org import PENDING_PER_PAGE
+
+    member = PartyMember.objects.filter(branch=busy_branch).first()
+    with clock.frozen(at(2026, 5, 16, 12)):
+        for d in range(PENDING_PER_PAGE):
+            actions.log_activity(actor=member.user, member=member, item=manual_item, occurred_at=at(2026, 4, 1 + d % 28, 9))
+    pending = ServiceActivity.objects.filter(branch=busy_branch, status="pending")
+    total = pending.count()
+    assert total > PENDING_PER_PAGE
+    client.force_login(party_staff)
+    with clock.frozen(at(2026, 5, 16, 12)):
+        first = client.get(reverse("party:org", args=[busy_branch.pk]))
+        last = client.get(reverse("party:org", args=[busy_branch.pk]) + "?page=2")
+    oldest = pending.order_by("occurred_at", "pk")
+    first_ids = {a.pk for a in first.context["page"].object_list}
+    assert first_ids == set(oldest.values_list("pk", flat=True)[:PENDING_PER_PAGE])
+    assert len(last.context["page"].object_list) == total - PENDING_PER_PAGE
+    assert f"共 {total} 条" in first.content.decode()
+    assert f'<div class="num">{total}</div><div class="label">待核实服务</div>' in first.content.decode()
+
+
 def test_verify_button_moves_score(client, party_staff, busy_branch):
     client.force_login(party_staff)
     pending = ServiceActivity.objects.filter(status="pending").first()

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -46,6 +47,9 @@ def sync(request):
     return response
 
 
+PENDING_PER_PAGE = 20  # records to verify per page: the oldest first
+
+
 def _branch_context(request, org):
     user = request.user
     members = list(org.members.filter(status=MemberStatus.ACTIVE).select_related("work_unit")
@@ -63,9 +67,9 @@ def _branch_context(request, org):
         "members": members,
         "posts": posts,
         "alerts": list(queries.branch_alerts(org)),
-        "pending_activities": list(ServiceActivity.objects.filter(branch=org, status=ActivityStatus.PENDING)
-                                   .select_related("member", "item").prefetch_related("photos")
-                                   .order_by("occurred_at")[:50]),
+        "page": Paginator(ServiceActivity.objects.filter(branch=org, status=ActivityStatus.PENDING)
+                          .select_related("member", "item").prefetch_related("photos")
+                          .order_by("occurred_at", "pk"), PENDING_PER_PAGE).get_page(request.GET.get("page")),
         "recent_activities": list(ServiceActivity.objects.filter(
                                   branch=org, status__in=[ActivityStatus.VERIFIED, ActivityStatus.REJECTED])
                                   .select_related("member", "item").order_by("-occurred_at")[:20]),
@@ -129,6 +133,8 @@ def org_edit(request, pk):
             raise Http404
         else:
             messages.success(request, "已保存")
+            if org.secretary and not org.secretary.user_id:
+                messages.warning(request, f"书记 {org.secretary} 还没有平台账号：开通账号并关联后才能核实服务记录、审核申请")
             return HttpResponseRedirect(reverse("party:org", args=[org.pk]))
     return render(request, "party/form.html", {
         "form": form, "title": f"编辑 {org.name}",
