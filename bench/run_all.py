@@ -11,6 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 QUICK = {
     "partition/run.py": ["--quick"],
+    "partition/real_osm.py": ["--quick"],
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +46,8 @@ class Inputs:
     streets: np.ndarray  # projected lines
     areas: Areas
     projection: Projection
+    # what input cleaning changed: {"buildings_repaired": [ids], "streets_dropped": n, ...}
+    cleaning: dict = field(default_factory=dict)
 
 
 class Projection:
@@ -114,7 +116,12 @@ def _feature_label(kind: str, i: int, feat: dict) -> str:
     return f"{kind} {key}" if key is not None else f"{kind}（第 {i + 1} 个要素）"
 
 
-def _geometry(feat, label: str, allowed: tuple[str, ...]):
+def _geometry(feat, label: str, allowed: tuple[str, ...], repairable: bool = False):
+    """One feature's geometry, or a PartitionError naming it.
+
+    ``repairable``: an invalid geometry is returned as it is (the caller repairs it), and one
+    whose coordinates are finite but cannot form the declared type (a ring of fewer than four
+    points, a line of one point) is returned as the MultiPoint of its coordinates."""
     if not isinstance(feat, dict):
         raise PartitionError(f"{label} 不是 GeoJSON 要素", feature=label, reason="not_feature")
     g = feat.get("geometry")
@@ -128,20 +135,52 @@ def _geometry(feat, label: str, allowed: tuple[str, ...]):
     try:
         geom = shape(g)
     except Exception as exc:  # shapely raises several types for malformed coordinates
-        raise PartitionError(
-            f"{label} 的几何坐标无法解析：{exc}", feature=label, reason="invalid_geometry"
-        ) from exc
+        geom = _points_of(g.get("coordinates")) if repairable else None
+        if geom is None:
+            raise PartitionError(
+                f"{label} 的几何坐标无法解析：{exc}", feature=label, reason="invalid_geometry"
+            ) from exc
     coords = shapely.get_coordinates(geom)
     if geom.is_empty or len(coords) == 0 or not np.isfinite(coords).all():
         raise PartitionError(f"{label} 的几何为空或含非数值坐标", feature=label, reason="invalid_geometry")
-    if not geom.is_valid:
+    if not geom.is_valid and not repairable:
         why = shapely.is_valid_reason(geom)
         raise PartitionError(f"{label} 的几何不合法：{why}", feature=label, reason="invalid_geometry")
     return geom
 
 
-def _geometries(features, kind, allowed):
-    """Parse all geometries at once; fall back to one-by-one only to name a bad feature."""
+def _points_of(coords):
+    """MultiPoint of nested GeoJSON coordinates, or None if they are not numbers."""
+    flat = []
+
+    def walk(c):
+        if isinstance(c, (list, tuple)) and c and all(isinstance(v, (int, float)) for v in c):
+            flat.append(c[:2])
+        elif isinstance(c, (list, tuple)):
+            for x in c:
+                walk(x)
+
+    walk(coords)
+    try:
+        pts = np.asarray(flat, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if pts.ndim != 2 or pts.shape[1] != 2 or not len(pts):
+        return None
+    return shapely.multipoints(pts)
+
+
+def _geometries(features, kind, allowed, repair=None):
+    """Parse all geometries at once; fall back to one-by-one only to name a bad feature.
+
+    ``repair`` (a dict) turns on the cleaning that real data needs (OpenStreetMap, surveys):
+    an invalid building footprint (self-intersecting ring, bow-tie, spike, ring with too few
+    distinct points) only has to yield a point inside it, so it is repaired with
+    ``make_valid``; a degenerate street (fewer than two distinct points) bounds nothing and is
+    dropped.  The indexes of repaired features are added to ``repair["fixed"]``, those of
+    dropped ones to ``repair["dropped"]``.  Without ``repair`` (boundaries) an invalid
+    geometry is an error: boundaries define the tiling, so guessing them is not safe.
+    """
     raw = []
     for i, feat in enumerate(features):
         g = feat.get("geometry") if isinstance(feat, dict) else None
@@ -158,14 +197,40 @@ def _geometries(features, kind, allowed):
         coords, idx = shapely.get_coordinates(geoms, return_index=True)
         finite = np.ones(len(geoms), dtype=bool)
         finite[idx[~np.isfinite(coords).all(axis=1)]] = False
-        ok = finite & ~shapely.is_empty(geoms) & shapely.is_valid(geoms)
+        valid = shapely.is_valid(geoms)
+        ok = finite & ~shapely.is_empty(geoms) & (valid | (repair is not None))
         if ok.all():
-            return geoms
+            return geoms if valid.all() else _repair(geoms, np.flatnonzero(~valid), allowed, repair)
         i = int(np.flatnonzero(~ok)[0])
-        _geometry(features[i], _feature_label(kind, i, features[i]), allowed)
-    for i, feat in enumerate(features):  # find and name the offender
-        _geometry(feat, _feature_label(kind, i, feat), allowed)
-    raise PartitionError(f"{kind}数据的几何无法解析", reason="invalid_geometry")
+        _geometry(features[i], _feature_label(kind, i, features[i]), allowed, repair is not None)
+    # one by one: names the first offender, or (with repair) builds what the fast path could not
+    geoms = np.empty(len(features), dtype=object)
+    for i, feat in enumerate(features):
+        geoms[i] = _geometry(feat, _feature_label(kind, i, feat), allowed, repair is not None)
+    if repair is None:
+        return geoms
+    wrong = np.asarray([g.geom_type not in allowed for g in geoms], dtype=bool)
+    bad = np.flatnonzero(wrong | ~shapely.is_valid(geoms))
+    return _repair(geoms, bad, allowed, repair) if len(bad) else geoms
+
+
+def _repair(geoms, bad, allowed, repair: dict):
+    """Repair the invalid geometries ``geoms[bad]``; a line without length becomes None (the
+    caller drops it)."""
+    geoms = geoms.copy()
+    fixed = shapely.make_valid(geoms[bad])
+    if allowed == _LINE:
+        parts, owner = shapely.get_parts(fixed, return_index=True)
+        keep = np.isin(shapely.get_type_id(parts), (1, 5)) & (shapely.length(parts) > 0)
+        fixed = np.full(len(bad), None, dtype=object)
+        for j in np.unique(owner[keep]).tolist():
+            sel = parts[keep & (owner == j)]
+            fixed[j] = sel[0] if len(sel) == 1 else shapely.multilinestrings(sel)
+    gone = np.asarray([g is None or shapely.is_empty(g) for g in fixed], dtype=bool)
+    geoms[bad] = fixed
+    repair.setdefault("fixed", []).extend(bad[~gone].tolist())
+    repair.setdefault("dropped", []).extend(bad[gone].tolist())
+    return geoms
 
 
 def _fast_geometries(raw):
@@ -217,9 +282,16 @@ def _int(value, label: str, field: str) -> int:
     return int(value)
 
 
-def read_buildings(fc: dict):
+def read_buildings(fc: dict, cleaning: dict | None = None):
+    """Ids, households, units and geometries; invalid footprints are repaired (see
+    ``_geometries``) and their ids listed in ``cleaning["buildings_repaired"]``."""
     ids, hh, units, seen = [], [], [], {}
-    geoms = _geometries(fc["features"], "建筑", ("Point", "Polygon", "MultiPolygon"))
+    rep: dict = {}
+    geoms = _geometries(fc["features"], "建筑", ("Point", "Polygon", "MultiPolygon"), rep)
+    if rep.get("dropped"):  # make_valid keeps at least a point of a finite, non-empty input
+        i = rep["dropped"][0]
+        label = _feature_label("建筑", i, fc["features"][i])
+        raise PartitionError(f"{label} 的几何无法修复", feature=label, reason="invalid_geometry")
     for i, feat in enumerate(fc["features"]):
         label = _feature_label("建筑", i, feat)
         props = feat.get("properties") or {}
@@ -252,11 +324,25 @@ def read_buildings(fc: dict):
         ids.append(bid)
         hh.append(h)
         units.append(u)
+    if cleaning is not None and rep.get("fixed"):
+        cleaning["buildings_repaired"] = [ids[i] for i in rep["fixed"]]
     return ids, np.asarray(hh, dtype=np.int64), units, geoms
 
 
-def read_streets(fc: dict):
-    return _geometries(fc["features"], "街巷", _LINE)
+def read_streets(fc: dict, cleaning: dict | None = None):
+    """Street lines; degenerate ones (no length) are dropped and counted in ``cleaning``."""
+    rep: dict = {}
+    geoms = _geometries(fc["features"], "街巷", _LINE, rep)
+    if cleaning is not None:
+        if rep.get("fixed"):
+            cleaning["streets_repaired"] = len(rep["fixed"])
+        if rep.get("dropped"):
+            cleaning["streets_dropped"] = len(rep["dropped"])
+    if rep.get("dropped"):
+        keep = np.ones(len(geoms), dtype=bool)
+        keep[rep["dropped"]] = False
+        geoms = geoms[keep]
+    return geoms
 
 
 def read_boundaries(fc: dict):
@@ -281,8 +367,9 @@ def read_inputs(buildings, streets, boundaries, crs: str) -> Inputs:
     b_fc = load_collection(buildings, "建筑")
     s_fc = load_collection(streets, "街巷")
     a_fc = load_collection(boundaries, "边界")
-    ids, hh, units, bgeoms = read_buildings(b_fc)
-    sgeoms = read_streets(s_fc)
+    cleaning: dict = {}
+    ids, hh, units, bgeoms = read_buildings(b_fc, cleaning)
+    sgeoms = read_streets(s_fc, cleaning)
     codes, ageoms = read_boundaries(a_fc)
 
     minx, miny, maxx, maxy = shapely.total_bounds(ageoms)
@@ -298,7 +385,13 @@ def read_inputs(buildings, streets, boundaries, crs: str) -> Inputs:
     slines = proj.forward(sgeoms) if len(sgeoms) else np.empty(0, dtype=object)
     xy = shapely.get_coordinates(spts) if len(spts) else np.empty((0, 2))
     b = Buildings(ids=ids, households=hh, units=units, points=spts, xy=xy)
-    return Inputs(buildings=b, streets=slines, areas=Areas(codes=codes, polygons=apoly), projection=proj)
+    return Inputs(
+        buildings=b,
+        streets=slines,
+        areas=Areas(codes=codes, polygons=apoly),
+        projection=proj,
+        cleaning=cleaning,
+    )
 
 
 def _check_overlaps(codes, polys):
