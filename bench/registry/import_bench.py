@@ -10,8 +10,10 @@ import is compared with. SQLite: a fresh file under /tmp. Each backend runs in i
 """
 
 import argparse
+import contextlib
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -20,7 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 
 
-def run_backend(url, rows, reimport):
+def run_backend(url, rows, reimport, profile=False):
     import common
 
     common.setup_django(url)
@@ -49,13 +51,51 @@ def run_backend(url, rows, reimport):
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    slow_sql = []
+
+    def timed(execute, sql, params, many, context):  # statements (not COPY) over 50 ms
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            if (dt := time.perf_counter() - t0) > 0.05:
+                slow_sql.append((dt, " ".join(sql.split())[:110]))
+
+    backend_cpu = _backend_cpu_reader(connection)
+    server_started = backend_cpu()
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = run_import(PersonImport(actor), path, actor=actor, apply=True)
+    with connection.execute_wrapper(timed):
+        spec = PersonImport(actor)
+        report = run_import(spec, path, actor=actor, apply=True)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    server_cpu = backend_cpu() - server_started if server_started is not None else None
+    log("阶段（秒）：" + "，".join(f"{k} {v}" for k, v in getattr(spec, "timings", {}).items()))
+    log(f"SQL 语句（> 50 ms，不含 COPY）：共 {sum(d for d, _ in slow_sql):.1f} 秒")
+    for dt, sql in sorted(slow_sql, reverse=True)[:15]:
+        log(f"  {dt:6.2f} s  {sql}")
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        out = os.path.join(tempfile.gettempdir(), f"import_{connection.vendor}_{rows}.prof")
+        profiler.dump_stats(out)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        log(f"profile: {out}")
     assert report.applied and report.ok, report.summary()
     result = {"backend": connection.vendor, "rows": rows, "import_seconds": round(seconds, 1),
               "import_rows_per_s": round(rows / seconds), "python_cpu_seconds": round(cpu, 1),
+              "server_cpu_seconds": round(server_cpu, 1) if server_cpu is not None else None,
+              "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
               "load_average": os.getloadavg()[0], "counts": report.counts}
+    if server_cpu is not None:
+        log(f"PostgreSQL 会话进程 CPU {server_cpu:.1f} 秒（不含并行建索引的工作进程）")
+    log(f"进程内存峰值 {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
     log(f"导入 {rows} 行：{seconds:.1f} 秒，{rows / seconds:,.0f} 行/秒，Python CPU {cpu:.1f} 秒，"
         f"负载 {os.getloadavg()[0]:.1f}（{report.summary()}）")
     if reimport:
@@ -68,6 +108,27 @@ def run_backend(url, rows, reimport):
         result.update(copy_baseline(path, rows, log))
     print("RESULT " + json.dumps(result, ensure_ascii=False), flush=True)
     return result
+
+
+def _backend_cpu_reader(connection):
+    """A function returning the CPU seconds (user + system) of this connection's PostgreSQL
+    backend process so far, read from /proc (server on this machine); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return lambda: None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def read():
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    return read
 
 
 def copy_baseline(path, rows, log):
@@ -98,10 +159,11 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=["pg", "sqlite", "both"], default="both")
     parser.add_argument("--reimport", action="store_true", help="also time an unchanged re-import")
+    parser.add_argument("--profile", action="store_true", help="cProfile the import (slower) and print the top")
     parser.add_argument("--_url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._url:
-        run_backend(args._url, args.rows, args.reimport)
+        run_backend(args._url, args.rows, args.reimport, args.profile)
         return
     import common
 
@@ -114,10 +176,15 @@ def main():
     results = []
     for url in urls:
         out = subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--_url", url,
-                              *(["--reimport"] if args.reimport else [])], capture_output=True, text=True)
+                              *(["--reimport"] if args.reimport else []),
+                              *(["--profile"] if args.profile else [])], capture_output=True, text=True)
         sys.stdout.write(out.stdout)
         sys.stderr.write(out.stderr[-3000:])
         results += [json.loads(line[7:]) for line in out.stdout.splitlines() if line.startswith("RESULT ")]
+        if url.startswith("sqlite:///"):  # a fresh file per run: do not leave it behind
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(url[len("sqlite:///"):] + suffix)
     print("\n== 汇总 ==")
     for r in results:
         line = f"{r['backend']}: {r['rows']:,} 行，导入 {r['import_rows_per_s']:,} 行/秒"

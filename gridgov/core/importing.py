@@ -49,6 +49,7 @@ class Column:
     help: str = ""
     example: str = ""
     aliases: tuple = ()
+    cache: bool = False  # `parse` is pure and the column has few distinct values: parse each once
 
 
 @dataclass
@@ -214,7 +215,8 @@ def read_table(source, filename=None):
     text = _decode(data)
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
-        rows = [[c.strip() for c in r] for r in reader]
+        strip = str.strip
+        rows = [list(map(strip, r)) for r in reader]
     except csv.Error as exc:
         raise ImportFileError(f"CSV 格式错误：{exc}")
     rows = [r for r in rows if any(r)]
@@ -263,36 +265,53 @@ def _check_headers(spec, headers, report):
     return positions
 
 
+MAX_CACHED_VALUES = 10_000  # distinct cells remembered per `cache=True` column
+
+
 def _parse_rows(spec, raw_rows, positions, report):
+    """Parse every cell of every row: [(Row, bad)]. The per-column work is planned once (columns
+    absent from the file are None in every row); the loop is the import's hot path."""
+    absent = dict.fromkeys(c.key for c in spec.columns if c.key not in positions)
+    plan = [
+        (col.key, positions[col.key], col.header, col.required, col.max_length or DEFAULT_MAX_CELL, col.parse,
+         {} if col.cache and col.parse is not None else None)
+        for col in spec.columns if col.key in positions
+    ]
+    add_error = report.add_error
     rows = []
-    for offset, cells in enumerate(raw_rows):
-        number = offset + 2
-        values, bad = {}, False
-        for col in spec.columns:
-            i = positions.get(col.key)
-            text = cells[i] if i is not None and i < len(cells) else ""
-            limit = col.max_length or DEFAULT_MAX_CELL
+    number = 1
+    for cells in raw_rows:
+        number += 1
+        values, bad = dict(absent), False
+        width = len(cells)
+        for key, i, header, required, limit, parse, memo in plan:
+            text = cells[i] if i < width else ""
             if not text:
-                if col.required:
-                    report.add_error(number, col.header, "", "必填项为空")
+                if required:
+                    add_error(number, header, "", "必填项为空")
                     bad = True
-                values[col.key] = None
+                values[key] = None
                 continue
             if len(text) > limit:
-                report.add_error(number, col.header, text[:50] + "…", f"内容过长（{len(text)} 字，最多 {limit} 字）")
+                add_error(number, header, text[:50] + "…", f"内容过长（{len(text)} 字，最多 {limit} 字）")
                 bad = True
                 continue
-            if col.parse is not None:
-                try:
-                    values[col.key] = col.parse(text)
-                except (ValueError, TypeError) as exc:
-                    report.add_error(number, col.header, text, str(exc) or "格式不正确")
-                    bad = True
-                    continue
-            else:
-                values[col.key] = text
-        row = Row(number, values, cells)
-        rows.append((row, bad))
+            if parse is None:
+                values[key] = text
+                continue
+            if memo is not None and text in memo:
+                values[key] = memo[text]
+                continue
+            try:
+                value = parse(text)
+            except (ValueError, TypeError) as exc:
+                add_error(number, header, text, str(exc) or "格式不正确")
+                bad = True
+                continue
+            if memo is not None and len(memo) < MAX_CACHED_VALUES:
+                memo[text] = value
+            values[key] = value
+        rows.append((Row(number, values, cells), bad))
     return rows
 
 

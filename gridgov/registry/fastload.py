@@ -1,29 +1,79 @@
-"""Fast bulk inserts for the import hot path: primary keys are allocated up front (sequence on
+"""Fast bulk writes for the import hot path: primary keys are allocated up front (sequence on
 PostgreSQL, max(id) under the import's write transaction on SQLite), then rows go in with COPY
-(PostgreSQL) or `executemany` (SQLite) — no model instances, no per-row ORM work.
+(PostgreSQL, text format built here) or `executemany` (SQLite) — no model instances, no per-row
+ORM work. Updates of many rows go through a staging table (PostgreSQL) or `executemany`.
+
+`bulk_mode(model, …)` is the path for very large first loads: inside the caller's transaction
+it drops the table's indexes (all but the primary key and constraint-backed ones) and foreign
+keys and recreates them, from their own definitions, after the load — one sort per index and
+one set-based check per foreign key instead of a B-tree insert and a trigger per row. Unique
+indexes are re-checked when they are rebuilt: a duplicate fails the whole transaction (the
+importer has already reported duplicates row by row; nobody else can write meanwhile). DDL is
+transactional on both backends: an error rolls everything back, indexes included. While it
+runs, the table is locked (PostgreSQL ACCESS EXCLUSIVE, readers wait; SQLite has one writer
+anyway), so callers use it only when the load is at least as big as the table.
 
 Values are adapted with the backend's own `connection.ops` so stored dates and times are exactly
 what the ORM would have written.
 """
 
+import contextlib
+import json
+import logging
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
+logger = logging.getLogger(__name__)
 CHUNK = 5000
+COPY_BUFFER = 1 << 22  # characters per COPY write
+NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def allocate_ids(model, n):
-    """n fresh primary keys for `model` (call inside the import's transaction)."""
+def allocate_ids(model, n, *, locked=False):
+    """n fresh primary keys for `model` (call inside the import's transaction).
+
+    PostgreSQL: explicit allocations are serialised with a transaction-level advisory lock on
+    the table's sequence. With `locked` — the caller holds an exclusive lock on the table (bulk
+    mode), so no INSERT can draw from the sequence meanwhile — the block is reserved with one
+    `setval`; otherwise n `nextval`s are drawn on the server, and when nobody drew in between
+    they form one block and only its ends travel. SQLite: max(id) + 1 … under the write lock."""
     if n <= 0:
         return []
     table = model._meta.db_table
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [n])  # noqa: S608 (model table)
-            return [r[0] for r in cur.fetchall()]
+            cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            sequence = cur.fetchone()[0]
+            cur.execute("SELECT pg_advisory_xact_lock(%s::regclass::oid::bigint)", [sequence])
+            if locked:
+                cur.execute("SELECT setval(%s::regclass, nextval(%s::regclass) + %s - 1)", [sequence, sequence, n])
+                high = cur.fetchone()[0]
+                return list(range(high - n + 1, high + 1))
+            cur.execute(
+                "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 <> count(*) THEN array_agg(v) END "
+                "FROM (SELECT nextval(%s::regclass) AS v FROM generate_series(1, %s)) AS s",
+                [sequence, n],
+            )
+            low, high, values = cur.fetchone()
+            return values if values is not None else list(range(low, high + 1))
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 (model table)
         start = cur.fetchone()[0] + 1
     return list(range(start, start + n))
+
+
+def table_size(model):
+    """Rows in `model`'s table: the planner's estimate on PostgreSQL (no scan) when it has one,
+    else COUNT(*)."""
+    table = model._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+            estimate = cur.fetchone()[0]
+            if estimate > 0:
+                return int(estimate)
+        cur.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 (model table)
+        return int(cur.fetchone()[0])
 
 
 def _adapter(field):
@@ -40,38 +90,213 @@ def _adapter(field):
     return None
 
 
-def insert_rows(model, columns, rows):
-    """Insert `rows` (tuples in `columns` order, attnames, including `id`) into `model`'s table."""
-    if not rows:
+def _copy_adapter(field):
+    """PostgreSQL text-COPY form of a value, where `str(value)` is not already it."""
+    internal = field.get_internal_type()
+    if internal == "JSONField":
+        return lambda v: json.dumps(v, cls=field.encoder)
+    if internal == "BooleanField":
+        return lambda v: "t" if v else "f"
+    return None
+
+
+def _adapt_rows(rows, adapters):
+    """Apply per-column adapters; repeated values (the import's timestamp) are adapted once."""
+    fixed, memo = [], {}
+    for row in rows:
+        row = list(row)
+        for i, adapt in adapters:
+            value = row[i]
+            if value is not None:
+                if isinstance(value, dict | list):
+                    row[i] = adapt(value)
+                else:
+                    key = (i, value)
+                    row[i] = memo[key] if key in memo else memo.setdefault(key, adapt(value))
+        fixed.append(row)
+    return fixed
+
+
+def copy_lines(rows, width):
+    """Rows as COPY text lines. The fast path joins `str()` of each value and checks the line
+    once: a value holding a tab, newline, carriage return or backslash sends the row through
+    the escaping path."""
+    for row in rows:
+        nulls = row.count(None)
+        line = "\t".join([NULL if v is None else str(v) for v in row])
+        if line.count("\\") != nulls or line.count("\t") != width - 1 or "\n" in line or "\r" in line:
+            line = "\t".join([NULL if v is None else str(v).translate(_COPY_ESCAPES) for v in row])
+        yield line
+
+
+def copy_escape(text):
+    """A text value in COPY text form (backslash, tab, newline and carriage return escaped)."""
+    return text if text.isprintable() and "\\" not in text else text.translate(_COPY_ESCAPES)
+
+
+def _copy(cur, table, cols, lines):
+    """COPY `lines` into `table`; returns the number of rows. The data goes to the server from a
+    writer thread (psycopg's queued writer), so building the next lines overlaps sending and
+    storing the previous ones."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    raw = cur.cursor  # psycopg cursor under Django's wrapper
+    count = 0
+    with raw.copy(f"COPY {table} ({cols}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+        buf, size = [], 0
+        for line in lines:
+            count += 1
+            buf.append(line)
+            size += len(line)
+            if size >= COPY_BUFFER:
+                buf.append("")
+                copy.write("\n".join(buf))
+                buf, size = [], 0
+        if buf:
+            buf.append("")
+            copy.write("\n".join(buf))
+    return count
+
+
+def insert_rows(model, columns, rows, *, copy_line=None):
+    """Insert `rows` (tuples in `columns` order, attnames, including `id`) into `model`'s table.
+    `copy_line(row)`, when given, is the row's COPY text line on PostgreSQL — for hot paths whose
+    caller knows which values need escaping (`copy_escape`) and which may be NULL. On PostgreSQL
+    `rows` may be an iterator: rows are built while the server stores the previous ones."""
+    if connection.vendor != "postgresql":
+        rows = list(rows)
+    if isinstance(rows, list | tuple) and not rows:
         return 0
     fields = [model._meta.get_field(c) for c in columns]
-    adapters = [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
-    if adapters and connection.vendor != "postgresql":
-        fixed, memo = [], {}
-        for row in rows:
-            row = list(row)
-            for i, adapt in adapters:
-                value = row[i]
-                if value is not None:
-                    key = (i, value) if not isinstance(value, dict | list) else None
-                    if key is None:
-                        row[i] = adapt(value)
-                    else:  # the import's timestamp repeats on every row: adapt it once
-                        row[i] = memo[key] if key in memo else memo.setdefault(key, adapt(value))
-            fixed.append(row)
-        rows = fixed
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            raw = cur.cursor  # psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            if copy_line is not None:
+                return _copy(cur, table, cols, map(copy_line, rows))
+            else:
+                adapters = [(i, a) for i, a in ((i, _copy_adapter(f)) for i, f in enumerate(fields)) if a]
+                return _copy(cur, table, cols, copy_lines(_adapt_rows(list(rows), adapters) if adapters else rows,
+                                                          len(fields)))
         else:
+            adapters = [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
+            if adapters:
+                rows = _adapt_rows(rows, adapters)
             marks = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 (model table and columns)
             for i in range(0, len(rows), CHUNK):
                 cur.executemany(sql, rows[i : i + CHUNK])
     return len(rows)
 
+
+def update_rows(model, columns, rows):
+    """Update rows by primary key: `columns` starts with "id", `rows` are tuples in that order.
+    PostgreSQL: COPY into a temporary staging table, then one `UPDATE … FROM`; SQLite:
+    `executemany`."""
+    if not rows:
+        return 0
+    assert columns[0] == "id"
+    qn = connection.ops.quote_name
+    fields = [model._meta.get_field(c) for c in columns]
+    table = qn(model._meta.db_table)
+    sets = ", ".join(f"{qn(f.column)} = s.{qn(f.column)}" for f in fields[1:])
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cols = ", ".join(qn(f.column) for f in fields)
+            cur.execute("DROP TABLE IF EXISTS import_staging")
+            cur.execute(f"CREATE TEMPORARY TABLE import_staging ON COMMIT DROP AS SELECT {cols} FROM {table} LIMIT 0")  # noqa: S608
+            adapters = [(i, a) for i, a in ((i, _copy_adapter(f)) for i, f in enumerate(fields)) if a]
+            _copy(cur, "import_staging", cols, copy_lines(_adapt_rows(rows, adapters) if adapters else rows, len(fields)))
+            cur.execute(f"UPDATE {table} AS t SET {sets} FROM import_staging AS s WHERE t.id = s.id")  # noqa: S608
+            cur.execute("DROP TABLE import_staging")
+        else:
+            adapters = [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
+            if adapters:
+                rows = _adapt_rows(rows, adapters)
+            assign = ", ".join(f"{qn(f.column)} = %s" for f in fields[1:])
+            sql = f"UPDATE {table} SET {assign} WHERE id = %s"  # noqa: S608 (model table and columns)
+            rows = [(*r[1:], r[0]) for r in rows]
+            for i in range(0, len(rows), CHUNK):
+                cur.executemany(sql, rows[i : i + CHUNK])
+    return len(rows)
+
+
+# --- bulk mode: secondary indexes and foreign keys rebuilt after the load --------------------
+
+def _secondary_ddl(table):
+    """[(drop sql, create sql)] for the indexes (but the primary key and those backing a
+    constraint, e.g. one a foreign key references) and the foreign keys of `table`."""
+    qn = connection.ops.quote_name
+    out = []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname",
+                [table],
+            )
+            out += [(f"DROP INDEX {qn(name)}", sql) for name, sql in cur.fetchall()]
+            cur.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                "AND contype = 'f' ORDER BY conname",
+                [table],
+            )
+            out += [(f"ALTER TABLE {qn(table)} DROP CONSTRAINT {qn(name)}",
+                     f"ALTER TABLE {qn(table)} ADD CONSTRAINT {qn(name)} {sql}") for name, sql in cur.fetchall()]
+        else:  # SQLite: CREATE [UNIQUE] INDEX indexes (foreign keys are part of the table definition)
+            cur.execute("SELECT name FROM pragma_index_list(%s) WHERE origin = 'c'", [table])
+            names = [r[0] for r in cur.fetchall()]
+            for name in names:
+                cur.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+                sql = cur.fetchone()[0]
+                if sql:
+                    out.append((f"DROP INDEX {qn(name)}", sql))
+    return out
+
+
+@contextlib.contextmanager
+def bulk_mode(*models, enabled=True):
+    """Drop the non-unique indexes and foreign keys of `models`' tables for the duration of the
+    block and recreate them at its end (see the module docstring). Must run inside a
+    transaction; the block runs in a savepoint, so an exception leaving it restores the indexes
+    even if the caller goes on. On PostgreSQL, when the tables cannot be locked within a few
+    seconds (a long reader), the block runs with the indexes in place instead. Yields whether
+    bulk mode is on — then the tables are locked against every other session until the
+    transaction ends."""
+    if not enabled:
+        yield False
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("bulk_mode needs a transaction")
+    with transaction.atomic():
+        ddl = []
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                # run the foreign-key checks still pending from earlier writes of this transaction
+                # (PostgreSQL refuses DDL on a table with pending trigger events), then defer again
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
+                try:
+                    with transaction.atomic():  # a lock timeout rolls back to here, indexes intact
+                        cur.execute("SET LOCAL lock_timeout = '5s'")
+                        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+                        cur.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+                        for model in models:
+                            for drop, create in _secondary_ddl(model._meta.db_table):
+                                cur.execute(drop)
+                                ddl.append(create)
+                except DatabaseError as exc:
+                    logger.warning("bulk mode off, indexes kept: %s", exc)
+                    ddl = []
+                cur.execute("SET LOCAL lock_timeout TO DEFAULT")
+            else:
+                for model in models:
+                    for drop, create in _secondary_ddl(model._meta.db_table):
+                        cur.execute(drop)
+                        ddl.append(create)
+        yield bool(ddl)
+        with connection.cursor() as cur:
+            for create in ddl:
+                cur.execute(create)

@@ -5,6 +5,7 @@ Nothing here queries per row: references are prefetched into dicts keyed by natu
 writes are `bulk_create` / `bulk_update` in batches.
 """
 
+import contextlib
 import re
 
 from gridgov.core import clock
@@ -24,6 +25,48 @@ def chunks(seq, size=IN_CHUNK):
     seq = list(seq)
     for i in range(0, len(seq), size):
         yield seq[i : i + size]
+
+
+FETCH_CHUNK = 50_000  # keys per set-based lookup query
+
+
+def lookup_sql(model, key, columns, where=""):
+    """The SQL of `fetch_by_keys` (one parameter: the keys as an array / a JSON list)."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    table, cols = qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
+    extra = f" AND {where}" if where else ""
+    if connection.vendor == "postgresql":
+        return f"SELECT {cols} FROM {table} WHERE {qn(key)} = ANY(%s){extra}"  # noqa: S608 (model names)
+    return f"SELECT {cols} FROM {table} WHERE {qn(key)} IN (SELECT value FROM json_each(%s)){extra}"  # noqa: S608
+
+
+def fetch_by_keys(model, key, keys, columns, *, where=""):
+    """Rows (tuples in `columns` order, database column names) of `model` whose `key` column is
+    one of `keys` — a set-based lookup, one query per 50,000 keys whatever the backend:
+    `= ANY(array)` on PostgreSQL, `IN (SELECT value FROM json_each(?))` on SQLite (one
+    parameter, so no limit on host parameters). `where` adds a literal condition: to use a
+    partial index SQLite needs the index's own condition word for word, e.g.
+    `NOT (id_hash = '')` for `person_unique_id_hash` (a test checks the plan)."""
+    import json
+
+    from django.db import connection
+
+    keys = list(dict.fromkeys(k for k in keys if k is not None))
+    if not keys:
+        return []
+    sql = lookup_sql(model, key, columns, where)
+    prepare = list if connection.vendor == "postgresql" else json.dumps
+    out = []
+    with connection.cursor() as cur:
+        # PostgreSQL: the driver's own cursor binds the array server-side (binary), where Django's
+        # client-side binding would quote 50,000 values into the SQL text
+        with cur.cursor.connection.cursor() if connection.vendor == "postgresql" else contextlib.nullcontext(cur) as raw:
+            for i in range(0, len(keys), FETCH_CHUNK):
+                raw.execute(sql, [prepare(keys[i : i + FETCH_CHUNK])])
+                out += raw.fetchall()
+    return out
 
 
 def parse_grid_code(text):

@@ -169,3 +169,53 @@ def test_api_create_person(client, place, grid_worker):
     r = client.post("/api/registry/persons/", {"grid": C1, "name": "越权", "id_number": rid(951)},
                     content_type="application/json")
     assert r.status_code == 403
+
+
+def test_drill_down_queries_do_not_grow_with_size(client, place, admin_user):
+    """Grid → building → house → person pages (desk and phone) run the same number of queries
+    whether the grid, building and house hold a few rows or many more."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gridgov.registry import actions
+    from gridgov.registry.models import CareTag, House
+
+    b, house = place[A1]["building"], place[A1]["houses"][(1, "101")]
+    person = place[A1]["head"]
+    urls = [reverse("registry:grid_list"), reverse("registry:grid_detail", args=[A1]),
+            reverse("registry:building_detail", args=[b.pk]), reverse("registry:house_detail", args=[house.pk]),
+            reverse("registry:person_detail", args=[person.pk]), reverse("registry:person_list"),
+            reverse("registry:care_list"), reverse("registry:mobile_building", args=[b.pk]),
+            reverse("registry:mobile_house", args=[house.pk])]
+    tag = CareTag.objects.first()
+    actions.register_person(actor=admin_user, household=place[A1]["household"], care_tags=[tag], data={
+        "name": "起点", "id_number": rid(299), "relation": "child"})  # every list starts non-empty
+    client.force_login(admin_user)
+    client.get(urls[0])  # warm the per-request caches shared by all pages
+
+    def counts():
+        out = {}
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200, url
+            out[url] = len(ctx.captured_queries)
+        return out
+
+    small = counts()
+    # grow every level: buildings in the grid, houses in the building, households and tagged
+    # persons in the house, life events of the person
+    for i in range(3):
+        actions.create_building(actor=admin_user, grid=A1, data={"address": f"增长路{i}号", "floors": 2, "units": 1})
+    House.objects.bulk_create([House(grid_id=b.grid_id, division_code=b.division_code, building=b, unit=1,
+                                     floor=4 + i, room=f"{4 + i}01") for i in range(5)])
+    for n in range(3):
+        hh = actions.create_household(actor=admin_user, house=house, data={"number": f"HG{n}"})
+        for i in range(4):
+            actions.register_person(actor=admin_user, household=hh, care_tags=[tag], data={
+                "name": f"增长{n}{i}", "id_number": rid(300 + n * 10 + i, datetime.date(1990, 1, 1 + i)),
+                "relation": "head" if i == 0 else "child"})
+    actions.update_person(actor=admin_user, person=person, data={"employer": "某单位"})
+    assert counts() == small
+    assert max(small.values()) <= 20
