@@ -55,6 +55,10 @@ def ensure_district(progress=print):
                                             max_lng=x + 0.0016, max_lat=y + 0.004, area_m2=60000,
                                             valid_from="2026-01-01T00:00:00+08:00"))
     DivisionShape.objects.bulk_create(shapes)
+    from django.db import connection
+
+    with connection.cursor() as cur:  # planner statistics for the new rows (autovacuum comes later)
+        cur.execute("ANALYZE")
     progress(f"区划：{len(shapes)} 个网格")
 
 
@@ -77,17 +81,72 @@ def ensure_cases(total=200_000, progress=print):
 
 
 def admin_user():
-    from gridgov.accounts.choices import RoleCode
+    return bench_user("bench-admin", "压测管理员", "district_admin", "430702000000")
+
+
+def bench_user(username, full_name, role_code, division_code):
+    """A user holding one role over one division (created once, reused)."""
     from gridgov.accounts.models import RoleAssignment, User
     from gridgov.accounts.roles import ensure_roles
     from gridgov.divisions.models import Division
 
     roles = ensure_roles()
-    user, created = User.objects.get_or_create(username="bench-admin", defaults={"full_name": "压测管理员"})
+    user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
     if created:
-        RoleAssignment.objects.create(user=user, role=roles[RoleCode.DISTRICT_ADMIN],
-                                      division=Division.objects.get(code="430702000000"))
+        RoleAssignment.objects.create(user=user, role=roles[role_code], division=Division.objects.get(code=division_code))
     return User.objects.get(pk=user.pk)
+
+
+def ensure_grid_workers(progress=print):
+    """One grid worker per grid (the evaluation's grid-worker view folds their grids)."""
+    from gridgov.accounts.choices import RoleCode
+    from gridgov.accounts.models import RoleAssignment, User
+    from gridgov.accounts.roles import ensure_roles
+    from gridgov.divisions.models import Division
+
+    if User.objects.filter(username__startswith="bench-gw-").exists():
+        return
+    role = ensure_roles()[RoleCode.GRID_WORKER]
+    grids = list(Division.objects.filter(level=4).order_by("code"))
+    users = User.objects.bulk_create([User(username=f"bench-gw-{g.code}", full_name=f"网格员{g.code[-6:]}",
+                                           password="!") for g in grids])
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=u, role=role, division=g)
+                                        for u, g in zip(users, grids, strict=True)])
+    progress(f"网格员：{len(users)} 个")
+
+
+class CpuMeter:
+    """CPU seconds of this process and of the PostgreSQL backend serving its connection (the
+    benchmark and the database share the machine's 2 cores with other work)."""
+
+    def __init__(self):
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            self.pid = cur.fetchone()[0]
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def backend(self):
+        try:
+            with open(f"/proc/{self.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / self.tick
+        except OSError:  # database on another machine
+            return 0.0
+
+    def __enter__(self):
+        self.p0, self.b0, self.w0 = time.process_time(), self.backend(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.w0
+        self.python = time.process_time() - self.p0
+        self.db = self.backend() - self.b0
+
+
+def load_average():
+    return "负载 " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def percentile(values, p):

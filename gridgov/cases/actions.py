@@ -10,7 +10,7 @@ import math
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from gridgov.core import audit, clock, pii
 from gridgov.core.access import can, ensure_visible, require
@@ -116,6 +116,20 @@ def validate_attributes(category, attributes):
     return cleaned
 
 
+def _case_number(pk):
+    return f"{clock.today():%Y%m%d}{pk:07d}"[-20:]
+
+
+def _next_case_id():
+    """The next case id from the table's sequence (PostgreSQL); None where ids come only from
+    the insert itself (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
+        return cur.fetchone()[0]
+
+
 @transaction.atomic
 def report_case(*, actor, category, title, description="", channel, lng=None, lat=None, grid=None, address="",
                 component=None, urgency=Urgency.NORMAL, reporter_name="", reporter_phone="", photos=None,
@@ -151,9 +165,14 @@ def report_case(*, actor, category, title, description="", channel, lng=None, la
         filed_by=actor if logged_in else None, api_key=api_key, attributes=attributes, reported_at=now,
     )
     sla.start_clock(case, now)
-    case.save()
-    case.number = f"{clock.today():%Y%m%d}{case.pk:07d}"[-20:]
-    Case.objects.filter(pk=case.pk).update(number=case.number)
+    case.pk = _next_case_id()
+    if case.pk is not None:  # the number is known before the insert: one write, no dead row version
+        case.number = _case_number(case.pk)
+        case.save(force_insert=True)
+    else:
+        case.save()
+        case.number = _case_number(case.pk)
+        Case.objects.filter(pk=case.pk).update(number=case.number)
     event = write_event(case, EventKind.REPORT, actor, at=now, to_state=CaseState.REPORTED,
                         note=description[:500], data={"channel": channel})
     _attach(case, event, photos, AttachmentKind.REPORT)

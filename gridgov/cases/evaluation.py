@@ -4,14 +4,15 @@ no stored counters that could drift. Formulas are documented in docs/cases.md.""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q, Sum
+from django.db.models import F
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from gridgov.core.access import ALL, prefix_q, scope_prefixes
+from gridgov.divisions.codes import path_of
 
 from . import conf, rollup
-from .models import CaseEvent, CaseStatDay
+from .models import CaseCategory, CaseEvent
 
 DIMENSIONS = {
     "department": "部门", "street": "街道", "community": "社区", "grid": "网格", "worker": "网格员",
@@ -53,23 +54,37 @@ def _key_expr(dimension):
     return Substr("division_code", 1, length)
 
 
-def _narrow(qs, user, *, scope, category, dimension):
+def _narrowing(user, *, scope, category, dimension):
+    """(narrow, prefixes): a function narrowing a CaseEvent / sums queryset to what `user` may see,
+    the scope and the class, and the division prefixes in force ([] when unrestricted).
+    (None, None) when the user may see nothing."""
     prefixes = scope_prefixes(user, "cases.view_evaluation")
-    if prefixes != ALL:
-        if not prefixes:
-            return None
-        qs = qs.filter(prefix_q("division_code", prefixes))
+    if prefixes != ALL and not prefixes:
+        return None, None
+    scope = path_of(scope) if scope else ""
+    restrict = [] if prefixes == ALL else list(prefixes)
     if scope:
-        qs = qs.filter(division_code__startswith=scope)
-    if category:
-        qs = qs.filter(Q(category_id=category.pk) | Q(category__parent_id=category.pk))
-    if dimension == "department":
-        qs = qs.filter(department__isnull=False)
-    return qs
+        restrict.append(scope)
+    classes = None
+    if category is not None:  # a minor class, or a major class and its minor classes
+        classes = [category.pk, *CaseCategory.objects.filter(parent_id=category.pk).values_list("pk", flat=True)]
+
+    def narrow(qs):
+        if prefixes != ALL:
+            qs = qs.filter(prefix_q("division_code", prefixes))
+        if scope:
+            qs = qs.filter(division_code__startswith=scope)
+        if classes is not None:
+            qs = qs.filter(category_id__in=classes)
+        if dimension == "department":
+            qs = qs.filter(department__isnull=False)
+        return qs
+
+    return narrow, restrict
 
 
 def _split(start, end):
-    """[start, a) and [b, end) from events, [a, b) from the day sums (whole summed days)."""
+    """[start, a) and [b, end) from events, [a, b) from the sums (whole summed days)."""
     until = rollup.built_until()
     if until is None:
         return None
@@ -84,35 +99,33 @@ def _split(start, end):
 
 def aggregate(user, *, dimension, start, end, scope="", category=None):
     """Counts per dimension value over events in [start, end) the user may see: whole summed
-    days from `CaseStatDay`, the rest straight from `CaseEvent` (exact either way)."""
+    days from the coarsest sums that can answer (`rollup.plan`), the rest straight from
+    `CaseEvent` (exact either way)."""
+    narrow, restrict = _narrowing(user, scope=scope, category=category, dimension=dimension)
+    if narrow is None:
+        return {}
+    key = _key_expr(dimension)
     parts = []
     split = _split(start, end)
     ranges = [(start, end)] if split is None else [(start, split[0]), (split[1], end)]
     for lo, hi in ranges:
-        if lo >= hi:
-            continue
-        qs = _narrow(CaseEvent.objects.filter(at__gte=lo, at__lt=hi, kind__in=rollup.COUNTED_KINDS), user,
-                     scope=scope, category=category, dimension=dimension)
-        if qs is None:
-            return {}
-        parts.append(qs.values(key=_key_expr(dimension)).annotate(**rollup.count_expressions()).order_by())
+        if lo < hi:
+            qs = narrow(CaseEvent.objects.filter(at__gte=lo, at__lt=hi, kind__in=rollup.COUNTED_KINDS))
+            parts.append(qs.values(key=key).annotate(**rollup.count_expressions()).order_by())
     if split is not None:
-        qs = _narrow(CaseStatDay.objects.filter(day__gte=split[2], day__lt=split[3]), user, scope=scope,
-                     category=category, dimension=dimension)
-        if qs is None:
-            return {}
-        parts.append(qs.values(key=_key_expr(dimension)).annotate(
-            **{f: Sum(f) for f in rollup.COUNT_FIELDS}).order_by())
+        grain = rollup.pick_grain(dimension=dimension, prefixes=restrict, category=category)
+        for qs in rollup.plan(split[2], split[3], grain):
+            parts.append(narrow(qs).values(key=key).annotate(**rollup.sum_expressions()).order_by())
     result = {}
     for part in parts:
-        for r in part:
-            key = r.pop("key")
-            if key is None:
+        for r in part.values_list("key", *rollup.COUNT_FIELDS):
+            if r[0] is None:
                 continue
-            acc = result.setdefault(str(key), dict.fromkeys(rollup.COUNT_FIELDS, 0))
-            for k, v in r.items():
-                acc[k] += v or 0
-    return result
+            acc = result.setdefault(str(r[0]), [0] * len(rollup.COUNT_FIELDS))
+            for i, v in enumerate(r[1:]):
+                if v:
+                    acc[i] += v
+    return {k: dict(zip(rollup.COUNT_FIELDS, v, strict=True)) for k, v in result.items()}
 
 
 def _ratio(num, den):
@@ -177,12 +190,12 @@ def _fold_workers(counts):
     assignments = RoleAssignment.objects.filter(
         division__code__in=list(counts), role__permissions__codename="solve_in_grid",
         role__permissions__content_type__app_label="cases",
-    ).select_related("user", "division")
+    ).values_list("user_id", "user__full_name", "user__username", "division__code", "division__name")
     folded, names = {}, {}
-    for a in assignments:
-        key = str(a.user_id)
-        names[key] = f"{a.user}（{a.division.name}）" if key not in names else f"{a.user}"
-        c = counts[a.division.code]
+    for user_id, full_name, username, code, grid_name in assignments:
+        key, person = str(user_id), full_name or username  # as User.__str__
+        names[key] = f"{person}（{grid_name}）" if key not in names else person
+        c = counts[code]
         acc = folded.setdefault(key, dict.fromkeys(c, 0))
         for k, v in c.items():
             acc[k] += v or 0

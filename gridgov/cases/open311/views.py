@@ -181,10 +181,13 @@ def _api_key(request):
     if not plain:
         return None
     key = Open311ApiKey.objects.filter(key_hash=actions.hash_key(plain), is_active=True).first()
-    if key is not None:  # at most one write a minute per key: busy clients would queue on this row
-        now = clock.now()
+    now = clock.now()
+    stale = now - datetime.timedelta(minutes=1)
+    if key is not None and (key.last_used_at is None or key.last_used_at < stale):
+        # at most one write a minute per key (busy clients would queue on this row); the row just
+        # read says whether one is due, the conditional UPDATE settles races between workers
         Open311ApiKey.objects.filter(pk=key.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - datetime.timedelta(minutes=1))
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
         ).update(last_used_at=now)
     return key
 
@@ -213,8 +216,9 @@ def _post_request(request, fmt):
     code = _param(request, "service_code")
     if not code:
         return error(fmt, 400, "缺少 service_code")
-    category = _categories().filter(code=code).first()
-    if category is None:
+    try:
+        category = _categories().get(code=code)
+    except CaseCategory.DoesNotExist:
         return error(fmt, 400, f"service_code {code} 不存在")
     lat, lng, address = _param(request, "lat"), _param(request, "long"), _param(request, "address_string")
     address_id = _param(request, "address_id")

@@ -121,3 +121,18 @@ def test_day_sums_give_the_same_figures(history, admin_user, frozen):
     with frozen(MONDAY_9):
         rollup.rebuild()  # nothing summed yet → events only
     assert evaluate(admin_user, dimension="street", start=start, end=PERIOD["end"])[1].counts == mixed
+
+
+def test_scope_switcher_codes_narrow_the_evaluation(history, admin_user):
+    """The scope switcher stores 12/15-digit codes ("430702004000"); they narrow by their path."""
+    whole = evaluate(admin_user, dimension="grid", **PERIOD)
+    street = evaluate(admin_user, dimension="grid", scope="430702004000", **PERIOD)
+    assert [(r.key, r.counts) for r in street[0]] == [(r.key, r.counts) for r in whole[0]] and street[0]
+    assert evaluate(admin_user, dimension="grid", scope="430702004001001", **PERIOD)[1].counts["reported"] == 4
+    assert evaluate(admin_user, dimension="grid", scope="430702005000", **PERIOD) == ([], None)
+
+
+def test_worker_rows_are_the_grid_workers(history, admin_user, grid_worker):
+    rows, total = evaluate(admin_user, dimension="worker", **PERIOD)
+    assert [r.key for r in rows] == [str(grid_worker.pk)]
+    assert rows[0].label == f"{grid_worker}（A社区第一网格）" and rows[0].counts == total.counts

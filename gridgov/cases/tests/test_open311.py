@@ -146,3 +146,35 @@ def test_management_command(capsys):
     assert "o311_" in out
     call_command("open311_key", "--list")
     assert "热线对接" in capsys.readouterr().out
+
+
+def test_post_writes_once_and_touches_the_key_once_a_minute(client, category, api_key, frozen):
+    import datetime
+
+    from django.db import connection
+
+    from gridgov.cases.models import CaseEvent, Open311ApiKey
+
+    from .conftest import MONDAY_9
+
+    body = {"api_key": api_key, "service_code": "A0401", "lat": POINT[1], "long": POINT[0], "attribute[depth]": "deep"}
+    with frozen(MONDAY_9):
+        assert client.post(f"{BASE}/requests.json", body).status_code == 201
+    key = Open311ApiKey.objects.get()
+    assert key.last_used_at == MONDAY_9
+    case = Case.objects.get()
+    assert case.number == f"20261123{case.pk:07d}" and CaseEvent.objects.filter(case=case, kind="report").count() == 1
+    statements = []
+    with frozen(MONDAY_9 + datetime.timedelta(seconds=30)):
+        with connection.execute_wrapper(lambda ex, sql, *a: statements.append(sql) or ex(sql, *a)):
+            assert client.post(f"{BASE}/requests.json", body).status_code == 201
+    updates = [s for s in statements if s.startswith("UPDATE")]
+    assert not [s for s in updates if "open311apikey" in s]  # the key was touched less than a minute ago
+    if connection.vendor == "postgresql":  # the case number comes from the sequence: no second write
+        assert updates == []
+    assert Open311ApiKey.objects.get().last_used_at == MONDAY_9
+    with frozen(MONDAY_9 + datetime.timedelta(minutes=2)):
+        assert client.post(f"{BASE}/requests.json", body).status_code == 201
+    assert Open311ApiKey.objects.get().last_used_at == MONDAY_9 + datetime.timedelta(minutes=2)
+    numbers = list(Case.objects.order_by("pk").values_list("pk", "number"))
+    assert all(n == f"20261123{pk:07d}" for pk, n in numbers) and len(numbers) == 3

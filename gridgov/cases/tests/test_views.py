@@ -184,3 +184,61 @@ def test_component_picker_and_report_with_component(client, grid_worker, categor
     assert r.status_code == 302
     case = Case.objects.get()
     assert case.component.code == "4307020101000001" and case.grid.code == "430702004001001" and case.lng == POINT[0]
+
+
+def _list_queries(client, params=None):
+    from django.db import connection
+
+    statements = []
+    with connection.execute_wrapper(lambda ex, sql, *a: statements.append(sql) or ex(sql, *a)):
+        r = client.get(reverse("cases:list"), params or {})
+    assert r.status_code == 200
+    return r, len(statements)
+
+
+def test_list_query_count_does_not_grow_with_the_page(client, dispatcher, new_case, walk):
+    client.force_login(dispatcher)
+    walk(new_case(title="一"), "dispatched")
+    _, few = _list_queries(client)
+    for i in range(34):  # a full page of 30 and a second page, with departments and classes to show
+        case = new_case(title=f"事件{i}")
+        if i % 3 == 0:
+            walk(case, "dispatched")
+    r, full = _list_queries(client)
+    assert full == few, (few, full)
+    body = r.content.decode()
+    assert body.count('href="/cases/') >= 30 and "第 1 / 2 页，共 35 条" in body
+    _, second = _list_queries(client, {"page": "2"})
+    assert second == few
+
+
+def test_list_count_is_capped(client, dispatcher, new_case, monkeypatch):
+    from gridgov.cases import queries
+
+    for i in range(7):
+        new_case(title=f"井盖{i}")
+    client.force_login(dispatcher)
+    monkeypatch.setattr(queries.CappedPaginator, "cap", 4)
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    body = client.get(reverse("cases:list")).content.decode()
+    assert "超过 4 条" in body and "下一页" in body and "共 7 条" not in body
+    body = client.get(reverse("cases:list"), {"page": "3"}).content.decode()  # rows 5–6: the cap's last page
+    assert "超过 4 条" in body and "上一页" in body and body.count('href="/cases/') >= 2
+    monkeypatch.setattr(queries.CappedPaginator, "cap", 100)
+    assert "共 7 条" in client.get(reverse("cases:list")).content.decode()
+
+
+def test_list_filters_match_classes_and_keywords(client, dispatcher, new_case, category):
+    client.force_login(dispatcher)
+    other = CaseCategory.objects.filter(parent__isnull=False, extra_questions=[]).exclude(
+        parent=category.parent).first()
+    a = new_case(title="路面塌陷 ABC", address="人民路")
+    b = new_case(title="广告牌", category=other, attributes={})
+    body = client.get(reverse("cases:list"), {"category": category.parent_id}).content.decode()
+    assert a.number in body and b.number not in body  # a major class matches its minor classes
+    body = client.get(reverse("cases:list"), {"category": category.pk}).content.decode()
+    assert a.number in body and b.number not in body
+    for q, hit, miss in (("塌陷", a, b), ("abc", a, b), ("人民", a, b), ("广告", b, a), (a.number, a, b)):
+        body = client.get(reverse("cases:list"), {"q": q}).content.decode()
+        assert hit.number in body and miss.number not in body, q
+    assert client.get(reverse("cases:list"), {"category": "9" * 30, "department": "9" * 30}).status_code == 200

@@ -4,7 +4,6 @@ duplicate suggestions, department queue, overdue board."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from gridgov.accounts.models import Department
 from gridgov.core import clock
 from gridgov.core.access import can, get_visible_or_404
 
-from .. import actions
+from .. import actions, queries
 from ..choices import OPEN_STATES, CaseState, Channel, Urgency
 from ..forms import ReportForm, minor_categories
 from ..models import Case, CaseCategory
@@ -39,7 +38,8 @@ def _filter_context(request):
 def case_list(request):
     _need(request.user, "cases.view_case")
     qs = list_related(filtered_cases(request.user, request.GET, scope=request.active_scope))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    cap = queries.KEYWORD_CAP if queries.keyword(request.GET) else queries.CappedPaginator.cap
+    page = queries.CappedPaginator(qs, queries.PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     ctx = {"page": page, "now": clock.now(), "view": request.GET.get("view", "table"),
            "breadcrumb": [{"label": "事件管理"}, {"label": "事件列表"}], **_filter_context(request)}
     return render(request, "cases/list.html", ctx)
@@ -255,7 +255,7 @@ def queue(request):
     if departments:
         qs = qs.filter(current_department_id__in=departments)
     qs = list_related(qs).order_by("due_at", "id")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = queries.CappedPaginator(qs, queries.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/queue.html", {
         "page": page, "now": clock.now(), "breadcrumb": [{"label": "事件管理"}, {"label": "部门待办"}]})
 
@@ -271,7 +271,8 @@ def overdue(request):
 
     by_dept = qs.values("current_department__name").annotate(
         total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))).order_by("-overdue")
-    page = Paginator(list_related(qs).order_by("due_at", "id"), 30).get_page(request.GET.get("page"))
+    page = queries.CappedPaginator(list_related(qs).order_by("due_at", "id"), queries.PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "cases/overdue.html", {
         "page": page, "now": now, "by_dept": by_dept,
         "breadcrumb": [{"label": "事件管理"}, {"label": "超期督办"}]})
