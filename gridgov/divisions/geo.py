@@ -55,13 +55,11 @@ def division_at(lng, lat, level):
     candidates = DivisionShape.objects.filter(
         valid_to__isnull=True, division__level=level, division__is_active=True,
         min_lng__lte=lng, max_lng__gte=lng, min_lat__lte=lat, max_lat__gte=lat,
-    ).values_list("pk", "version", "division_id")
+    ).select_related("division").only("pk", "version", "division")  # one query, no geometry column
     pt = Point(lng, lat)
-    for shape_id, version, division_id in candidates:
-        if _prepared(shape_id, version).covers(pt):
-            from .models import Division
-
-            return Division.objects.get(pk=division_id)
+    for shape in candidates:
+        if _prepared(shape.pk, shape.version).covers(pt):
+            return shape.division
     return None
 
 
