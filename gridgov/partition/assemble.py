@@ -47,12 +47,12 @@ def number_grids(ws, plans):
     for p in plans:
         by_area.setdefault(p.area, []).append(p)
     for a, ps in by_area.items():
-        code = ws.graphs[a].code
+        code = ws.codes[a]
         used = {int(p.code[len(code) :]) for p in ps if p.code}
         new = [p for p in ps if not p.code]
         if not new:
             continue
-        poly = ws.graphs[a].polygon
+        poly = ws.inp.areas.polygons[a]
         band = max(1.0, math.sqrt(poly.area / max(1, len(ps))) * 0.75)
         top = poly.bounds[3]
         c = shapely.get_coordinates(shapely.centroid([p.geometry for p in new]))
@@ -65,8 +65,8 @@ def number_grids(ws, plans):
             used.add(nxt)
 
 
-def _grid_members(g, nodes, ids):
-    """building_ids and, for split buildings, the units in this grid."""
+def _grid_members(g, nodes):
+    """Building indexes and, for split buildings, {building index: units} in this grid."""
     bids, units = [], {}
     for v in nodes:
         for m in g.members[v]:
@@ -74,30 +74,37 @@ def _grid_members(g, nodes, ids):
                 bids.append(m.building)
             else:
                 units.setdefault(m.building, []).extend(m.units)
-    out_ids = [ids[b] for b in sorted(set(bids) | set(units))]
-    out_units = {str(ids[b]): sorted(u) for b, u in units.items()}
-    return out_ids, out_units
+    return sorted(set(bids) | set(units)), {b: sorted(u) for b, u in sorted(units.items())}
 
 
-def finalize(ws, plans, t0, extra_report=None) -> PartitionResult:
-    lo, hi = ws.params.min_households, ws.params.max_households
-    ids = ws.inp.buildings.ids
+def shape_plans(ws, plans):
+    """Polygon, households, contiguity and members of every plan that has no polygon yet."""
     for p in plans:
+        if p.geometry is not None:
+            continue
         R = ws.regions[p.area]
         g = R.g
         p.geometry = _union(g.pieces[p.nodes])
         p.households = int(sum(R.w[v] for v in p.nodes))
         p.contiguous = p.geometry.geom_type == "Polygon" and connected(p.nodes, R.cost)
+        p.extra["members"] = _grid_members(g, p.nodes)
+
+
+def finalize(ws, plans, t0, extra_report=None) -> PartitionResult:
+    lo, hi = ws.params.min_households, ws.params.max_households
+    ids = ws.inp.buildings.ids
+    shape_plans(ws, plans)
     number_grids(ws, plans)
     plans.sort(key=lambda p: p.code)
     out_geoms = ws.inp.projection.inverse(np.asarray([p.geometry for p in plans], dtype=object))
     features = []
     for p, geom in zip(plans, out_geoms, strict=False):
-        g = ws.graphs[p.area]
-        bids, units = _grid_members(g, p.nodes, ids)
+        bidx, uidx = p.extra["members"]
+        bids = [ids[b] for b in bidx]
+        units = {str(ids[b]): u for b, u in uidx.items()}
         props = {
             "code": p.code,
-            "area_code": g.code,
+            "area_code": ws.codes[p.area],
             "households": p.households,
             "building_ids": bids,
         }
@@ -119,28 +126,38 @@ def _json_geom(geom):
 
 
 def build_report(ws, plans, lo, hi):
-    label_of = [np.full(g.n, -1, dtype=np.int64) for g in ws.graphs]
+    label_of = [np.full(g.n, -1, dtype=np.int64) if g is not None else None for g in ws.graphs]
+    by_area = {}
     for k, p in enumerate(plans):
-        label_of[p.area][p.nodes] = k
+        by_area.setdefault(p.area, []).append(p)
+        if p.nodes is not None:
+            label_of[p.area][p.nodes] = k
     street_len = cut_len = 0.0
     split_blocks = n_blocks = 0
     gap = overlap = 0.0
     for a, g in enumerate(ws.graphs):
-        lab = label_of[a]
-        if len(g.edges):
-            ei, ej, ln, st = g.edges
-            cut = lab[ei] != lab[ej]
-            cut_len += float(ln[cut].sum())
-            street_len += float(ln[cut & st].sum())
-        n_blocks += g.n_faces
-        if g.n:
-            pairs = np.unique(np.column_stack([g.face, lab]), axis=0)
-            split_blocks += int((np.bincount(pairs[:, 0], minlength=g.n_faces) > 1).sum())
-        geoms = [p.geometry for p in plans if p.area == a]
+        if g is None:  # kept as it was: figures measured on the polygons
+            st_len, c_len, nb, sb = ws.area_stats[a]
+            street_len += st_len
+            cut_len += c_len
+            n_blocks += nb
+            split_blocks += sb
+        else:
+            lab = label_of[a]
+            if len(g.edges):
+                ei, ej, ln, st = g.edges
+                cut = lab[ei] != lab[ej]
+                cut_len += float(ln[cut].sum())
+                street_len += float(ln[cut & st].sum())
+            n_blocks += g.n_faces
+            if g.n:
+                pairs = np.unique(np.column_stack([g.face, lab]), axis=0)
+                split_blocks += int((np.bincount(pairs[:, 0], minlength=g.n_faces) > 1).sum())
+        geoms = [p.geometry for p in by_area.get(a, ())]
         if geoms:
             u = shapely.union_all(geoms)
             overlap += max(0.0, sum(x.area for x in geoms) - u.area)
-            gap += max(0.0, g.polygon.area - u.area)
+            gap += max(0.0, ws.inp.areas.polygons[a].area - u.area)
     pp = []
     rows = []
     for p in plans:
@@ -150,7 +167,7 @@ def build_report(ws, plans, lo, hi):
         rows.append(
             {
                 "code": p.code,
-                "area_code": ws.graphs[p.area].code,
+                "area_code": ws.codes[p.area],
                 "households": p.households,
                 "in_range": lo <= p.households <= hi,
                 "contiguous": p.contiguous,
@@ -160,13 +177,11 @@ def build_report(ws, plans, lo, hi):
         )
     n = len(plans)
     in_range = sum(r["in_range"] for r in rows)
-    certs = [
-        dict(code=p.code, area_code=ws.graphs[p.area].code, **p.certificate) for p in plans if p.certificate
-    ]
+    certs = [dict(code=p.code, area_code=ws.codes[p.area], **p.certificate) for p in plans if p.certificate]
     out_of_range = [r["code"] for r in rows if not r["in_range"]]
     return {
         "grid_count": n,
-        "area_count": len(ws.graphs),
+        "area_count": len(ws.codes),
         "households": int(ws.inp.buildings.households.sum()),
         "min_households": lo,
         "max_households": hi,

@@ -26,7 +26,6 @@ class Region:
         self.g = g
         self.w = g.weight.tolist()
         pen = params.block_cut_penalty
-        self.cost = [[(j, ln if st else ln * pen) for j, ln, st in nb] for nb in g.nbrs]
         self.lo, self.hi = params.min_households, params.max_households
         self.params = params
         self.warr = np.asarray(g.weight, dtype=np.float64)
@@ -35,6 +34,12 @@ class Region:
             self.arrays = (ei, ej, np.where(st, ln, ln * pen))
         else:
             self.arrays = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+        cost = [[] for _ in range(g.n)]
+        ei, ej, ec = self.arrays
+        for i, j, c in zip(ei.tolist(), ej.tolist(), ec.tolist(), strict=True):
+            cost[i].append((j, c))
+            cost[j].append((i, c))
+        self.cost = cost
 
 
 def connected(nodes, cost, member: set | None = None) -> bool:
@@ -287,13 +292,26 @@ def split_region(R: Region, nodes, k, budget=None):
     if k <= 1:
         W = sum(R.w[v] for v in nodes)
         return [list(nodes)] if R.lo <= W <= R.hi else None
-    budget = budget if budget is not None else [60]
+    if budget is None:
+        budget = [60]
+    if len(budget) < 2:
+        budget.append(set())  # regions already known to fail within this search
+    failed = budget[1]
+    key = (frozenset(nodes), k)
+    if key in failed:
+        return None
     margin = int(0.2 * (R.hi - R.lo))
-    for m, stage in ((margin, 0), (0, 0), (0, 1)):
+    # with two grids the margin does not apply (it only keeps room for grandchildren)
+    stages = ((margin, 0), (0, 0), (0, 1)) if k > 2 else ((0, 0), (0, 1))
+    if len(budget) > 2 and budget[2]:
+        # exhaustive mode for tight parts: disc growth from every piece as a seed
+        stages += ((0, 2),)
+    for m, stage in stages:
         if budget[0] <= 0:
             return None
         budget[0] -= 1
-        for a, k1, b, k2 in bisect(R, nodes, k, m, stage):
+        seeds = 16 if stage < 2 else 256
+        for a, k1, b, k2 in bisect(R, nodes, k, m, min(stage, 1), seeds=seeds, limit=4 if stage < 2 else 8):
             ra = split_region(R, a, k1, budget)
             if ra is None:
                 continue
@@ -301,6 +319,8 @@ def split_region(R: Region, nodes, k, budget=None):
             if rb is None:
                 continue
             return ra + rb
+    if budget[0] > 0:
+        failed.add(key)  # a complete search failed (not one cut short by the budget)
     return None
 
 

@@ -113,3 +113,306 @@ def large_buildings(code, households, atoms, lo, hi):
             f"不能同格；按户数计算，任何网格数都无法使每格都在 {lo}–{hi} 户之间"
         ),
     }
+
+
+def _indivisible(g, v, hi):
+    """A piece that no grid can divide: empty land, one building up to ``hi``, or one unit."""
+    if g.weight[v] == 0:
+        return True
+    mem = g.members[v]
+    if len(mem) != 1:
+        return False
+    # a whole building is indivisible (at most max, or without usable units: see graph._generators);
+    # a chunk of several units could be divided
+    m = mem[0]
+    return m.units is None or len(m.units) == 1
+
+
+def _set_in_window(R, v, low, high, forbidden=frozenset(), budget=6000):
+    """Is there a connected set of pieces containing ``v`` (none of ``forbidden``) holding
+    ``low``..``high`` households?  True, False (proven: every such set was enumerated and
+    every piece met is indivisible) or None (search too big, or a divisible piece met).
+    Also returns the households of the pieces met."""
+    g, w = R.g, R.w
+    start = frozenset([v])
+    seen = {start}
+    stack = [(start, w[v])]
+    met = set()
+    while stack:
+        if len(seen) > budget:
+            return None, met
+        s, W = stack.pop()
+        if W >= low:
+            return True, met  # and W <= high by construction
+        for x in s:
+            for u, _ in R.cost[x]:
+                if u in s or u in forbidden:
+                    continue
+                if not _indivisible(g, u, high):
+                    return None, met
+                met.add(u)
+                if W + w[u] > high:
+                    continue
+                t = s | {u}
+                if t not in seen:
+                    seen.add(t)
+                    stack.append((t, W + w[u]))
+    return False, met
+
+
+def enclosed_piece(R, nodes, lo, hi, budget=4000):
+    """Proof by contiguity: a piece of ``nodes`` that no contiguous set of pieces with
+    lo..hi households can contain.
+
+    From each candidate piece every connected set of at most ``hi`` households containing it
+    is enumerated; if none reaches ``lo`` and every piece met is indivisible (one building
+    without divisible units, one unit, or empty land), no grid holding that piece can be in
+    range.  Returns (piece, neighbour households) or None (also when the search is too big)."""
+    w = R.w
+    for v in sorted(nodes, key=lambda x: -w[x])[:12]:
+        if w[v] == 0 or w[v] >= lo or not _indivisible(R.g, v, R.hi):
+            continue
+        found, met = _set_in_window(R, v, lo, hi, budget=budget)
+        if found is False:
+            return v, sorted((w[u] for u in met if w[u] > 0), reverse=True)
+    return None
+
+
+def pendant(R, members, v, lo):
+    """Pieces that can only be in the grid of ``v``: the parts of ``members`` without ``v``
+    that are cut off from the rest and hold fewer than ``lo`` households (a grid of their own
+    would be too small, and any other grid reaching them must pass through ``v``)."""
+    w = R.w
+    seen = {v}
+    out = []
+    for s0 in sorted(members):
+        if s0 in seen:
+            continue
+        comp, stack = [s0], [s0]
+        seen.add(s0)
+        while stack:
+            x = stack.pop()
+            for u, _ in R.cost[x]:
+                if u in members and u not in seen:
+                    seen.add(u)
+                    comp.append(u)
+                    stack.append(u)
+        if sum(w[u] for u in comp) < lo:
+            out.extend(comp)
+    return out
+
+
+def count_windows(H, atoms, lo, hi, k):
+    """Household windows that a partition of ``H`` into ``k`` grids forces, with the ``atoms``
+    (indivisible pieces over hi/2, one per grid): ([window of each atom's grid], window of the
+    other grids), or None when no such partition exists by counting."""
+    n = len(atoms)
+    if n > k or not (k * lo <= H <= k * hi):
+        return None
+    t_lo = max(sum(max(lo, a) for a in atoms), H - (k - n) * hi)
+    t_hi = min(n * hi, H - (k - n) * lo)
+    if t_lo > t_hi:
+        return None
+    wins = []
+    for i, a in enumerate(atoms):
+        others_hi = (n - 1) * hi
+        others_lo = sum(max(lo, b) for j, b in enumerate(atoms) if j != i)
+        wl, wh = max(lo, a, t_lo - others_hi), min(hi, t_hi - others_lo)
+        if wl > wh:
+            return None
+        wins.append((wl, wh))
+    m = k - n
+    if m:
+        r_lo, r_hi = H - t_hi, H - t_lo
+        other = (max(lo, r_lo - (m - 1) * hi), min(hi, r_hi - (m - 1) * lo))
+        if other[0] > other[1]:
+            return None
+    else:
+        other = None
+    return wins, other
+
+
+def _minimal_sets(R, v, low, high, forbidden, cap=300, budget=6000):
+    """Every connected set of pieces containing ``v`` (none of ``forbidden``) that reaches
+    ``low`` households without passing ``high`` and has no such proper subset grown the same
+    way (a set is not extended once it reaches ``low``).  None when the search is too big or
+    meets a divisible piece."""
+    g, w = R.g, R.w
+    start = frozenset([v])
+    seen = {start}
+    stack = [(start, w[v])]
+    out = []
+    while stack:
+        if len(seen) > budget or len(out) > cap:
+            return None
+        s, W = stack.pop()
+        if W >= low:
+            out.append(s)
+            continue
+        for x in s:
+            for u, _ in R.cost[x]:
+                if u in s or u in forbidden:
+                    continue
+                if not _indivisible(g, u, high):
+                    return None
+                if W + w[u] > high:
+                    continue
+                t = s | {u}
+                if t not in seen:
+                    seen.add(t)
+                    stack.append((t, W + w[u]))
+    return out
+
+
+def _forced(R, v, low, forbidden):
+    """Pieces that every grid holding ``v`` with at least ``low`` households must contain:
+    while the set is short of ``low`` and has a single way out (one indivisible neighbour
+    that is not ``forbidden``), that neighbour is forced.  Returns (pieces, households)."""
+    g, w = R.g, R.w
+    s, W = {v}, w[v]
+    while W < low:
+        exits = {u for x in s for u, _ in R.cost[x] if u not in s and u not in forbidden}
+        if len(exits) != 1:
+            break
+        (u,) = exits
+        if not _indivisible(g, u, R.hi):
+            break
+        s.add(u)
+        W += w[u]
+    return s, W
+
+
+def _disjoint_choice(options, budget=20000):
+    """Can one set be chosen per entry of ``options`` with no two sharing a piece?  True,
+    False, or None when the search is too big."""
+    order = sorted(range(len(options)), key=lambda i: len(options[i]))
+    steps = [0]
+
+    def go(k, used):
+        if k == len(order):
+            return True
+        for s in options[order[k]]:
+            steps[0] += 1
+            if steps[0] > budget:
+                return None
+            if used.isdisjoint(s):
+                r = go(k + 1, used | s)
+                if r is not False:
+                    return r
+        return False
+
+    return go(0, frozenset())
+
+
+def partition_impossible(R, comp, lo, hi, budget=6000):
+    """Proof that no partition of the connected part ``comp`` into contiguous grids of
+    lo..hi households exists.  For every grid count k, counting forces a household window on
+    the grid of each large indivisible piece (one per grid); the count is ruled out when, for
+    one such piece, what can only be reached through it already overfills its window, or no
+    connected set of pieces around it (avoiding the other large pieces) falls inside it, or
+    when the sets that do fit cannot be chosen without two grids sharing a piece.  Returns
+    [(k, piece, window, other pieces)] — one entry per count — or None without a proof."""
+    w = R.w
+    H = sum(w[v] for v in comp)
+    big = sorted((v for v in comp if w[v] > hi / 2 and _indivisible(R.g, v, hi)), key=lambda v: -w[v])
+    if any(w[v] > hi for v in big):
+        return None  # a unit over max has its own certificate
+    atoms = [w[v] for v in big]
+    why = []
+    kmin, kmax = max(1, -(-H // hi)), H // lo
+    if kmax - kmin > 6:
+        return None
+    members = set(comp)
+    need = {v: w[v] + sum(w[u] for u in pendant(R, members, v, lo)) for v in big}
+    for k in range(kmin, kmax + 1):
+        wins = count_windows(H, atoms, lo, hi, k)
+        if wins is None:
+            continue  # impossible by counting alone
+        ruled_out = None
+        for v, (wl, wh) in zip(big, wins[0], strict=True):
+            if need[v] > wh:  # what hangs on v alone already overfills its grid
+                ruled_out = (k, v, (wl, wh), ())
+                break
+            found, _ = _set_in_window(R, v, wl, wh, frozenset(big) - {v}, budget)
+            if found is False:
+                ruled_out = (k, v, (wl, wh), ())
+                break
+        if ruled_out is None:
+            # pieces forced into two large pieces' grids at once
+            forced = [
+                (v, _forced(R, v, wl, frozenset(big) - {v})) for v, (wl, _) in zip(big, wins[0], strict=True)
+            ]
+            for i, (v, (sv, _)) in enumerate(forced):
+                if ruled_out is None:
+                    for u, (su, _) in forced[i + 1 :]:
+                        if len(sv) > 1 and len(su) > 1 and sv & su:
+                            ruled_out = (k, v, wins[0][i], (u,))
+                            break
+        if ruled_out is None:
+            # jointly: the grids of the large pieces must not share a piece
+            opts, who = [], []
+            for v, (wl, wh) in zip(big, wins[0], strict=True):
+                sets = _minimal_sets(R, v, wl, wh, frozenset(big) - {v}, budget=budget)
+                if sets is not None:
+                    opts.append(sets)
+                    who.append((v, (wl, wh)))
+            if len(opts) > 1 and _disjoint_choice(opts) is False:
+                v, win = who[0]
+                ruled_out = (k, v, win, tuple(u for u, _ in who[1:]))
+        if ruled_out is None:
+            return None
+        why.append(ruled_out)
+    return why
+
+
+def no_contiguous_partition(code, households, lo, hi, why, name):
+    """``name(piece)``: the building id of a piece."""
+    texts = []
+    for k, v, (wl, wh), others in why:
+        if others:
+            texts.append(
+                f"分 {k} 格时含建筑 {name(v)} 和 {'、'.join(str(name(u)) for u in others)} 的网格各须在规定户数内，"
+                "能凑成这些户数的相邻地块互相重叠，不能同时满足"
+            )
+        else:
+            texts.append(
+                f"分 {k} 格时含建筑 {name(v)} 的网格须为 {wl}–{wh} 户，但其相邻楼栋地块无法凑成此户数"
+            )
+    return {
+        "reason": "no_contiguous_partition",
+        "proven": True,
+        "households": households,
+        "min_households": lo,
+        "max_households": hi,
+        "ruled_out": [
+            {
+                "grid_count": k,
+                "building_id": name(v),
+                "window": [wl, wh],
+                **({"with_building_ids": [name(u) for u in others]} if others else {}),
+            }
+            for k, v, (wl, wh), others in why
+        ],
+        "message_zh": (
+            f"该区域 {code} 的连片部分共 {households} 户，按户数其他网格数都不可行；{'；'.join(texts)}"
+            "（按街巷和楼栋用地划分），因此不存在全部在 "
+            f"{lo}–{hi} 户之间的连片网格划分"
+        ),
+    }
+
+
+def enclosed(code, building_id, households, neighbours, lo, hi):
+    return {
+        "reason": "enclosed_by_large_buildings",
+        "proven": True,
+        "building_id": building_id,
+        "households": households,
+        "neighbour_households": list(neighbours),
+        "min_households": lo,
+        "max_households": hi,
+        "message_zh": (
+            f"区域 {code} 的建筑 {building_id}（{households} 户）少于下限 {lo} 户，而它四周相邻的地块"
+            f"（按街巷和楼栋用地划分）户数为 {list(neighbours)[:6]}，与任何相连地块合并都超过上限 {hi} 户："
+            f"含这栋楼的连片网格不可能在 {lo}–{hi} 户之间"
+        ),
+    }

@@ -1,11 +1,14 @@
 """Dynamic adjustment (动态调整): repair, split, merge and redraw existing grids.
 
-Every operation rebuilds the face graph from the current buildings, streets and boundaries,
-puts each piece into the previous grid that contains it (by location), then changes as little
-as possible: broken grids (out of range, no longer contiguous, or new land) are fixed with
-contiguity-preserving boundary moves; only when moves cannot fix a grid is it re-split
-together with its neighbours.  Surviving grids keep their codes; new grids get the next
-free number in their area.
+The previous grids are laid over the current buildings, streets and boundaries
+(:mod:`.previous`).  An area whose grids are all still valid is kept exactly as it was, with no
+graph built.  Elsewhere the face graph is rebuilt, each piece is put into the previous grid of
+its buildings (by location for empty land and new buildings), and as little as possible is
+changed: broken grids (out of range, no longer contiguous, or new land) are fixed with
+contiguity-preserving boundary moves, first between blocks, then between buildings; only when
+moves cannot fix a grid is it re-split together with its neighbours.  Surviving grids keep
+their codes; new grids get the next free number in their area.  Areas run in worker processes
+when that is worth it (:mod:`.parallel`); the result does not depend on it.
 """
 
 from __future__ import annotations
@@ -13,112 +16,17 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import shapely
 
 from . import certify
-from .assemble import Plan, finalize
-from .balance import components, rebalance, refine_streets, split_region
-from .engine import FINE_SPLIT, Workspace, plan_area
+from .assemble import Plan, finalize, shape_plans
+from .balance import components, fallback_split, rebalance, refine_streets, split_region
+from .engine import _enclosed, _impossible, plan_area, plan_component
 from .errors import PartitionError
-from .inputs import load_collection
+from .fixup import fix_out_of_range
+from .fixup import recode as _recode
+from .parallel import map_areas
 from .params import PartitionParams, PartitionResult
-
-
-class Current:
-    """The previous grids laid over a fresh workspace."""
-
-    def __init__(self, grids, buildings, streets, boundaries, params):
-        self.ws = Workspace(buildings, streets, boundaries, params)
-        fc = load_collection(grids, "网格")
-        self.old_members = {}  # building id (str) -> code or {unit: code}
-        codes, geoms, areas = [], [], []
-        for i, feat in enumerate(fc["features"]):
-            props = feat.get("properties") or {}
-            code = props.get("code")
-            if not code:
-                raise PartitionError(
-                    f"原网格第 {i + 1} 个要素缺少网格编码 code",
-                    feature=f"网格（第 {i + 1} 个）",
-                    reason="missing_code",
-                )
-            code = str(code)
-            try:
-                geom = shapely.geometry.shape(feat["geometry"])
-            except Exception as exc:
-                raise PartitionError(
-                    f"原网格 {code} 的几何无法解析：{exc}", feature=f"网格 {code}", reason="invalid_geometry"
-                ) from exc
-            codes.append(code)
-            geoms.append(geom)
-            areas.append(str(props.get("area_code") or code[:-3]))
-            split = {str(k): v for k, v in (props.get("units") or {}).items()}
-            for bid in props.get("building_ids") or []:
-                if str(bid) in split:
-                    d = self.old_members.setdefault(str(bid), {})
-                    if isinstance(d, dict):
-                        d.update({int(u): code for u in split[str(bid)]})
-                else:
-                    self.old_members[str(bid)] = code
-        self.codes = codes
-        self.areas = areas
-        self.geoms = self.ws.inp.projection.forward(np.asarray(geoms, dtype=object))
-        self.tree = shapely.STRtree(self.geoms) if len(self.geoms) else None
-        self.labels = [None] * len(self.ws.graphs)
-        self.mixed = [False] * len(self.ws.graphs)
-        for a in range(len(self.ws.graphs)):
-            self.label_area(a)
-            if self.mixed[a]:  # the previous grids cut blocks: work at building level there
-                self.ws.build(a, FINE_SPLIT)
-                self.label_area(a)
-
-    def label_area(self, a):
-        """node -> previous code: by the previous grid of its buildings, else by location."""
-        g = self.ws.graphs[a]
-        ids = self.ws.inp.buildings.ids
-        lab, mixed = {}, False
-        for v, mem in enumerate(g.members):
-            votes = {}
-            for m in mem:
-                oc = self.old_members.get(str(ids[m.building]))
-                if isinstance(oc, dict):
-                    for u in m.units if m.units is not None else oc:
-                        if u in oc:
-                            votes[oc[u]] = votes.get(oc[u], 0) + 1
-                elif oc is not None:
-                    votes[oc] = votes.get(oc, 0) + m.households + 1e-3
-            if votes:
-                lab[v] = max(votes, key=votes.get)
-                mixed |= len(votes) > 1
-        if self.tree is not None and g.n:
-            pts = shapely.point_on_surface(g.pieces)
-            pi, gi = self.tree.query(pts, predicate="within")
-            for p, k in zip(pi.tolist(), gi.tolist(), strict=False):
-                if self.areas[k] == g.code and p not in lab:
-                    lab[p] = self.codes[k]
-        self.labels[a] = lab
-        self.mixed[a] = mixed
-
-    def area_index(self, area_code):
-        try:
-            return self.ws.codes.index(str(area_code))
-        except ValueError as exc:
-            raise PartitionError(
-                f"区域 {area_code} 不在边界数据中", feature=f"边界 {area_code}", reason="unknown_area"
-            ) from exc
-
-    def parts(self, a):
-        out = {}
-        for v, c in self.labels[a].items():
-            out.setdefault(c, set()).add(v)
-        return out
-
-    def area_of_code(self, code):
-        for a, lab in enumerate(self.labels):
-            if code in lab.values():
-                return a
-        raise PartitionError(
-            f"网格 {code} 不存在或不含任何地块", feature=f"网格 {code}", reason="unknown_grid"
-        )
+from .previous import Current
 
 
 def _attach_orphans(R, label, parts):
@@ -157,78 +65,6 @@ def _fix_contiguity(R, label, parts):
                 parts[c].discard(v)
 
 
-def _resplit(R, label, parts, bad, params):
-    """Re-split a bad grid with its neighbours (growing the ring until it works)."""
-    nbrs = sorted(
-        {label[u] for v in parts[bad] for u, _ in R.cost[v]} - {bad},
-        key=lambda c: sum(R.w[v] for v in parts[c]),
-    )
-    trials = [{bad, c} for c in nbrs[:4]]
-    region = {bad}
-    for _ in range(3):
-        region = region | {label[u] for c in region for v in parts[c] for u, _ in R.cost[v]}
-        trials.append(set(region))
-    best = None
-    for t, region in enumerate(trials):
-        if best is not None and t >= len(nbrs[:4]):
-            break  # a pair worked: do not widen
-        nodes = [v for c in region for v in parts[c]]
-        H = sum(R.w[v] for v in nodes)
-        k, feasible = params.grid_count(H)
-        if not feasible:
-            continue
-        # keep the grid count when it is feasible, to move as little as possible
-        cur = len(region)
-        if params.min_households * cur <= H <= params.max_households * cur:
-            k = cur
-        new = split_region(R, nodes, k, [max(40, 6 * k)])
-        if new is None:
-            continue
-        kept = _match(parts, region, new, R)[1]
-        if best is None or kept > best[0]:
-            best = (kept, region, new)
-    if best is None:
-        return False
-    _recode(label, parts, best[1], best[2], R)
-    return True
-
-
-def _match(parts, region, new_parts, R):
-    """Greedy matching of new parts to old codes by shared households; (map, kept households)."""
-    pairs = []
-    for i, ns in enumerate(new_parts):
-        s = set(ns)
-        for c in region:
-            common = s & parts[c]
-            if common:
-                pairs.append((sum(R.w[v] for v in common) + 1e-3 * len(common), i, c))
-    pairs.sort(reverse=True)
-    given, used, kept = {}, set(), 0.0
-    for ov, i, c in pairs:
-        if i in given or c in used:
-            continue
-        given[i] = c
-        used.add(c)
-        kept += ov
-    return given, kept
-
-
-def _recode(label, parts, region, new_parts, R):
-    """Match new parts to the old codes of ``region`` by shared households (greedy)."""
-    given, _ = _match(parts, region, new_parts, R)
-    for c in region:
-        del parts[c]
-    fresh = 0
-    for i, ns in enumerate(new_parts):
-        c = given.get(i)
-        if c is None:
-            fresh += 1
-            c = f"__new{id(ns)}_{fresh}"
-        parts[c] = set(ns)
-        for v in ns:
-            label[v] = c
-
-
 def _plans_for_area(ws, a, label, parts, params):
     R = ws.regions[a]
     plans = []
@@ -260,9 +96,14 @@ def _plans_for_area(ws, a, label, parts, params):
                     )
                 else:
                     atoms = [R.w[v] for v in comp if R.w[v] > params.max_households / 2]
-                    cert = certify.large_buildings(
-                        R.g.code, H, atoms, params.min_households, params.max_households
-                    ) or certify.heuristic_miss(R.g.code, W, params.min_households, params.max_households)
+                    cert = (
+                        certify.large_buildings(
+                            R.g.code, H, atoms, params.min_households, params.max_households
+                        )
+                        or _enclosed(R, ns, R.g.code, params.min_households, params.max_households)
+                        or _impossible(R, comp, R.g.code, params.min_households, params.max_households)
+                        or certify.heuristic_miss(R.g.code, W, params.min_households, params.max_households)
+                    )
         code = c if not c.startswith("__new") else None
         plans.append(Plan(area=a, nodes=sorted(ns), certificate=cert, code=code))
     return plans
@@ -289,35 +130,78 @@ def _bad(R, parts, params):
 
 
 def _repair_area(ws, cur, a, params):
-    """Coarse (block) moves first; if a grid is still broken, building-level moves; then re-splits."""
+    """Boundary moves at block level first; where a grid is still broken, the same on finer
+    graphs (blocks cut into building pieces, so single buildings move); then re-splits of the
+    broken grids with their neighbours, up to the whole connected part."""
     if not cur.labels[a]:  # a new area: draw it from scratch
         return plan_area(ws, a)
+    lo, hi = params.min_households, params.max_households
     R = ws.regions[a]
     label, parts = _settle(R, cur, a)
-    levels = [max(2, (params.max_households - params.min_households) // 3), FINE_SPLIT]
-    for level in levels if not ws.fine[a] else ():
-        if not _bad(R, parts, params):
-            break
-        ws.build(a, level)
-        cur.label_area(a)
+    bad = _bad(R, parts, params)
+    if bad and not ws.fine[a]:
+        # building level where it matters: the blocks of the broken grids and their neighbours
+        near = set(bad) | {label[u] for c in bad for v in parts[c] for u, _ in R.cost[v] if u in label}
+        mask = np.zeros(R.g.n_faces, dtype=bool)
+        mask[[int(R.g.face[v]) for c in sorted(near) for v in parts[c]]] = True
+        cur.prepare(a, None, also_split=mask)
         R = ws.regions[a]
         label, parts = _settle(R, cur, a)
-    for _ in range(len(parts)):
         bad = _bad(R, parts, params)
-        if not bad or not _resplit(R, label, parts, bad[0], params):
-            break
+    if bad:
+        # a re-split moves more households than boundary moves: only where moves failed
+        fixed = {c for c, ns in parts.items() if ns and not lo <= sum(R.w[v] for v in ns) <= hi} - set(bad)
+        still = fix_out_of_range(R, label, parts, params, fixed, wide=True)
+        if still:
+            _replan_parts(R, label, parts, still, params)
     if ws.fine[a] or R.g.n > R.g.n_faces:
         # building-level moves leave blocks cut; pull the pieces back together where bounds allow
         refine_streets(R, label, parts, rounds=2)
     return _plans_for_area(ws, a, label, parts, params)
 
 
+def _replan_parts(R, label, parts, bad, params):
+    """Last resort: draw each connected part holding a still-broken grid afresh, as
+    ``partition`` would (its whole search, fallback and repair), and keep the old codes by
+    shared households — only if that leaves fewer grids out of range without a proof."""
+    lo, hi = params.min_households, params.max_households
+    comps = components(list(range(R.g.n)), R.cost)
+    comp_of = {v: i for i, cm in enumerate(comps) for v in cm}
+    done = set()
+    for c in bad:
+        if c not in parts or not parts[c]:
+            continue
+        i = comp_of[min(parts[c])]
+        if i in done:
+            continue
+        done.add(i)
+        comp = comps[i]
+        region = sorted({label[v] for v in comp if v in label})
+        before = [c2 for c2 in region if not lo <= sum(R.w[v] for v in parts[c2]) <= hi]
+        plans = plan_component(R, comp, R.g.code, len(comps), params)
+        misses = sum(1 for _, cert in plans if cert is not None and not cert.get("proven"))
+        out = [ns for ns, _ in plans if not lo <= sum(R.w[v] for v in ns) <= hi]
+        if misses < len(before) and len(out) < len(before):
+            _recode(label, parts, region, [sorted(ns) for ns, _ in plans], R)
+
+
 def _fixable(R, ns, params):
+    """False when the grid is provably out of range (then no re-split is attempted)."""
+    lo, hi = params.min_households, params.max_households
     v0 = next(iter(ns))
     for cm in components(list(range(R.g.n)), R.cost):
         if v0 in cm:
-            _, feasible = params.grid_count(sum(R.w[v] for v in cm))
-            return feasible and not any(v in R.g.atomic_over for v in ns)
+            H = sum(R.w[v] for v in cm)
+            _, feasible = params.grid_count(H)
+            if not feasible or any(v in R.g.atomic_over for v in ns):
+                return False
+            atoms = [R.w[v] for v in cm if R.w[v] > hi / 2]
+            if certify.large_buildings("", H, atoms, lo, hi):
+                return False
+            W = sum(R.w[v] for v in ns)
+            if W < lo and certify.enclosed_piece(R, ns, lo, hi) is not None:
+                return False
+            return not certify.partition_impossible(R, cm, lo, hi)
     return False
 
 
@@ -328,15 +212,13 @@ def _moved(cur, ws, plans):
     units = ws.inp.buildings.units
     new = {}
     for p in plans:
-        g = ws.graphs[p.area]
-        for v in p.nodes:
-            for m in g.members[v]:
-                if m.units is None:
-                    new[m.building] = p.code
-                else:
-                    d = new.setdefault(m.building, {})
-                    if isinstance(d, dict):
-                        d.update({u: p.code for u in m.units})
+        bidx, uidx = p.extra["members"]
+        for b in bidx:
+            if b in uidx:
+                d = new.setdefault(b, {})
+                d.update({u: p.code for u in uidx[b]})
+            else:
+                new[b] = p.code
     moved_h = moved_b = 0
     for b, nc in new.items():
         oc = cur.old_members.get(str(ids[b]))
@@ -375,26 +257,61 @@ def _result(cur, plans, t0, op):
             "kept_codes": sorted(new_codes & old_codes),
             "new_codes": sorted(new_codes - old_codes),
             "removed_codes": sorted(old_codes - new_codes),
+            "kept_areas": sum(g is None for g in ws.graphs),
         }
     )
     res.report["runtime_s"] = round(time.perf_counter() - t0, 3)
     return res
 
 
+def _run(cur, work, areas=None):
+    """Run ``work(cur, a)`` for every area (in worker processes when worth it) and collect plans.
+
+    ``work`` returns plans whose polygons are already drawn; the area's graph (or, for an area
+    kept as it was, its geometric report figures) comes back with them."""
+    ws = cur.ws
+
+    def task(cur, a):
+        kept = cur.kept_plans(a) if areas is None or a not in areas else None
+        if kept is not None:
+            return None, False, kept, cur.kept_stats(a, kept)
+        plans = work(cur, a)
+        shape_plans(cur.ws, plans)
+        return cur.ws.export_graph(a), cur.ws.fine[a], plans, None
+
+    done = map_areas(task, cur, range(len(ws.bidx)), workers=ws.workers(), weights=ws.weights())
+    plans = []
+    for a, (g, fine, ps, stats) in enumerate(done):
+        if g is not None:
+            ws.set_graph(a, g, fine)
+        else:
+            ws.area_stats[a] = stats
+        plans.extend(ps)
+    return plans
+
+
+def _repair_task(cur, a):
+    cur.prepare(a)
+    return _repair_area(cur.ws, cur, a, cur.ws.params)
+
+
 def repair(
     previous_grids, buildings, streets, boundaries, params: PartitionParams | None = None
 ) -> PartitionResult:
-    """Re-balance ``previous_grids`` for changed inputs, keeping codes and moving few households."""
+    """Re-balance ``previous_grids`` for changed inputs, keeping codes and moving few households.
+
+    Areas whose previous grids are all still valid are kept exactly as they were (no graph is
+    built for them); the others are rebuilt and repaired, in worker processes when worth it."""
     t0 = time.perf_counter()
     params = params or PartitionParams()
     cur = Current(previous_grids, buildings, streets, boundaries, params)
-    plans = []
-    for a in range(len(cur.ws.graphs)):
-        plans.extend(_repair_area(cur.ws, cur, a, params))
-    return _result(cur, plans, t0, "repair")
+    return _result(cur, _run(cur, _repair_task), t0, "repair")
 
 
-def _keep(cur, a, params):
+def _keep(cur, a):
+    """The previous grids of area ``a`` on the fresh graph, only made contiguous."""
+    cur.prepare(a)
+    params = cur.ws.params
     label, parts = dict(cur.labels[a]), cur.parts(a)
     if not parts:
         return plan_area(cur.ws, a)
@@ -405,6 +322,21 @@ def _keep(cur, a, params):
     return _plans_for_area(cur.ws, a, label, parts, params)
 
 
+def _edit_one(cur, a, edit, op, t0):
+    """Apply ``edit(R, label, parts)`` to area ``a``; every other area is kept."""
+
+    def work(cur, b):
+        if b != a:
+            return _keep(cur, b)
+        cur.prepare(a)
+        R = cur.ws.regions[a]
+        label, parts = dict(cur.labels[a]), cur.parts(a)
+        edit(R, label, parts)
+        return _plans_for_area(cur.ws, a, label, parts, cur.ws.params)
+
+    return _result(cur, _run(cur, work, areas={a}), t0, op)
+
+
 def split_grid(
     grids, code, buildings, streets, boundaries, params: PartitionParams | None = None
 ) -> PartitionResult:
@@ -412,24 +344,24 @@ def split_grid(
     t0 = time.perf_counter()
     params = params or PartitionParams()
     cur = Current(grids, buildings, streets, boundaries, params)
-    a = cur.area_of_code(str(code))
-    R = cur.ws.regions[a]
-    label, parts = dict(cur.labels[a]), cur.parts(a)
-    nodes = list(parts[str(code)])
-    halves = split_region(R, nodes, 2, [80])
-    if halves is None:
-        from .balance import fallback_split
+    code = str(code)
+    a = cur.area_of_code(code)
 
-        halves = fallback_split(R, nodes, 2)
-    if not halves or len(halves) < 2:
-        raise PartitionError(
-            f"网格 {code} 无法拆分为两个连片网格", feature=f"网格 {code}", reason="cannot_split"
-        )
-    _recode(label, parts, {str(code)}, halves, R)
-    plans = []
-    for b in range(len(cur.ws.graphs)):
-        plans.extend(_plans_for_area(cur.ws, a, label, parts, params) if b == a else _keep(cur, b, params))
-    return _result(cur, plans, t0, "split")
+    def edit(R, label, parts):
+        if code not in parts:
+            raise PartitionError(
+                f"网格 {code} 不存在或不含任何地块", feature=f"网格 {code}", reason="unknown_grid"
+            )
+        halves = split_region(R, sorted(parts[code]), 2, [80])
+        if halves is None:
+            halves = fallback_split(R, sorted(parts[code]), 2)
+        if not halves or len(halves) < 2:
+            raise PartitionError(
+                f"网格 {code} 无法拆分为两个连片网格", feature=f"网格 {code}", reason="cannot_split"
+            )
+        _recode(label, parts, [code], halves, R)
+
+    return _edit_one(cur, a, edit, "split", t0)
 
 
 def merge_grids(
@@ -447,19 +379,23 @@ def merge_grids(
             feature=f"网格 {code_b}",
             reason="different_areas",
         )
-    R = cur.ws.regions[a]
-    label, parts = dict(cur.labels[a]), cur.parts(a)
-    if not any(label.get(u) == code_b for v in parts[code_a] for u, _ in R.cost[v]):
-        raise PartitionError(
-            f"网格 {code_a} 与 {code_b} 不相邻，合并后不连片", feature=f"网格 {code_b}", reason="not_adjacent"
-        )
-    for v in parts.pop(code_b):
-        label[v] = code_a
-        parts[code_a].add(v)
-    plans = []
-    for b in range(len(cur.ws.graphs)):
-        plans.extend(_plans_for_area(cur.ws, a, label, parts, params) if b == a else _keep(cur, b, params))
-    return _result(cur, plans, t0, "merge")
+
+    def edit(R, label, parts):
+        if code_a not in parts or code_b not in parts:
+            raise PartitionError(
+                f"网格 {code_a} 或 {code_b} 不含任何地块", feature=f"网格 {code_b}", reason="unknown_grid"
+            )
+        if not any(label.get(u) == code_b for v in parts[code_a] for u, _ in R.cost[v]):
+            raise PartitionError(
+                f"网格 {code_a} 与 {code_b} 不相邻，合并后不连片",
+                feature=f"网格 {code_b}",
+                reason="not_adjacent",
+            )
+        for v in parts.pop(code_b):
+            label[v] = code_a
+            parts[code_a].add(v)
+
+    return _edit_one(cur, a, edit, "merge", t0)
 
 
 def redraw_area(
@@ -470,7 +406,11 @@ def redraw_area(
     params = params or PartitionParams()
     cur = Current(grids, buildings, streets, boundaries, params)
     a = cur.area_index(area_code)
-    plans = []
-    for b in range(len(cur.ws.graphs)):
-        plans.extend(plan_area(cur.ws, a) if b == a else _keep(cur, b, params))
-    return _result(cur, plans, t0, "redraw")
+
+    def work(cur, b):
+        if b != a:
+            return _keep(cur, b)
+        cur.ws.build(a)
+        return plan_area(cur.ws, a)
+
+    return _result(cur, _run(cur, work, areas={a}), t0, "redraw")

@@ -8,7 +8,7 @@ import numpy as np
 import shapely
 
 from . import certify
-from .assemble import Plan, finalize
+from .assemble import Plan, finalize, shape_plans
 from .balance import (
     Region,
     components,
@@ -18,17 +18,43 @@ from .balance import (
     refine_streets,
     split_region,
 )
+from .fixup import add_grids, fix_out_of_range, split_around_atoms
 from .graph import _area_faces, build_area_graph
 from .inputs import assign_buildings_to_areas, read_inputs
+from .parallel import map_areas, worker_count
 from .params import PartitionParams, PartitionResult
 
 FINE_SPLIT = 1  # households: with this threshold every block with 2+ buildings is cut into pieces
 
 
-class Workspace:
-    """Validated inputs plus one face graph per area (all in the metric CRS)."""
+class _Regions:
+    """``ws.regions[a]``: the :class:`Region` of area ``a``, made on first use."""
 
-    def __init__(self, buildings, streets, boundaries, params: PartitionParams):
+    def __init__(self, ws):
+        self._ws = ws
+        self._cache = {}
+
+    def __getitem__(self, a):
+        g = self._ws.graphs[a]
+        r = self._cache.get(a)
+        if r is None or r.g is not g:
+            r = self._cache[a] = Region(g, self._ws.params)
+        return r
+
+    def __len__(self):
+        return len(self._ws.graphs)
+
+    def __iter__(self):
+        return (self[a] for a in range(len(self)))
+
+
+class Workspace:
+    """Validated inputs plus one face graph per area (all in the metric CRS).
+
+    ``build=False`` leaves the graphs to be built area by area (possibly in worker processes,
+    see :mod:`.parallel`)."""
+
+    def __init__(self, buildings, streets, boundaries, params: PartitionParams, build=True):
         self.params = params
         self.inp = read_inputs(buildings, streets, boundaries, params.crs)
         self.area_of_building = assign_buildings_to_areas(self.inp)
@@ -38,19 +64,28 @@ class Workspace:
         bounds = np.searchsorted(self.area_of_building[order], np.arange(len(self.inp.areas.codes) + 1))
         self.bidx = [order[bounds[a] : bounds[a + 1]] for a in range(len(self.inp.areas.codes))]
         self.graphs = [None] * len(self.bidx)
-        self.regions = [None] * len(self.bidx)
+        self.regions = _Regions(self)
         self.fine = [False] * len(self.bidx)
         self._faces = {}  # area -> street blocks (reused when the area is rebuilt at a finer level)
-        for a in range(len(self.bidx)):
-            self.build(a)
+        # area -> (street m, internal boundary m, blocks, split blocks) for areas kept without a graph
+        self.area_stats = {}
+        if build:
+            for a in range(len(self.bidx)):
+                self.build(a)
 
-    def build(self, a, split_threshold=None):
-        """(Re)build the face graph of area ``a``; a small threshold gives finer pieces."""
+    def faces(self, a):
+        """Street blocks of area ``a`` (cached): (noded lines, blocks, block of each building,
+        households per block, ridge cache)."""
         faces = self._faces.get(a)
         if faces is None:
             faces = self._faces[a] = _area_faces(
                 self.inp.areas.polygons[a], self.inp.streets, self._tree, self.inp.buildings, self.bidx[a]
             )
+        return faces
+
+    def build(self, a, split_threshold=None, split_faces=None):
+        """(Re)build the face graph of area ``a``; a small threshold gives finer pieces;
+        ``split_faces`` (bool per block) cuts those blocks into building pieces as well."""
         g = build_area_graph(
             self.inp.areas.codes[a],
             self.inp.areas.polygons[a],
@@ -60,12 +95,25 @@ class Workspace:
             self.bidx[a],
             self.params,
             split_threshold,
-            faces_cache=faces,
+            faces_cache=self.faces(a),
+            split_faces=split_faces,
         )
+        self.set_graph(a, g, split_threshold == FINE_SPLIT)
+
+    def set_graph(self, a, g, fine=False):
         g.building_ids = self.inp.buildings.ids
         self.graphs[a] = g
-        self.regions[a] = Region(g, self.params)
-        self.fine[a] = split_threshold == FINE_SPLIT
+        self.fine[a] = fine
+
+    def export_graph(self, a):
+        """The graph of area ``a`` as the parent needs it for the report (no geometry, no members)."""
+        return self.graphs[a].light()
+
+    def workers(self):
+        return worker_count(self.params.workers, len(self.bidx), len(self.inp.buildings.ids))
+
+    def weights(self):
+        return [len(b) for b in self.bidx]
 
     @property
     def codes(self):
@@ -86,8 +134,10 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     k, feasible = params.grid_count(H)
     parts = None
     over = [v for v in nodes if v in R.g.atomic_over]
-    if feasible and not over:
-        for i, kk in enumerate(_k_order(k, H, params, final)):
+    ks = _k_order(k, H, params, final)
+    searchable = feasible and not over
+    if searchable:
+        for i, kk in enumerate(ks):
             # the preferred count gets a generous search; the fall-back counts a short one
             budget = max(60, 12 * kk) if i == 0 else max(20, 3 * kk)
             parts = split_region(R, nodes, kk, [budget])
@@ -95,11 +145,36 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
                 break
         if parts is None and not final:
             return None
-    if parts is None:
-        # best effort with the most slack: the balanced count
-        kb = max(1, min(max(1, H // lo), max(-(-H // hi), round(H / ((lo + hi) / 2)))))
-        parts = fallback_split(R, nodes, kb if feasible else k) or [list(nodes)]
-    return _polish(R, parts, code, H, feasible, params)
+        if parts is None and params.target == "max":
+            parts = _tight_search(R, nodes, ks)  # before settling for fewer grids
+    if parts is not None:
+        return _polish(R, parts, code, H, feasible, params)
+    # best effort with the most slack (the balanced count), then repair
+    kb = max(1, min(max(1, H // lo), max(-(-H // hi), round(H / ((lo + hi) / 2)))))
+    out = _polish(
+        R, fallback_split(R, nodes, kb if feasible else k) or [list(nodes)], code, H, feasible, params
+    )
+    if searchable and params.target != "max" and _misses(out):
+        tight = _tight_search(R, nodes, ks)
+        if tight is not None:
+            alt = _polish(R, tight, code, H, feasible, params)
+            if _misses(alt) < _misses(out):
+                out = alt
+    return out
+
+
+def _misses(plans):
+    return sum(1 for _, cert in plans if cert is not None and not cert.get("proven"))
+
+
+def _tight_search(R, nodes, ks):
+    """Heavier searches for tight parts: every piece as a growth seed, then splits built
+    around the large indivisible pieces."""
+    for kk in ks[:3]:
+        parts = split_region(R, nodes, kk, [max(60, 12 * kk), set(), True])
+        if parts is not None:
+            return parts
+    return split_around_atoms(R, nodes, ks[:3])
 
 
 def _k_order(k, H, params, final=True):
@@ -127,6 +202,9 @@ def _polish(R, parts, code, H, feasible, params):
     if not feasible:
         fixed = set(sets)
     rebalance(R, label, sets, fixed)
+    fix_out_of_range(R, label, sets, params, fixed, wide=False)
+    if params.target == "max" and feasible and not fixed:
+        add_grids(R, label, sets, params, H // lo)
     improve_pairs(R, label, sets, fixed)
     refine_streets(R, label, sets, fixed)
     out = []
@@ -136,12 +214,13 @@ def _polish(R, parts, code, H, feasible, params):
         W = sum(R.w[v] for v in ns)
         cert = None
         if not (lo <= W <= hi):
-            cert = _explain(R, ns, code, H, W, feasible, params, atoms)
+            comp = [v for part in parts for v in part]
+            cert = _explain(R, ns, code, H, W, feasible, params, atoms, comp)
         out.append((list(ns), cert))
     return out
 
 
-def _explain(R, ns, code, H, W, feasible, params, atoms=()):
+def _explain(R, ns, code, H, W, feasible, params, atoms=(), comp=None):
     lo, hi = params.min_households, params.max_households
     for v in ns:
         m = R.g.atomic_over.get(v)
@@ -150,7 +229,32 @@ def _explain(R, ns, code, H, W, feasible, params, atoms=()):
             return certify.unit_over_max(bid, m.units, m.households, hi)
     if not feasible:
         return certify.no_integer_count(code, H, lo, hi)
-    return certify.large_buildings(code, H, atoms, lo, hi) or certify.heuristic_miss(code, W, lo, hi)
+    return (
+        certify.large_buildings(code, H, atoms, lo, hi)
+        or _enclosed(R, ns, code, lo, hi)
+        or (_impossible(R, comp, code, lo, hi) if comp is not None else None)
+        or certify.heuristic_miss(code, W, lo, hi)
+    )
+
+
+def _impossible(R, comp, code, lo, hi):
+    why = certify.partition_impossible(R, comp, lo, hi)
+    if not why:
+        return None
+
+    def name(v):
+        return R.g.building_ids[R.g.members[v][0].building]
+
+    return certify.no_contiguous_partition(code, sum(R.w[v] for v in comp), lo, hi, why, name)
+
+
+def _enclosed(R, ns, code, lo, hi):
+    found = certify.enclosed_piece(R, ns, lo, hi)
+    if found is None:
+        return None
+    v, nbrs = found
+    m = R.g.members[v][0]
+    return certify.enclosed(code, R.g.building_ids[m.building], R.w[v], nbrs, lo, hi)
 
 
 def plan_area(ws: Workspace, a: int):
@@ -159,6 +263,8 @@ def plan_area(ws: Workspace, a: int):
     again; the last level cuts every block with two or more buildings."""
     p = ws.params
     levels = [None, max(2, (p.max_households - p.min_households) // 3), FINE_SPLIT]
+    if ws.graphs[a] is None:
+        ws.build(a)
     if ws.fine[a]:
         levels = [FINE_SPLIT]
     for li, level in enumerate(levels):
@@ -183,8 +289,17 @@ def partition(buildings, streets, boundaries, params: PartitionParams | None = N
     """Draw grids for every boundary area. See the package docstring for the contract."""
     t0 = time.perf_counter()
     params = params or PartitionParams()
-    ws = Workspace(buildings, streets, boundaries, params)
+    ws = Workspace(buildings, streets, boundaries, params, build=False)
+    done = map_areas(_partition_area, ws, range(len(ws.bidx)), workers=ws.workers(), weights=ws.weights())
     plans = []
-    for a in range(len(ws.graphs)):
-        plans.extend(plan_area(ws, a))
+    for a, (g, fine, ps) in enumerate(done):
+        ws.set_graph(a, g, fine)
+        plans.extend(ps)
     return finalize(ws, plans, t0)
+
+
+def _partition_area(ws, a):
+    """Worker task: graph and grids of area ``a`` (grid polygons included)."""
+    plans = plan_area(ws, a)
+    shape_plans(ws, plans)
+    return ws.export_graph(a), ws.fine[a], plans

@@ -11,6 +11,7 @@ segments, and the union of pieces is an exact tiling of the area.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,13 +46,30 @@ class AreaGraph:
     xy: np.ndarray  # piece centroids
     areas: np.ndarray
     members: list  # list[list[Member]]
-    nbrs: list  # list[list[(j, length, street)]]
     edges: tuple = field(default=())  # (i, j, length, street) arrays, i < j
     atomic_over: dict = field(default_factory=dict)  # piece -> (building, unit, households)
 
     @property
     def n(self) -> int:
-        return len(self.pieces)
+        return len(self.weight)
+
+    def light(self):
+        """A copy without the geometry and members (what the report needs, cheap to pickle)."""
+        g = copy.copy(self)
+        g.pieces = g.members = g.xy = g.areas = g.polygon = None
+        g.building_ids = None
+        return g
+
+    @property
+    def nbrs(self):
+        """list[list[(j, length, street)]] per piece (built from ``edges`` on demand)."""
+        out = [[] for _ in range(self.n)]
+        if len(self.edges):
+            ei, ej, ln, st = self.edges
+            for a_, b_, ln_, st_ in zip(ei.tolist(), ej.tolist(), ln.tolist(), st.tolist(), strict=True):
+                out[a_].append((b_, ln_, st_))
+                out[b_].append((a_, ln_, st_))
+        return out
 
 
 def _lines_only(geoms):
@@ -103,23 +121,41 @@ def _chunks(units, chunk_cap):
 
 
 def _generators(bidx, buildings, max_h, chunk_cap):
-    """Generator points and their members for the buildings ``bidx``."""
-    pts, mem = [], []
-    for b in bidx:
-        h = int(buildings.households[b])
-        x, y = buildings.xy[b]
-        units = buildings.units[b]
-        if h > max_h and units and len(units) > 1:
-            groups = _chunks(units, chunk_cap)
+    """Generator points of the buildings ``bidx``: (points, members, households, position in bidx).
+
+    One point per building, except a building over ``max_h`` with unit counts: one point per
+    chunk of units (on a tiny circle round the building), so that it can be divided by unit."""
+    bl = bidx.tolist()
+    hh = buildings.households[bidx].tolist()
+    xy = buildings.xy[bidx]
+    units = buildings.units
+    pts, mem, gh, pos = [], [], [], []
+    for i, (b, h) in enumerate(zip(bl, hh, strict=True)):
+        us = units[b] if h > max_h else None
+        if us and len(us) > 1:
+            groups = _chunks(us, chunk_cap)
             if len(groups) > 1:
+                x, y = xy[i]
                 for g, grp in enumerate(groups):
                     ang = 2 * np.pi * g / len(groups)
                     pts.append((x + _CHUNK_RADIUS * np.cos(ang), y + _CHUNK_RADIUS * np.sin(ang)))
-                    mem.append([Member(b, sum(units[k] for k in grp), grp)])
+                    gsum = sum(us[k] for k in grp)
+                    mem.append([Member(b, gsum, grp)])
+                    gh.append(gsum)
+                    pos.append(i)
                 continue
-        pts.append((x, y))
+        pts.append(None)
         mem.append([Member(b, h)])
-    return np.asarray(pts, dtype=float).reshape(-1, 2), mem
+        gh.append(h)
+        pos.append(i)
+    pos = np.asarray(pos, dtype=np.int64)
+    out = np.empty((len(pts), 2), dtype=float)
+    if len(pts):
+        plain = np.fromiter((p is None for p in pts), dtype=bool, count=len(pts))
+        out[plain] = xy[pos[plain]]
+        for k in np.flatnonzero(~plain).tolist():
+            out[k] = pts[k]
+    return out, mem, np.asarray(gh, dtype=np.int64), pos
 
 
 def _dedupe(pts, mem):
@@ -151,11 +187,21 @@ def _area_faces(area, streets, street_tree, buildings, bidx):
 
 
 def build_area_graph(
-    code, area, streets, street_tree, buildings, bidx, params, split_threshold=None, faces_cache=None
+    code,
+    area,
+    streets,
+    street_tree,
+    buildings,
+    bidx,
+    params,
+    split_threshold=None,
+    faces_cache=None,
+    split_faces=None,
 ):
     """The face graph of one area. ``bidx``: indexes of the buildings inside it.
 
-    Blocks heavier than ``split_threshold`` (default max − min) are cut into building pieces.
+    Blocks heavier than ``split_threshold`` (default max − min) are cut into building pieces,
+    and so are the blocks flagged in ``split_faces`` (a bool array over the blocks).
     ``faces_cache``: the ``_area_faces`` result for the same inputs (a rebuild at another split
     level reuses the street blocks instead of polygonizing again).
     """
@@ -169,12 +215,20 @@ def build_area_graph(
 
     # heavy faces -> Voronoi ridges
     ridges = []
-    heavy = np.flatnonzero(fw > split_threshold)
+    heavy_mask = fw > split_threshold
+    if split_faces is not None:
+        heavy_mask |= split_faces
+    heavy = np.flatnonzero(heavy_mask)
+    gen = extra.get("gen")
+    if gen is None:
+        gen = extra["gen"] = _generators(bidx, buildings, hi, max(1, hi - lo))
+    gpts, gmem, gh, gpos = gen
+    gface = face_of_b[gpos] if len(gpos) else gpos
     for f in heavy.tolist():
         r = extra.get(f)
         if r is None:
-            sel = bidx[face_of_b == f]
-            pts, _ = _dedupe(*_generators(sel, buildings, hi, max(1, hi - lo)))
+            sel = np.flatnonzero(gface == f)
+            pts, _ = _dedupe(gpts[sel], [gmem[k] for k in sel.tolist()])
             if len(pts) < 2:
                 r = False
             else:
@@ -191,21 +245,19 @@ def build_area_graph(
         pieces, parent = faces, np.arange(len(faces))
 
     # members: generator points of every building, located in pieces
-    gen = extra.get("gen")
-    if gen is None:
-        gen = extra["gen"] = _generators(bidx, buildings, hi, max(1, hi - lo))
-    pts, mem = gen
     members = [[] for _ in range(len(pieces))]
     weight = np.zeros(len(pieces), dtype=np.int64)
     atomic_over = {}
-    if len(pts):
-        where = _locate(pieces, shapely.points(pts))
-        for k, p in enumerate(where):
-            members[p].extend(mem[k])
-            weight[p] += sum(m.households for m in mem[k])
-            for m in mem[k]:
-                if m.households > hi:
-                    atomic_over[int(p)] = m
+    if len(gpts):
+        if ridges:
+            where = _locate(pieces, shapely.points(gpts))
+        else:
+            where = gface
+        for k, p in enumerate(where.tolist()):
+            members[p].extend(gmem[k])
+        weight = np.bincount(where, weights=gh, minlength=len(pieces)).astype(np.int64)
+        for k in np.flatnonzero(gh > hi).tolist():
+            atomic_over[int(where[k])] = gmem[k][0]
     g = AreaGraph(
         code=code,
         polygon=area,
@@ -216,7 +268,6 @@ def build_area_graph(
         xy=shapely.get_coordinates(shapely.centroid(pieces)),
         areas=shapely.area(pieces),
         members=members,
-        nbrs=[],
         atomic_over=atomic_over,
     )
     _adjacency(g)
@@ -264,8 +315,3 @@ def _adjacency(g: AreaGraph):
     ei, ej = pk // n, pk % n
     street = g.face[ei] != g.face[ej]
     g.edges = (ei, ej, length, street)
-    nbrs = [[] for _ in range(n)]
-    for a_, b_, ln_, st in zip(ei.tolist(), ej.tolist(), length.tolist(), street.tolist(), strict=False):
-        nbrs[a_].append((b_, ln_, st))
-        nbrs[b_].append((a_, ln_, st))
-    g.nbrs = nbrs

@@ -29,12 +29,20 @@ class PartitionParams:
     seed: int = 0
     # cost of cutting one metre through a block, relative to one metre along a street
     block_cut_penalty: float = 25.0
+    # processes for the per-area work: 0 = automatic (all cores when safe), 1 = in-process;
+    # the output does not depend on it
+    workers: int = 0
 
     def __post_init__(self):
         lo, hi = self.min_households, self.max_households
         if not (isinstance(lo, int) and isinstance(hi, int)) or lo < 1 or hi < lo:
             raise PartitionError(
                 f"参数错误：户数下限 {lo}、上限 {hi} 不合法（需 1 ≤ 下限 ≤ 上限）", reason="bad_params"
+            )
+        w = self.workers
+        if isinstance(w, bool) or not isinstance(w, int) or w < 0:
+            raise PartitionError(
+                f"参数错误：workers={w!r} 不合法（应为 0 表示自动，或正整数的进程数）", reason="bad_params"
             )
         t = self.target
         if isinstance(t, bool) or not (t in ("balanced", "max") or (isinstance(t, int) and t > 0)):

@@ -171,9 +171,13 @@ def make_city(
     # areas
     area_polys, area_codes = [], []
     k = 0
-    for i0 in range(0, nx, ax):
-        for j0 in range(0, ny, ay):
-            i1, j1 = min(nx, i0 + ax), min(ny, j0 + ay)
+    # columns and rows of main cells shared out as evenly as possible: a fixed step with the
+    # remainder left over made slivers along the city edge (communities of a few hundred
+    # households, often in the band where no grid count fits 350–500)
+    cols = np.linspace(0, nx, max(1, round(nx / ax)) + 1).round().astype(int)
+    rows = np.linspace(0, ny, max(1, round(ny / ay)) + 1).round().astype(int)
+    for i0, i1 in zip(cols[:-1].tolist(), cols[1:].tolist(), strict=True):
+        for j0, j1 in zip(rows[:-1].tolist(), rows[1:].tolist(), strict=True):
             ring = (
                 [nodes[i, j0] for i in range(i0, i1 + 1)]
                 + [nodes[i1, j] for j in range(j0 + 1, j1 + 1)]

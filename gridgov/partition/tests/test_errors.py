@@ -94,6 +94,8 @@ def test_bad_params():
         PartitionParams(min_households=500, max_households=350)
     with pytest.raises(PartitionError, match="target"):
         PartitionParams(target="most")
+    with pytest.raises(PartitionError, match="workers"):
+        PartitionParams(workers=-1)
 
 
 def test_files_work(tmp_path, good):
