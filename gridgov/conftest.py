@@ -60,8 +60,17 @@ def _immediate_jobs(settings):
 
 @pytest.fixture
 def roles(db):
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+
     from gridgov.accounts.roles import ensure_roles
 
+    if not Permission.objects.exists():  # a flushing test ran before without restoring them
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
     return ensure_roles()
 
 

@@ -57,9 +57,9 @@ def division_at(lng, lat, level):
         min_lng__lte=lng, max_lng__gte=lng, min_lat__lte=lat, max_lat__gte=lat,
     ).select_related("division").only("pk", "version", "division")  # one query, no geometry column
     pt = Point(lng, lat)
-    for shape in candidates:
-        if _prepared(shape.pk, shape.version).covers(pt):
-            return shape.division
+    for candidate in candidates:
+        if _prepared(candidate.pk, candidate.version).covers(pt):
+            return candidate.division
     return None
 
 

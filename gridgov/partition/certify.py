@@ -44,8 +44,8 @@ def no_integer_count(code, households, lo, hi):
         "min_households": lo,
         "max_households": hi,
         "message_zh": (
-            f"该区域 {code} 的连片部分共 {households} 户：分 {k} 格每格至少超过上限 {hi} 户的平均数，"
-            f"分 {k + 1} 格则每格平均少于下限 {lo} 户，不存在整数个符合 {lo}–{hi} 户的网格"
+            f"该区域 {code} 的连片部分共 {households} 户：分 {k} 格平均每格 {households / k:.1f} 户，超过上限 {hi} 户；"
+            f"分 {k + 1} 格平均每格 {households / (k + 1):.1f} 户，少于下限 {lo} 户；不存在每格都在 {lo}–{hi} 户的分法"
         ),
     }
 
