@@ -9,7 +9,10 @@ The tree (codes are real Wuling codes; grids are test-made):
         430702005001 C社区 → grid 430702005001001
 """
 
+import os
+
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from gridgov.accounts.choices import RoleCode
 
@@ -30,6 +33,13 @@ TREE = [
 def _square(lng, lat, size=0.002):
     return {"type": "Polygon", "coordinates": [[[lng, lat], [lng + size, lat], [lng + size, lat + size],
                                                 [lng, lat + size], [lng, lat]]]}
+
+
+# CI explores the same random cities on every run (a landing must not depend on luck, nor
+# spend minutes shrinking); a developer's run draws new ones and keeps failures in .hypothesis/.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_collection_modifyitems(items):

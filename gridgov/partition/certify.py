@@ -360,16 +360,206 @@ def partition_impossible(R, comp, lo, hi, budget=6000):
                 v, win = who[0]
                 ruled_out = (k, v, win, tuple(u for u, _ in who[1:]))
         if ruled_out is None:
+            ruled_out = _pocket_proof(R, members, big, wins, k, budget)
+        if ruled_out is None:
             return None
         why.append(ruled_out)
     return why
 
 
+POCKET_PIECES = 12  # pockets of more pieces are left out of the proof (never claimed)
+
+
+def _pieces_of(R, members, cut):
+    """Connected parts of ``members`` without ``cut``."""
+    seen, out = set(cut), []
+    for s0 in sorted(members):
+        if s0 in seen:
+            continue
+        comp, stack = [s0], [s0]
+        seen.add(s0)
+        while stack:
+            x = stack.pop()
+            for u, _ in R.cost[x]:
+                if u in members and u not in seen:
+                    seen.add(u)
+                    comp.append(u)
+                    stack.append(u)
+        out.append(comp)
+    return out
+
+
+def _tiles(R, nodes, low, high, steps):
+    """Can ``nodes`` be cut into connected sets of ``low``..``high`` households?  True, False
+    or None (``steps`` [n] ran out)."""
+    w = R.w
+    if not nodes:
+        return True
+    if low is None:
+        return False
+    total = sum(w[v] for v in nodes)
+    if total < low or total // low * high < total:
+        return False
+    v0 = min(nodes)
+    seen = {frozenset([v0])}
+    stack = [(frozenset([v0]), w[v0])]
+    unknown = False
+    while stack:
+        steps[0] -= 1
+        if steps[0] < 0:
+            return None
+        s, W = stack.pop()
+        if W >= low:
+            r = _tiles(R, nodes - s, low, high, steps)
+            if r:
+                return True
+            unknown = unknown or r is None
+        for x in s:
+            for u, _ in R.cost[x]:
+                if u in nodes and u not in s and W + w[u] <= high:
+                    t = s | {u}
+                    if t not in seen:
+                        seen.add(t)
+                        stack.append((t, W + w[u]))
+    return None if unknown else False
+
+
+def _pocket_usages(R, pocket, owners, caps, other, steps):
+    """Every way the pieces of a ``pocket`` (a connected part cut off by the ``owners``) can be
+    shared out: each piece goes to the grid of an adjacent owner (connected to it through the
+    pieces it takes, within its capacity) or to grids lying wholly inside the pocket (in the
+    ``other`` window).  Returns the set of households taken per owner, or None when the search
+    ran out of ``steps``."""
+    w = R.w
+    pocket = sorted(pocket)
+    choice = {}
+    usages = set()
+    incomplete = False
+
+    def attached(o, share):
+        reach, stack = set(), [o]
+        while stack:
+            x = stack.pop()
+            for u, _ in R.cost[x]:
+                if u in share and u not in reach:
+                    reach.add(u)
+                    stack.append(u)
+        return reach == share
+
+    def go(i, used):
+        nonlocal incomplete
+        steps[0] -= 1
+        if steps[0] < 0:
+            incomplete = True
+            return
+        if i == len(pocket):
+            shares = {o: {v for v, c in choice.items() if c == o} for o in owners}
+            if not all(attached(o, shares[o]) for o in owners if shares[o]):
+                return
+            rest = frozenset(v for v, c in choice.items() if c is None)
+            ok = _tiles(R, rest, *(other or (None, None)), steps)
+            if ok is None:
+                incomplete = True
+            elif ok:
+                usages.add(tuple(used))
+            return
+        v = pocket[i]
+        for j, o in enumerate(owners):
+            if used[j] + w[v] <= caps[j]:
+                choice[v] = o
+                used[j] += w[v]
+                go(i + 1, used)
+                used[j] -= w[v]
+        choice[v] = None
+        go(i + 1, used)
+        del choice[v]
+
+    go(0, [0] * len(owners))
+    return None if incomplete else usages
+
+
+def _shares_fit(pockets, i, left, steps):
+    """Can every pocket from ``i`` on take one of its ways of sharing out within the capacities
+    ``left``?  True, False or None (``steps`` ran out)."""
+    if i == len(pockets):
+        return True
+    _, owners, usages = pockets[i]
+    for use in usages:
+        steps[0] -= 1
+        if steps[0] < 0:
+            return None
+        if all(u <= left[o] for o, u in zip(owners, use, strict=True)):
+            for o, u in zip(owners, use, strict=True):
+                left[o] -= u
+            r = _shares_fit(pockets, i + 1, left, steps)
+            for o, u in zip(owners, use, strict=True):
+                left[o] += u
+            if r is not False:
+                return r
+    return False
+
+
+def _pocket_proof(R, members, big, wins, k, budget):
+    """Proof by pockets: cut the part at the large pieces (and, failing that, at one more
+    indivisible piece ``s``).  A small pocket that is left can only be shared out between the
+    grids of the cut pieces around it and grids lying wholly inside it; when no way of doing
+    so keeps every grid of a large piece within its window (and the grid of ``s`` within the
+    largest window), the count ``k`` is ruled out.  Returns (k, piece, window, others,
+    pocket pieces) or None."""
+    w, g = R.w, R.g
+    win_of = dict(zip(big, wins[0], strict=True))
+    other = wins[1]
+    top = max([wh for _, wh in wins[0]] + ([other[1]] if other else []))
+    cuts = [()]
+    if len(members) <= 400:
+        cuts += [(s,) for s in sorted(members) if s not in win_of and w[s] > 0 and _indivisible(g, s, R.hi)]
+    bigset = set(big)
+    for extra in cuts:
+        cut = bigset | set(extra)
+        caps = {v: wh - w[v] for v, (_, wh) in win_of.items()}
+        for s in extra:
+            caps[s] = top - w[s]
+        pockets = []
+        for comp in _pieces_of(R, members, cut):
+            if len(comp) > POCKET_PIECES or not all(_indivisible(g, u, R.hi) for u in comp):
+                continue
+            owners = sorted({u for x in comp for u, _ in R.cost[x] if u in cut})
+            usages = _pocket_usages(R, comp, owners, [caps[o] for o in owners], other, [budget])
+            if usages is not None:
+                pockets.append((comp, owners, usages))
+        if not pockets:
+            continue
+        # share the capacities of the cut pieces between the pockets
+        pockets.sort(key=lambda p: len(p[2]))
+        if _shares_fit(pockets, 0, dict(caps), [budget]) is False:
+            bad = next((p for p in pockets if not p[2]), None)
+            involved = bad[1] if bad else sorted({o for p in pockets for o in p[1]})
+            enclosed = sorted({u for p in ([bad] if bad else pockets) for u in p[0] if w[u] > 0})
+            # the piece named first: a large piece around the pocket, else the cut piece, else
+            # (a part small enough to be searched whole) its heaviest piece
+            v = next((o for o in involved if o in win_of), None)
+            if v is None:
+                v = involved[0] if involved else max(enclosed, key=lambda u: (w[u], -u))
+            return (k, v, win_of.get(v, other), tuple(o for o in involved if o != v), tuple(enclosed))
+    return None
+
+
+def _names(name, pieces):
+    """Building ids of ``pieces``, each once (units of one building share its id)."""
+    return list(dict.fromkeys(str(name(u)) for u in pieces))
+
+
 def no_contiguous_partition(code, households, lo, hi, why, name):
     """``name(piece)``: the building id of a piece."""
     texts = []
-    for k, v, (wl, wh), others in why:
-        if others:
+    for k, v, (wl, wh), others, *pocket in why:
+        if pocket:
+            texts.append(
+                f"分 {k} 格时建筑 {'、'.join(str(name(u)) for u in (v, *others))} 所围住的地块"
+                f"（{'、'.join(_names(name, pocket[0])[:8])}{'等' if len(_names(name, pocket[0])) > 8 else ''}）"
+                "只能并入这些建筑所在的网格或自成网格，无论怎样分配都有网格超出规定户数"
+            )
+        elif others:
             texts.append(
                 f"分 {k} 格时含建筑 {name(v)} 和 {'、'.join(str(name(u)) for u in others)} 的网格各须在规定户数内，"
                 "能凑成这些户数的相邻地块互相重叠，不能同时满足"
@@ -390,8 +580,9 @@ def no_contiguous_partition(code, households, lo, hi, why, name):
                 "building_id": name(v),
                 "window": [wl, wh],
                 **({"with_building_ids": [name(u) for u in others]} if others else {}),
+                **({"enclosed_building_ids": _names(name, pocket[0])} if pocket else {}),
             }
-            for k, v, (wl, wh), others in why
+            for k, v, (wl, wh), others, *pocket in why
         ],
         "message_zh": (
             f"该区域 {code} 的连片部分共 {households} 户，按户数其他网格数都不可行；{'；'.join(texts)}"

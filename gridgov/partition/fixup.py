@@ -125,10 +125,10 @@ def recode(label, parts, region, new_parts, R):
             label[v] = c
 
 
-def _sets_around(R, v, low, high, forbidden, limit=400, budget=20000, start=()):
-    """Connected sets of pieces containing ``v`` and ``start`` (none of ``forbidden``) holding
-    ``low``..``high`` households, smallest first (breadth-first over set size); at most
-    ``limit`` of them."""
+def _sets_around(R, v, low, high, forbidden, within, limit=400, budget=20000, start=()):
+    """Connected sets of pieces of ``within`` containing ``v`` and ``start`` (none of
+    ``forbidden``) holding ``low``..``high`` households, smallest first (breadth-first over set
+    size); at most ``limit`` of them."""
     w = R.w
     start = frozenset([v, *start])
     seen = {start}
@@ -143,7 +143,7 @@ def _sets_around(R, v, low, high, forbidden, limit=400, budget=20000, start=()):
                     break
             for x in sorted(s):
                 for u, _ in R.cost[x]:
-                    if u in s or u in forbidden or W + w[u] > high:
+                    if u in s or u in forbidden or u not in within or W + w[u] > high:
                         continue
                     t = s | {u}
                     if t not in seen:
@@ -203,7 +203,7 @@ def split_around_atoms(R, nodes, ks, tries=None):
         hang = set(certify.pendant(R, member, v, lo))
         if w[v] + sum(w[u] for u in hang) > wh:
             continue
-        for s in _sets_around(R, v, wl, wh, forbidden, start=hang):
+        for s in _sets_around(R, v, wl, wh, forbidden, member, start=hang):
             if tries[0] <= 0:
                 return None
             tries[0] -= 1
