@@ -268,9 +268,13 @@ def _check_headers(spec, headers, report):
 MAX_CACHED_VALUES = 10_000  # distinct cells remembered per `cache=True` column
 
 
-def _parse_rows(spec, raw_rows, positions, report):
+PROGRESS_STEP = 10_000  # rows between progress reports to a job's `run`
+
+
+def _parse_rows(spec, raw_rows, positions, report, run=None):
     """Parse every cell of every row: [(Row, bad)]. The per-column work is planned once (columns
-    absent from the file are None in every row); the loop is the import's hot path."""
+    absent from the file are None in every row); the loop is the import's hot path. With a job
+    `run`, progress advances every PROGRESS_STEP rows."""
     absent = dict.fromkeys(c.key for c in spec.columns if c.key not in positions)
     plan = [
         (col.key, positions[col.key], col.header, col.required, col.max_length or DEFAULT_MAX_CELL, col.parse,
@@ -280,8 +284,11 @@ def _parse_rows(spec, raw_rows, positions, report):
     add_error = report.add_error
     rows = []
     number = 1
+    step = PROGRESS_STEP if run is not None else 0
     for cells in raw_rows:
         number += 1
+        if step and (number - 1) % step == 0:  # rows done so far
+            run.advance(step)
         values, bad = dict(absent), False
         width = len(cells)
         for key, i, header, required, limit, parse, memo in plan:
@@ -333,8 +340,9 @@ def _check_file_duplicates(spec, rows, report):
             seen[key] = row.number
 
 
-def validate_file(spec, source, *, filename=None):
-    """Read and check everything; write nothing. Returns (report, valid_rows)."""
+def validate_file(spec, source, *, filename=None, run=None):
+    """Read and check everything; write nothing. Returns (report, valid_rows). A job `run`, when
+    given, gets the row count as its total and progress while the cells are parsed."""
     import time
 
     started = time.perf_counter()
@@ -352,7 +360,9 @@ def validate_file(spec, source, *, filename=None):
     if not raw_rows:
         report.add_error(0, "", "", "文件只有表头，没有数据行")
         return report, []
-    parsed = _parse_rows(spec, raw_rows, positions, report)
+    if run is not None:
+        run.set_total(len(raw_rows))
+    parsed = _parse_rows(spec, raw_rows, positions, report, run)
     _check_file_duplicates(spec, parsed, report)
     candidates = [row for row, bad in parsed]
     bad_before = report.error_rows  # a set built once: per-row rebuilding is quadratic on bad files

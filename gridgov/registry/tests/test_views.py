@@ -132,34 +132,6 @@ def test_life_event_forms(client, place, grid_worker):
     assert 'value="新迁入"' in r.content.decode()
 
 
-def test_import_page_preview_and_apply(client, place, admin_user, django_capture_on_commit_callbacks):
-    import io
-
-    from gridgov.core.models import Job
-
-    client.force_login(admin_user)
-    good, other = rid(900), rid(901)
-    bad = other[:-1] + ("1" if other[-1] != "1" else "2")
-    text = f"姓名,证件号码,网格编码\n导入甲,{good},{A1}\n导入乙,{bad},{A1}\n".encode()
-    f = io.BytesIO(text)
-    f.name = "p.csv"
-    r = client.post(reverse("registry:import"), {"kind": "persons", "file": f})
-    page = r.content.decode()
-    assert "import-errors" in page, page[page.find("<main"):][:3000]
-    assert "校验位" in page and "apply-valid" in page
-    token = page.split('name="token" value="')[1].split('"')[0]
-    errors = client.get(reverse("registry:import_errors", args=["persons", token]))
-    assert "错误原因" in errors.content.decode("utf-8-sig")
-    with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(reverse("registry:import"), {"kind": "persons", "token": token, "apply_valid": "1"})
-    assert r.status_code == 302
-    job = Job.objects.latest("pk")
-    assert job.status == "succeeded", job.error
-    assert Person.objects.filter(name="导入甲").exists() and not Person.objects.filter(name="导入乙").exists()
-    tpl = client.get(reverse("registry:import_template", args=["persons"]) + "?format=xlsx")
-    assert tpl.content[:2] == b"PK"
-
-
 def test_api_create_person(client, place, grid_worker):
     client.force_login(grid_worker)
     r = client.post("/api/registry/persons/", {"grid": A1, "name": "接口登记", "id_number": rid(950),
