@@ -12,6 +12,7 @@ PORT ?= 8000
 
 run: setup
 	@$(BIN)/gridgov migrate --noinput -v 0
+	@$(BIN)/gridgov collectstatic --noinput -v 0
 	@$(BIN)/gridgov setup_platform
 	@$(BIN)/gridgov demo --if-empty --scale small
 	@$(BIN)/gridgov demo_accounts

@@ -218,8 +218,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # the job worker logs once, in this format (run_huey adds its own handler only when none is set)
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# Case list's covering index (INCLUDE) is used on PostgreSQL; SQLite ignores the extra columns.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
