@@ -182,24 +182,7 @@ def pendant(R, members, v, lo):
     """Pieces that can only be in the grid of ``v``: the parts of ``members`` without ``v``
     that are cut off from the rest and hold fewer than ``lo`` households (a grid of their own
     would be too small, and any other grid reaching them must pass through ``v``)."""
-    w = R.w
-    seen = {v}
-    out = []
-    for s0 in sorted(members):
-        if s0 in seen:
-            continue
-        comp, stack = [s0], [s0]
-        seen.add(s0)
-        while stack:
-            x = stack.pop()
-            for u, _ in R.cost[x]:
-                if u in members and u not in seen:
-                    seen.add(u)
-                    comp.append(u)
-                    stack.append(u)
-        if sum(w[u] for u in comp) < lo:
-            out.extend(comp)
-    return out
+    return [u for comp in _pieces_of(R, members, {v}) if sum(R.w[x] for x in comp) < lo for u in comp]
 
 
 def count_windows(H, atoms, lo, hi, k):
