@@ -142,6 +142,9 @@ class ImportSpec:
     permission = ""
     columns: list = []
     natural_key: tuple = ()
+    # keys `validate` adds to `row.values`, in the order it adds them: declaring them lets every
+    # row's values share one key table (memory, see `_parse_rows`); anything else still works
+    derived_keys: tuple = ()
 
     def validate(self, rows, report):
         """Domain checks across rows and against the database (references, duplicates with
@@ -204,25 +207,60 @@ def _cell_text(value):
 
 def read_table(source, filename=None):
     """Return (headers, rows) where rows are lists of cell strings. Raises ImportFileError."""
+    headers, rows, _estimate = open_table(source, filename)
+    return headers, list(rows)
+
+
+def open_table(source, filename=None):
+    """(headers, rows, estimated row count): `rows` is an iterator of lists of cell strings
+    (blank rows skipped); a CSV is parsed as it is iterated — a population file is never held
+    as cells all at once — so ImportFileError may also come while iterating."""
     data, name = _read_bytes(source)
     name = (filename or name or "").lower()
     if not data.strip():
         raise ImportFileError("文件为空")
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        return _read_xlsx(data)
+        headers, rows = _read_xlsx(data)
+        return headers, iter(rows), len(rows)
     if name.endswith(".xls"):
         raise ImportFileError("不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV")
     text = _decode(data)
+    del data  # the bytes are not needed any more (a population file is a few hundred MB)
+    estimate = text.count("\n")
+    rows = _csv_rows(text)
+    del text  # the generator holds it until the last row
+    headers = next(rows, None)
+    if headers is None:
+        raise ImportFileError("文件为空")
+    return headers, rows, estimate
+
+
+def _csv_rows(text):
+    # lines sliced one at a time, not io.StringIO (which copies the text at 4 bytes a character)
+    strip = str.strip
     try:
-        reader = csv.reader(io.StringIO(text, newline=""))
-        strip = str.strip
-        rows = [list(map(strip, r)) for r in reader]
+        for r in csv.reader(_lines(text)):
+            cells = list(map(strip, r))
+            if any(cells):
+                yield cells
     except csv.Error as exc:
         raise ImportFileError(f"CSV 格式错误：{exc}")
-    rows = [r for r in rows if any(r)]
-    if not rows:
-        raise ImportFileError("文件为空")
-    return rows[0], rows[1:]
+
+
+def _lines(text):
+    """The lines of `text` with their line ends, as `csv.reader` wants them from a file opened
+    with newline="". A file with lone \r line ends (rare) goes through io.StringIO as before."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        yield from io.StringIO(text, newline="")
+        return
+    find, start, end = text.find, 0, len(text)
+    while start < end:
+        stop = find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start : stop + 1]
+        start = stop + 1
 
 
 def _read_xlsx(data):
@@ -274,13 +312,25 @@ PROGRESS_STEP = 10_000  # rows between progress reports to a job's `run`
 def _parse_rows(spec, raw_rows, positions, report, run=None):
     """Parse every cell of every row: [(Row, bad)]. The per-column work is planned once (columns
     absent from the file are None in every row); the loop is the import's hot path. With a job
-    `run`, progress advances every PROGRESS_STEP rows."""
-    absent = dict.fromkeys(c.key for c in spec.columns if c.key not in positions)
+    `run`, progress advances every PROGRESS_STEP rows.
+
+    Memory (a population file has millions of rows): each row's values dict is the `__dict__` of
+    an instance of a class made for this parse, so the rows share one key table (CPython's
+    key-sharing dicts: a third of a plain dict's size; any row whose keys come in another order
+    simply gets a plain dict). The raw cells of a `cache=True` column are replaced by the first
+    equal string seen, so repeated codes and choices are stored once."""
+    absent = tuple(c.key for c in spec.columns if c.key not in positions)
     plan = [
         (col.key, positions[col.key], col.header, col.required, col.max_length or DEFAULT_MAX_CELL, col.parse,
          {} if col.cache and col.parse is not None else None)
         for col in spec.columns if col.key in positions
     ]
+    values_class = type("RowValues", (), {"__slots__": ("__dict__",)})
+    # the first instance sets the shared key table, at its full size: a table that has to grow
+    # later (when `validate` adds derived keys) turns every row's dict into a plain one
+    first = values_class().__dict__
+    for key in (*absent, *(p[0] for p in plan), *spec.derived_keys):
+        first[key] = None  # one by one: `update` may copy a plain dict's table instead
     add_error = report.add_error
     rows = []
     number = 1
@@ -289,7 +339,9 @@ def _parse_rows(spec, raw_rows, positions, report, run=None):
         number += 1
         if step and (number - 1) % step == 0:  # rows done so far
             run.advance(step)
-        values, bad = dict(absent), False
+        values, bad = values_class().__dict__, False
+        for key in absent:
+            values[key] = None
         width = len(cells)
         for key, i, header, required, limit, parse, memo in plan:
             text = cells[i] if i < width else ""
@@ -306,9 +358,11 @@ def _parse_rows(spec, raw_rows, positions, report, run=None):
             if parse is None:
                 values[key] = text
                 continue
-            if memo is not None and text in memo:
-                values[key] = memo[text]
-                continue
+            if memo is not None:
+                hit = memo.get(text)
+                if hit is not None:  # (value, the first equal cell): keep one copy of the text
+                    values[key], cells[i] = hit
+                    continue
             try:
                 value = parse(text)
             except (ValueError, TypeError) as exc:
@@ -316,9 +370,9 @@ def _parse_rows(spec, raw_rows, positions, report, run=None):
                 bad = True
                 continue
             if memo is not None and len(memo) < MAX_CACHED_VALUES:
-                memo[text] = value
+                memo[text] = (value, text)
             values[key] = value
-        rows.append((Row(number, values, cells), bad))
+        rows.append((Row(number, values, tuple(cells)), bad))  # a tuple: 48 bytes less than the list
     return rows
 
 
@@ -348,29 +402,43 @@ def validate_file(spec, source, *, filename=None, run=None):
     started = time.perf_counter()
     report = ImportReport(kind=spec.kind, title=spec.title)
     try:
-        headers, raw_rows = read_table(source, filename)
+        headers, raw_rows, estimate = open_table(source, filename)
     except ImportFileError as exc:
         report.add_error(0, "", "", str(exc))
         return report, []
     report.headers = headers
-    report.total_rows = len(raw_rows)
     positions = _check_headers(spec, headers, report)
-    if report.errors:
+    try:  # cells are parsed as the file is read
+        if report.errors:
+            report.total_rows = sum(1 for _cells in raw_rows)
+            return report, []
+        if run is not None:
+            run.set_total(estimate)
+        parsed = _parse_rows(spec, raw_rows, positions, report, run)
+    except ImportFileError as exc:  # a CSV error further down: the file as a whole is refused
+        report = ImportReport(kind=spec.kind, title=spec.title)
+        report.add_error(0, "", "", str(exc))
         return report, []
-    if not raw_rows:
+    del raw_rows
+    report.total_rows = len(parsed)
+    if not parsed:
         report.add_error(0, "", "", "文件只有表头，没有数据行")
         return report, []
-    if run is not None:
-        run.set_total(len(raw_rows))
-    parsed = _parse_rows(spec, raw_rows, positions, report, run)
+    if run is not None and estimate != len(parsed):
+        run.set_total(len(parsed))
     _check_file_duplicates(spec, parsed, report)
     candidates = [row for row, bad in parsed]
+    del parsed
     bad_before = report.error_rows  # a set built once: per-row rebuilding is quadratic on bad files
     spec.validate([r for r in candidates if r.number not in bad_before], report)
     bad_rows = report.error_rows
     report.rejected = {r.number: r.raw for r in candidates if r.number in bad_rows}
+    valid = [r for r in candidates if r.number not in bad_rows]
+    del candidates
+    for r in valid:  # only the error file needs raw cells: free them for the write
+        r.raw = None
     report.seconds = time.perf_counter() - started
-    return report, [r for r in candidates if r.number not in bad_rows]
+    return report, valid
 
 
 def run_import(spec, source, *, actor, apply=False, apply_valid=False, run=None, filename=None):

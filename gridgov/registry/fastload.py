@@ -18,6 +18,7 @@ what the ORM would have written.
 """
 
 import contextlib
+import itertools
 import json
 import logging
 
@@ -161,10 +162,9 @@ def _copy(cur, table, cols, lines):
 def insert_rows(model, columns, rows, *, copy_line=None):
     """Insert `rows` (tuples in `columns` order, attnames, including `id`) into `model`'s table.
     `copy_line(row)`, when given, is the row's COPY text line on PostgreSQL — for hot paths whose
-    caller knows which values need escaping (`copy_escape`) and which may be NULL. On PostgreSQL
-    `rows` may be an iterator: rows are built while the server stores the previous ones."""
-    if connection.vendor != "postgresql":
-        rows = list(rows)
+    caller knows which values need escaping (`copy_escape`) and which may be NULL. `rows` may be
+    an iterator, consumed as it goes (never held whole): on PostgreSQL rows are built while the
+    server stores the previous ones, on SQLite `CHUNK` rows at a time."""
     if isinstance(rows, list | tuple) and not rows:
         return 0
     fields = [model._meta.get_field(c) for c in columns]
@@ -180,13 +180,13 @@ def insert_rows(model, columns, rows, *, copy_line=None):
                                                           len(fields)))
         else:
             adapters = [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
-            if adapters:
-                rows = _adapt_rows(rows, adapters)
             marks = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 (model table and columns)
-            for i in range(0, len(rows), CHUNK):
-                cur.executemany(sql, rows[i : i + CHUNK])
-    return len(rows)
+            count, rows = 0, iter(rows)  # CHUNK rows at a time: an iterator is never held whole
+            while chunk := list(itertools.islice(rows, CHUNK)):
+                cur.executemany(sql, _adapt_rows(chunk, adapters) if adapters else chunk)
+                count += len(chunk)
+            return count
 
 
 def update_rows(model, columns, rows):

@@ -111,3 +111,40 @@ def test_import_requires_permission(grid_worker):
 
     with pytest.raises(PermissionDenied):
         run_import(DaySpec(), _csv("日期,名称\n2031-10-01,x\n"), actor=grid_worker, apply=True)
+
+
+def test_line_ends_and_quoted_newlines_read_as_before():
+    # CRLF, lone CR (old Mac files), LF and newlines inside quoted cells all give the same rows
+    for end in ("\r\n", "\r", "\n"):
+        headers, rows = read_table(_csv(f'日期,名称{end}2031-10-01,"国庆{end}节"{end}{end},{end}2031-10-02,元旦'))
+        assert headers == ["日期", "名称"] and rows == [["2031-10-01", f"国庆{end}节"], ["2031-10-02", "元旦"]]
+
+
+def test_csv_error_after_good_rows_refuses_the_whole_file(admin_user):
+    # given a file whose rows are fine until a cell over the CSV field limit far down, after a bad
+    # row (the file is parsed as it is read)
+    text = ("日期,名称\n" + "".join(f"2031-10-{d:02},节{d}\n" for d in range(1, 20)) + "2031-13-01,坏\n"
+            + "2031-11-01," + "长" * 200_000 + "\n")
+    report = run_import(DaySpec(), _csv(text), actor=admin_user, apply=True)
+    # then it is one file error, with no row errors or counts from the part read before it
+    assert [(e.row, e.reason[:8]) for e in report.errors] == [(0, "CSV 格式错误")]
+    assert report.total_rows == 0 and not report.applied and not CalendarDay.objects.exists()
+
+
+def test_header_error_still_counts_the_rows(admin_user):
+    report = run_import(DaySpec(), _csv("名称\n甲\n乙\n"), actor=admin_user, apply=True)
+    assert report.total_rows == 2 and [e.reason for e in report.errors] == ["缺少必填列"]
+    assert "共 2 行" in report.summary() and not report.applied
+
+
+def test_valid_rows_keep_their_values_and_rejected_rows_their_cells(admin_user):
+    from gridgov.core.importing import validate_file
+
+    # given repeated cells in a cached column and one bad row
+    spec = DaySpec()
+    spec.columns = [*DaySpec.columns[:2], Column("weight", "权重", parse=parse_int(0, 9), cache=True)]
+    text = "日期,名称,权重\n2031-10-01,甲, 3\n2031-10-02,乙,3\n2031-10-03,丙,x\n"
+    report, rows = validate_file(spec, _csv(text))
+    # then the parsed values are there, the raw cells of the rejected row are kept as read
+    assert [(r.number, r["name"], r["weight"]) for r in rows] == [(2, "甲", 3), (3, "乙", 3)]
+    assert list(report.rejected[4]) == ["2031-10-03", "丙", "x"]

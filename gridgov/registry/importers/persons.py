@@ -47,10 +47,11 @@ from .base import (
 
 
 def _parse_id(text):
-    number = "".join(text.split()).upper()
-    if len(number) > 30:
+    number = "".join(text.split())
+    upper = number.upper()
+    if len(upper) > 30:
         raise ValueError("证件号码过长")
-    return number
+    return number if upper == number else upper  # the cell itself when already clean (memory)
 
 
 def _parse_phone(text):
@@ -90,6 +91,7 @@ class PersonImport(RegistryImport):
     permission = "registry.add_person"
     write_permission = "registry.add_person"
     natural_key = ("id_number",)
+    derived_keys = ("_id", "_house_id", "_tag_ids")  # set by `validate`, in this order
     columns = [
         Column("name", "姓名", required=True, max_length=50, example="张三"),
         Column("id_type", "证件类型", parse=parse_choice(IdType), cache=True, example="居民身份证", help="默认居民身份证"),
@@ -171,8 +173,9 @@ class PersonImport(RegistryImport):
         return lap
 
     def _check_identity(self, row, report, today):
-        """Check the ID number (and birth date / sex against it); set v["_id"] to the derived
-        columns (hash, masked, last 6, raw)."""
+        """Check the ID number (and birth date / sex against it); set v["_id"] to (keyed hash,
+        number) — the masked form and last 6 digits are derived while the row is written (the
+        fewer objects a row keeps, the less memory a million rows take)."""
         v = row.values
         id_type = v["id_type"] or _RESIDENT_ID
         v["id_type"] = id_type
@@ -193,7 +196,7 @@ class PersonImport(RegistryImport):
         elif v["birth_date"] and (v["birth_date"] > today or v["birth_date"].year < 1890):
             report.add_error(row.number, "出生日期", str(v["birth_date"]), "出生日期不可能")
             ok = False
-        v["_id"] = (self.hasher(number), mask_id(number), number[-6:], number) if number else _NO_ID
+        v["_id"] = (self.hasher(number), number) if number else _NO_ID
         return ok
 
     def _check_existing(self, rows, report):
@@ -300,7 +303,7 @@ class PersonImport(RegistryImport):
             new_rows = ((pks[k], *rec, now, now) for k, rec in self._records(new_keys, by_key, grid_ids, known, pks,
                                                                              heads))
             insert_rows(Person, ["id", *PERSON_COLUMNS, "created_at", "updated_at"],
-                        new_rows if postgres else list(new_rows), copy_line=_person_copy_line(now))
+                        new_rows, copy_line=_person_copy_line(now))
             old = dict(self._records([k for k in by_key if k in existing], by_key, grid_ids, known, pks, heads))
             for hh in new_households.values():
                 hh[5] = heads.pop(hh[0], None)
@@ -342,6 +345,7 @@ class PersonImport(RegistryImport):
             if names is None:
                 names = pinyin[name] = pinyin_keys_uncached(name)
             phone = v["phone"]
+            id_hash, id_number = v["_id"]
             number = v["household"]
             household_id = households.get(number) if number else None
             relation = v["relation"] or ""
@@ -349,7 +353,8 @@ class PersonImport(RegistryImport):
                 heads[household_id] = pks[key]
             yield key, (
                 grid_ids[v["grid"]], v["grid"], v["_house_id"], household_id, relation, name, *names,
-                v["id_type"], *v["_id"], v["sex"] or unknown_sex, v["birth_date"],
+                v["id_type"], id_hash, mask_id(id_number) if id_number else "", id_number[-6:], id_number,
+                v["sex"] or unknown_sex, v["birth_date"],
                 v["ethnicity"] or "汉族",
                 *((hasher(phone), mask_phone(phone), phone[-4:], phone) if phone else _NO_PHONE),
                 v["residence_type"] or registered, v["employment"] or "", v["employer"] or "",
@@ -412,7 +417,7 @@ def _person_copy_line(now):
     return line
 
 
-_NO_ID = ("", "", "", "")
+_NO_ID = ("", "")
 _RESIDENT_ID = IdType.RESIDENT_ID.value
 _PLAIN_SEX = {s.value: s.value for s in Sex}
 _NO_PHONE = ("", "", "", "")
