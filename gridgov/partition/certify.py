@@ -128,35 +128,55 @@ def _indivisible(g, v, hi):
     return m.units is None or len(m.units) == 1
 
 
-def _set_in_window(R, v, low, high, forbidden=frozenset(), budget=6000):
-    """Is there a connected set of pieces containing ``v`` (none of ``forbidden``) holding
-    ``low``..``high`` households?  True, False (proven: every such set was enumerated and
-    every piece met is indivisible) or None (search too big, or a divisible piece met).
-    Also returns the households of the pieces met."""
+class _TooBig(Exception):
+    """The search met a divisible piece or outgrew its budget: nothing is proven."""
+
+
+def _sets_reaching(R, v, low, high, forbidden, budget, limit=None, met=None):
+    """Connected sets of pieces containing ``v`` (none of ``forbidden``), grown piece by piece
+    without passing ``high``; a set is yielded once it reaches ``low`` and not grown further.
+    Raises _TooBig when more than ``budget`` sets were seen, more than ``limit`` yielded, or a
+    divisible piece is met. ``met`` (a set) collects every piece met."""
     g, w = R.g, R.w
     start = frozenset([v])
     seen = {start}
     stack = [(start, w[v])]
-    met = set()
+    hits = 0
     while stack:
-        if len(seen) > budget:
-            return None, met
+        if len(seen) > budget or (limit is not None and hits > limit):
+            raise _TooBig
         s, W = stack.pop()
         if W >= low:
-            return True, met  # and W <= high by construction
+            hits += 1
+            yield s
+            continue
         for x in s:
             for u, _ in R.cost[x]:
                 if u in s or u in forbidden:
                     continue
                 if not _indivisible(g, u, high):
-                    return None, met
-                met.add(u)
+                    raise _TooBig
+                if met is not None:
+                    met.add(u)
                 if W + w[u] > high:
                     continue
                 t = s | {u}
                 if t not in seen:
                     seen.add(t)
                     stack.append((t, W + w[u]))
+
+
+def _set_in_window(R, v, low, high, forbidden=frozenset(), budget=6000):
+    """Is there a connected set of pieces containing ``v`` (none of ``forbidden``) holding
+    ``low``..``high`` households?  True, False (proven: every such set was enumerated and
+    every piece met is indivisible) or None (search too big, or a divisible piece met).
+    Also returns the households of the pieces met."""
+    met = set()
+    try:
+        for _ in _sets_reaching(R, v, low, high, forbidden, budget, met=met):
+            return True, met  # and W <= high by construction
+    except _TooBig:
+        return None, met
     return False, met
 
 
@@ -220,31 +240,10 @@ def _minimal_sets(R, v, low, high, forbidden, cap=300, budget=6000):
     ``low`` households without passing ``high`` and has no such proper subset grown the same
     way (a set is not extended once it reaches ``low``).  None when the search is too big or
     meets a divisible piece."""
-    g, w = R.g, R.w
-    start = frozenset([v])
-    seen = {start}
-    stack = [(start, w[v])]
-    out = []
-    while stack:
-        if len(seen) > budget or len(out) > cap:
-            return None
-        s, W = stack.pop()
-        if W >= low:
-            out.append(s)
-            continue
-        for x in s:
-            for u, _ in R.cost[x]:
-                if u in s or u in forbidden:
-                    continue
-                if not _indivisible(g, u, high):
-                    return None
-                if W + w[u] > high:
-                    continue
-                t = s | {u}
-                if t not in seen:
-                    seen.add(t)
-                    stack.append((t, W + w[u]))
-    return out
+    try:
+        return list(_sets_reaching(R, v, low, high, forbidden, budget, limit=cap))
+    except _TooBig:
+        return None
 
 
 def _forced(R, v, low, forbidden):
