@@ -218,7 +218,7 @@ def record_audit(plan, summary):
 
 def load_roads(plan, by_code, progress):
     """Store each street's road centre lines so the platform can re-draw its grids later."""
-    from gridgov.divisions.partitioning.streets import save_streets
+    from gridgov.divisions.redraw.streets import save_streets
 
     total = sum(save_streets(fc, division=by_code[code], source="demo") for code, fc in plan.roads.items())
     progress(f"道路：{total} 条中心线")

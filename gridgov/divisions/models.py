@@ -121,4 +121,4 @@ class DivisionShape(models.Model):
         return f"{self.division} v{self.version}"
 
 
-from .partitioning.models import DivisionChange, GridProposal, StreetLine  # noqa: E402,F401  (issue 4 models)
+from .redraw.models import DivisionChange, GridProposal, StreetLine  # noqa: E402,F401  (issue 4 models)

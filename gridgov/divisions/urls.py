@@ -11,6 +11,6 @@ urlpatterns = [
     path("<str:code>/", views.division_detail, name="detail"),
 ]
 
-from gridgov.divisions.partitioning.urls import urlpatterns as partitioning_urls  # noqa: E402  (before <str:code>/)
+from gridgov.divisions.redraw.urls import urlpatterns as redraw_urls  # noqa: E402  (before <str:code>/)
 
-urlpatterns = partitioning_urls + urlpatterns
+urlpatterns = redraw_urls + urlpatterns

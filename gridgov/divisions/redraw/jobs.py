@@ -12,7 +12,7 @@ from ..choices import Level
 from .choices import PartitionMode, PartitionTarget, ProposalStatus
 from .models import GridProposal
 
-HANDLER = "gridgov.divisions.partitioning.jobs.run_partition"
+HANDLER = "gridgov.divisions.redraw.jobs.run_partition"
 
 
 def engine_params(params):

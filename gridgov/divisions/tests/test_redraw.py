@@ -5,8 +5,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gridgov.divisions.models import Division, DivisionChange, DivisionShape
-from gridgov.divisions.partitioning.choices import PartitionMode, ProposalStatus
-from gridgov.divisions.partitioning.streets import save_streets
+from gridgov.divisions.redraw.choices import PartitionMode, ProposalStatus
+from gridgov.divisions.redraw.streets import save_streets
 
 pytest.importorskip("gridgov.partition")
 registry = pytest.importorskip("gridgov.registry.models")
@@ -54,7 +54,7 @@ def make_buildings(tree, admin_user, heavy=18, light=8):
 
 
 def draw(admin_user, tree, **kw):
-    from gridgov.divisions.partitioning.jobs import start_partition
+    from gridgov.divisions.redraw.jobs import start_partition
 
     proposal = start_partition(actor=admin_user, area=tree[A], run_now=True, **kw)
     proposal.refresh_from_db()
@@ -93,7 +93,7 @@ def test_job_produces_a_draft_with_stable_codes(admin_user, tree, city):
 
 def test_publish_moves_dependents_closes_shapes_and_audits(admin_user, tree, city):
     from gridgov.core.models import AuditEntry
-    from gridgov.divisions.partitioning.publish import publish_proposal
+    from gridgov.divisions.redraw.publish import publish_proposal
 
     proposal = draw(admin_user, tree)
     old_shape_ids = set(DivisionShape.objects.filter(division__code__in=[A1, A2]).values_list("pk", flat=True))
@@ -122,7 +122,7 @@ def test_publish_moves_dependents_closes_shapes_and_audits(admin_user, tree, cit
 
 
 def test_publish_retires_a_grid_and_its_records_follow_the_successor(admin_user, tree, city):
-    from gridgov.divisions.partitioning.publish import publish_proposal
+    from gridgov.divisions.redraw.publish import publish_proposal
 
     proposal = draw(admin_user, tree, min_households=300, max_households=1000)
     codes = [f["properties"]["code"] for f in proposal.grids["features"]]
@@ -148,7 +148,7 @@ def test_publish_retires_a_grid_and_its_records_follow_the_successor(admin_user,
 
 
 def test_failure_mid_publish_changes_nothing(admin_user, tree, city, monkeypatch):
-    from gridgov.divisions.partitioning import publish
+    from gridgov.divisions.redraw import publish
 
     proposal = draw(admin_user, tree)
     before = list(registry.Person.objects.order_by("pk").values_list("division_code", flat=True))
@@ -167,7 +167,7 @@ def test_failure_mid_publish_changes_nothing(admin_user, tree, city, monkeypatch
 
 
 def test_stale_proposal_is_refused(admin_user, tree, city):
-    from gridgov.divisions.partitioning.publish import publish_proposal
+    from gridgov.divisions.redraw.publish import publish_proposal
 
     first, second = draw(admin_user, tree), draw(admin_user, tree)
     publish_proposal(actor=admin_user, proposal=first)
@@ -183,7 +183,7 @@ def test_adjust_mode_keeps_codes_and_moves_few(admin_user, tree, city):
 
 
 def test_area_without_boundaries_fails_with_chinese_message(admin_user, tree):
-    from gridgov.divisions.partitioning.jobs import start_partition
+    from gridgov.divisions.redraw.jobs import start_partition
 
     empty = Division.objects.create(code="430702004009", name="新建社区", level=3, parent=tree["430702004000"])
     proposal = start_partition(actor=admin_user, area=empty, run_now=True)
@@ -196,7 +196,7 @@ def test_permission_needed(make_user, tree):
     from django.core.exceptions import PermissionDenied
 
     from gridgov.accounts.choices import RoleCode
-    from gridgov.divisions.partitioning.jobs import start_partition
+    from gridgov.divisions.redraw.jobs import start_partition
 
     worker = make_user(RoleCode.GRID_WORKER, tree[A1])
     with pytest.raises(PermissionDenied):
@@ -204,7 +204,7 @@ def test_permission_needed(make_user, tree):
 
 
 def test_move_community_rewrites_every_code(admin_user, tree, city):
-    from gridgov.divisions.partitioning.redivision import move_community
+    from gridgov.divisions.redraw.redivision import move_community
 
     change = move_community(actor=admin_user, community=tree[A], new_street=tree["430702005000"])
     new_a = Division.objects.get(code=change.new_code)
@@ -221,7 +221,7 @@ def test_move_community_rewrites_every_code(admin_user, tree, city):
 
 
 def test_merge_communities(admin_user, tree, city):
-    from gridgov.divisions.partitioning.redivision import merge_communities
+    from gridgov.divisions.redraw.redivision import merge_communities
 
     b = registry.Building.objects.create(grid=tree["430702004002001"], division_code="430702004002001",
                                          code="00001", address="B楼", household_count=10)
@@ -233,14 +233,14 @@ def test_merge_communities(admin_user, tree, city):
 
 
 def test_health_lists_out_of_range_grids(admin_user, tree, city):
-    from gridgov.divisions.partitioning.health import unhealthy_grids
+    from gridgov.divisions.redraw.health import unhealthy_grids
 
     codes = [g.code for g in unhealthy_grids(admin_user)]
     assert A1 in codes and A2 in codes  # 648 and 288 households
 
 
 def test_points_entities_and_open_cases_follow_closed_cases_stay(admin_user, tree, city):
-    from gridgov.divisions.partitioning.publish import publish_proposal
+    from gridgov.divisions.redraw.publish import publish_proposal
 
     proposal = draw(admin_user, tree)
     moved = next(b for b in city if proposal.assignment[str(b.pk)] != A1 and b.grid.code == A1)
@@ -278,7 +278,7 @@ def test_points_entities_and_open_cases_follow_closed_cases_stay(admin_user, tre
 
 
 def test_a_high_rise_is_split_by_unit_and_its_houses_follow(admin_user, tree, city):
-    from gridgov.divisions.partitioning.publish import publish_proposal
+    from gridgov.divisions.redraw.publish import publish_proposal
 
     tower = registry.Building.objects.create(grid=tree[A1], division_code=A1, code="00099", address="高层",
                                              lng=111.7079, lat=29.0411, household_count=640, units=4)
@@ -301,7 +301,7 @@ def test_a_high_rise_is_split_by_unit_and_its_houses_follow(admin_user, tree, ci
 
 
 def test_creator_is_notified_and_a_draft_can_be_discarded(admin_user, tree, city):
-    from gridgov.divisions.partitioning.publish import discard_proposal, publish_proposal
+    from gridgov.divisions.redraw.publish import discard_proposal, publish_proposal
 
     proposal = draw(admin_user, tree)
     assert admin_user.notifications.filter(title__contains="已生成").exists()
@@ -320,7 +320,7 @@ def test_concurrent_publishes_of_one_area_one_wins(admin_user, tree, city):
 
     from django.db import connection
 
-    from gridgov.divisions.partitioning.publish import publish_proposal
+    from gridgov.divisions.redraw.publish import publish_proposal
 
     if connection.vendor != "postgresql":
         pytest.skip("行锁并发只在 PostgreSQL 上验证（SQLite 写事务本身串行）")
@@ -349,7 +349,7 @@ def test_concurrent_publishes_of_one_area_one_wins(admin_user, tree, city):
 
 
 def test_a_person_follows_the_house_they_live_in_not_their_household(admin_user, tree, city):
-    from gridgov.divisions.partitioning.publish import publish_proposal
+    from gridgov.divisions.redraw.publish import publish_proposal
 
     proposal = draw(admin_user, tree)
     moved = next(b for b in city if proposal.assignment[str(b.pk)] != b.grid.code)

@@ -1,4 +1,4 @@
-"""Drawing grids on the platform (issue 4): the partition engine adapter, proposals, publishing
+"""Redrawing grids on the platform (issue 4; the Django flow around the `gridgov.partition` engine): the partition engine adapter, proposals, publishing
 a proposal (moving every dependent record), administrative re-division and grid health.
 
 Modules: models (StreetLine, GridProposal, DivisionChange), streets (save_streets), loaders

@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 
 from gridgov.divisions.models import Division, GridProposal
-from gridgov.divisions.partitioning.choices import ProposalStatus
+from gridgov.divisions.redraw.choices import ProposalStatus
 
 pytest.importorskip("gridgov.partition")
 pytest.importorskip("gridgov.registry.models")
 
-from .test_partitioning import A1, A, make_buildings  # noqa: E402
+from .test_redraw import A1, A, make_buildings  # noqa: E402
 
 
 def test_draw_review_publish_through_the_pages(client, admin_user, tree, django_capture_on_commit_callbacks):
