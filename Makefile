@@ -36,11 +36,17 @@ assets: $(VENDOR)/.stamp
 $(VENDOR)/.stamp: package.json
 	@command -v npm >/dev/null || { echo "需要 Node.js 和 npm（apt-get install nodejs npm）"; exit 1; }
 	@npm install --no-audit --no-fund --loglevel=error
-	@mkdir -p $(VENDOR)/leaflet
+	@rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet $(VENDOR)/tabler $(VENDOR)/tabler-icons/fonts $(VENDOR)/tom-select
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	@cp node_modules/alpinejs/dist/cdn.min.js $(VENDOR)/alpine.min.js
 	@cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	@cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	@cp node_modules/@tabler/core/dist/css/tabler.min.css node_modules/@tabler/core/dist/js/tabler.min.js $(VENDOR)/tabler/
+	@sed -i '/sourceMappingURL/d' $(VENDOR)/tabler/tabler.min.css $(VENDOR)/tabler/tabler.min.js
+	@cp node_modules/@tabler/icons-webfont/dist/tabler-icons.min.css $(VENDOR)/tabler-icons/
+	@cp node_modules/@tabler/icons-webfont/dist/fonts/tabler-icons.woff2 node_modules/@tabler/icons-webfont/dist/fonts/tabler-icons.woff $(VENDOR)/tabler-icons/fonts/
+	@cp node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css node_modules/tom-select/dist/js/tom-select.complete.min.js $(VENDOR)/tom-select/
+	@sed -i '/sourceMappingURL/d' $(VENDOR)/tom-select/*
 	@touch $@
 
 # The whole suite: SQLite by default, PostgreSQL when DATABASE_URL is set. Browser tests run

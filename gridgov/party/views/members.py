@@ -19,6 +19,7 @@ from ..choices import ActivityStatus, MemberCategory, MemberStatus, PeriodKind, 
 from ..forms import MemberForm, apply_errors
 from ..models import MemberScore, PartyMember, PostClaim, ServiceActivity, WorkUnit
 from ..periods import label
+from ..tables import MemberTable
 from ._common import crumbs, run_action, scope_of
 
 SORTS = {"name": "name", "-joined": "-joined_on", "grid": "division_code", "-registered": "-registered_at"}
@@ -57,7 +58,8 @@ def member_list(request):
     for m in page:
         m.score, m.post_name = scores.get(m.pk), posts.get(m.pk)
     return render(request, "party/member_list.html", {
-        "page": page, "categories": MemberCategory.choices, "statuses": MemberStatus.choices,
+        "page": page, "table": MemberTable(list(page)), "categories": MemberCategory.choices,
+        "statuses": MemberStatus.choices,
         "can_add": can(request.user, "party.add_partymember"),
         "can_export": can(request.user, "party.export_partymember"),
         "can_import": can(request.user, "party.import_partymember"),

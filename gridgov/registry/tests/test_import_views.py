@@ -149,7 +149,7 @@ def test_progress_is_polled_until_done(client, place, admin_user, django_capture
     page = client.get(url).content.decode()
     assert "排队等待校验" in page and f'hx-get="{url}"' in page and 'hx-trigger="every 1s"' in page
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
-    assert partial.lstrip().startswith('<div class="card" id="import-report"') and "<html" not in partial
+    assert partial.lstrip().startswith('<div class="card card-body" id="import-report"') and "<html" not in partial
     from gridgov.core.jobs import run_job
 
     run_job(job.pk)

@@ -19,6 +19,7 @@ from .. import actions, queries
 from ..choices import PersonStatus
 from ..forms import ChangeHouseForm, LifeEventForm, PersonFilterForm, PersonForm, RevealForm, SearchForm
 from ..models import Building, CareTag, House, Household, Person
+from ..tables import PersonTable
 from .common import crumbs, form_errors, paginate, scope_of
 
 
@@ -80,7 +81,7 @@ def person_list(request):
     page = paginate(request, qs.only(*queries.PERSON_LIST_FIELDS))
     queries.attach_addresses(page.object_list)
     return render(request, "registry/person_list.html", {
-        "form": form, "page": page, "notice": notice,
+        "form": form, "page": page, "notice": notice, "table": PersonTable(page.object_list),
         "can_add": can(request.user, "registry.add_person"),
         "can_export": can(request.user, "registry.export_person"),
         "can_reveal": can(request.user, "registry.reveal_person"),

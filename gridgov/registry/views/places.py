@@ -14,6 +14,7 @@ from .. import actions, queries
 from ..choices import BuildingType, ComponentStatus, EntityType, HouseStatus, Industry, PersonStatus
 from ..forms import BuildingForm, ComponentForm, EntityForm, HouseForm
 from ..models import Building, Component, ComponentClass, House, LegalEntity, Person
+from ..tables import BuildingTable
 from .common import crumbs, form_errors, paginate, scope_of
 
 
@@ -61,8 +62,9 @@ def building_list(request):
         qs = qs.filter(building_type=request.GET["type"])
     sort = request.GET.get("sort", "")
     qs = qs.order_by(BUILDING_SORTS.get(sort, "division_code"), "code")
+    page = paginate(request, qs)
     return render(request, "registry/building_list.html", {
-        "page": paginate(request, qs), "q": q, "types": BuildingType.choices, "sort": sort,
+        "page": page, "table": BuildingTable(page.object_list), "q": q, "types": BuildingType.choices, "sort": sort,
         "can_add": can(request.user, "registry.add_building"),
         "breadcrumb": crumbs(("楼栋房屋", None)),
     })
