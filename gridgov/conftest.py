@@ -129,6 +129,37 @@ def make_user(db, roles):
 
 
 @pytest.fixture
+def scoped_user(db, roles):
+    """scoped_user(["app.codename", …], division_or_code, username=None) → a User holding a
+    throw-away role that grants exactly those permissions there (scope tests prove scoping, not
+    the default role table)."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    from gridgov.accounts.models import Role, RoleAssignment, User
+    from gridgov.divisions.models import Division
+
+    counter = {"n": 0}
+
+    def make(perms, division, username=None):
+        counter["n"] += 1
+        role, _ = Role.objects.get_or_create(code="access-test", defaults={"name": "访问测试角色"})
+        q = Q(pk__in=[])
+        for key in perms:
+            app, codename = key.split(".", 1)
+            q |= Q(content_type__app_label=app, codename=codename)
+        role.permissions.set(Permission.objects.filter(q))
+        if isinstance(division, str):
+            division = Division.objects.get(code=division)
+        user = User.objects.create_user(username=username or f"scoped-{counter['n']}", password="Passw0rd-test",
+                                        full_name=username or f"范围用户{counter['n']}")
+        RoleAssignment.objects.create(user=user, role=role, division=division)
+        return user
+
+    return make
+
+
+@pytest.fixture
 def admin_user(make_user, tree):
     return make_user(RoleCode.DISTRICT_ADMIN, tree["430702000000"], username="admin-test")
 

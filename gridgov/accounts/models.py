@@ -36,6 +36,10 @@ class Role(models.Model):
     name = models.CharField(_("角色名称"), max_length=60)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     permissions = models.ManyToManyField(Permission, verbose_name=_("权限"), blank=True, related_name="+")
+    offered_permissions = models.JSONField(
+        _("已提供的默认权限"), null=True, blank=True, editable=False,
+        help_text=_("各应用声明的默认权限中已授予过本角色的（app.codename）；管理员删去的不会再被加回"),
+    )
 
     class Meta:
         verbose_name = _("角色")

@@ -3,17 +3,9 @@ codes of the target users' role assignments)."""
 
 from django.db.models import Prefetch
 
-from gridgov.core.access import ALL, prefix_q, scope_prefixes
+from gridgov.core.access import is_district_wide, prefix_q, scope_prefixes
 
 from .models import RoleAssignment, User
-
-
-def is_district_wide(user, perm):
-    """Does `user` hold `perm` over the whole install (no division, or the district itself)?"""
-    from django.conf import settings
-
-    prefixes = scope_prefixes(user, perm)
-    return prefixes == ALL or any(settings.DISTRICT_CODE.startswith(p) for p in prefixes)
 
 
 def user_prefixes(actor, action="view"):

@@ -1,9 +1,16 @@
-"""The built-in roles and their default permissions.
+"""The roles and their default permissions, as the installed apps declare them.
 
-Defaults are applied when a role is first created (`ensure_roles`); afterwards a district
-administrator edits them in the UI and `ensure_roles` never overwrites those edits (pass
-`reset=True` to restore the defaults). Patterns are `app_label.codename` globs matched against
-the permissions that exist, so a new model's permissions join a role by its pattern.
+Each app's `contributions.py` lists `RoleDefault(role, permissions, name=, description=)`: the
+accounts app names the built-in roles (`choices.RoleCode`), every app adds the permissions of
+its own models to whichever roles should have them, and an app may bring a role of its own
+(any code: counter staff, a display account …). Patterns are `app_label.codename` globs matched
+against the permissions that exist.
+
+Defaults are data offered once: `ensure_roles` grants each matching permission the first time
+it is offered to a role and records it in `Role.offered_permissions`, so a district
+administrator's later edits stand (a permission they removed is not given back), while an app
+installed later, or a new model of an app, still reaches the existing roles. `reset=True`
+restores the defaults exactly.
 """
 
 from fnmatch import fnmatch
@@ -11,70 +18,57 @@ from fnmatch import fnmatch
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from .choices import RoleCode
+from gridgov.core.manifest import collect
 
-READ_ALL = ["registry.view_*", "cases.view_*", "party.view_*", "divisions.view_*", "dashboard.view_*",
-            "services.view_*"]
-DEFAULT_ROLE_PERMISSIONS = {
-    RoleCode.DISTRICT_ADMIN: ["*"],
-    RoleCode.STREET_STAFF: [
-        *READ_ALL, "registry.*", "cases.view_*", "cases.add_*", "cases.change_case", "cases.register_case",
-        "cases.dispatch_case", "cases.verify_case", "cases.close_case", "cases.supervise_case",
-        "cases.solve_in_grid", "cases.view_evaluation", "cases.change_category", "divisions.change_division", "accounts.view_user",
-        "accounts.add_user", "accounts.change_user", "core.view_auditentry",
-    ],
-    RoleCode.COMMUNITY_STAFF: [
-        *READ_ALL, "registry.*", "cases.add_case", "cases.change_case", "cases.register_case",
-        "cases.verify_case", "cases.close_case", "core.view_auditentry",
-    ],
-    RoleCode.GRID_WORKER: [
-        "divisions.view_division", "registry.view_*", "registry.add_*", "registry.change_*",
-        "registry.record_visit", "registry.reveal_person", "cases.view_case", "cases.add_case",
-        "cases.verify_case", "cases.solve_in_grid", "party.view_*",
-    ],
-    RoleCode.PARTY_STAFF: ["divisions.view_division", "party.*", "registry.view_person"],
-    # granted and revoked by party.actions.update_organization as the secretary changes
-    RoleCode.PARTY_SECRETARY: [
-        "divisions.view_division", "party.view_*", "party.verify_serviceactivity", "party.change_registration",
-        "party.change_postclaim", "party.add_volunteerevent", "party.change_volunteerevent",
-        "party.change_eventsignup", "registry.view_person",
-    ],
-    RoleCode.DEPARTMENT_HANDLER: ["divisions.view_division", "cases.view_case", "cases.handle_case"],
-    RoleCode.LEADER: [*READ_ALL, "dashboard.*"],
-    RoleCode.RESIDENT: [],
-}
-DESCRIPTIONS = {
-    RoleCode.DISTRICT_ADMIN: "全区数据与配置的管理",
-    RoleCode.STREET_STAFF: "本街道的基础信息、事件和网格管理",
-    RoleCode.COMMUNITY_STAFF: "本社区的基础信息维护、事件登记与核查",
-    RoleCode.GRID_WORKER: "本网格的走访、信息采集、事件上报与核查",
-    RoleCode.PARTY_STAFF: "党组织、党员报到、岗位与积分管理",
-    RoleCode.PARTY_SECRETARY: "本党组织的报到与认岗审核、服务记录核实、志愿活动（随书记任免自动授予和收回）",
-    RoleCode.DEPARTMENT_HANDLER: "处置派遣给本部门的事件",
-    RoleCode.LEADER: "只读查看统计与大屏",
-    RoleCode.RESIDENT: "居民门户账号",
-}
+
+def role_defaults():
+    """{code: {"name", "description", "order", "patterns"}} merged from every manifest, in
+    INSTALLED_APPS order: patterns add up; the first non-empty name and description win."""
+    merged = {}
+    for _app, rd in collect("roles"):
+        entry = merged.setdefault(rd.role, {"name": "", "description": "", "order": rd.order, "patterns": []})
+        entry["name"] = entry["name"] or rd.name
+        entry["description"] = entry["description"] or rd.description
+        entry["order"] = min(entry["order"], rd.order)
+        entry["patterns"] += [p for p in rd.permissions if p not in entry["patterns"]]
+    return dict(sorted(merged.items(), key=lambda item: item[1]["order"]))
 
 
 def _matching(all_perms, patterns):
-    return [pk for pk, key in all_perms if any(fnmatch(key, p) for p in patterns)]
+    return {key: pk for pk, key in all_perms if any(fnmatch(key, p) for p in patterns)}
 
 
 @transaction.atomic
 def ensure_roles(reset=False):
-    """Create the built-in roles (idempotent). Returns {code: Role}."""
+    """Create the declared roles and offer their default permissions (idempotent; see the
+    module docstring). Returns {code: Role}."""
     from .models import Role
 
     all_perms = [
         (pk, f"{app}.{codename}")
         for pk, app, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
     ]
+    existing = {r.code: r for r in Role.objects.filter(code__in=list(role_defaults()))}
     roles = {}
-    for code, patterns in DEFAULT_ROLE_PERMISSIONS.items():
-        role, created = Role.objects.get_or_create(
-            code=code, defaults={"name": str(code.label), "description": DESCRIPTIONS[code]}
-        )
-        if created or reset:
-            role.permissions.set(_matching(all_perms, patterns))
+    for code, spec in role_defaults().items():
+        defaults = _matching(all_perms, spec["patterns"])
+        role = existing.get(code)
+        if role is None:
+            role = Role.objects.create(code=code, name=spec["name"] or code, description=spec["description"],
+                                       offered_permissions=sorted(defaults))
+            role.permissions.set(defaults.values())
+        elif reset:
+            role.permissions.set(defaults.values())
+            role.offered_permissions = sorted(defaults)
+            role.save(update_fields=["offered_permissions"])
+        elif role.offered_permissions is None:  # a role from before offers were recorded: its
+            role.offered_permissions = sorted(defaults)  # permissions are as the admin left them
+            role.save(update_fields=["offered_permissions"])
+        else:
+            new = sorted(set(defaults) - set(role.offered_permissions))
+            if new:
+                role.permissions.add(*(defaults[k] for k in new))
+                role.offered_permissions = sorted({*role.offered_permissions, *new})
+                role.save(update_fields=["offered_permissions"])
         roles[code] = role
     return roles

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from gridgov.core import audit
 from gridgov.core.access import can
 from gridgov.core.choices import AuditKind
+from gridgov.core.manifest import all_contributions
 
 from . import actions
 from .forms import (
@@ -31,9 +32,12 @@ from .forms import (
 from .models import Role, RoleAssignment
 from .queries import is_district_wide, manageable_divisions, visible_users, with_assignments
 
-# Apps whose permissions appear in the role editor (Django's own plumbing stays out).
-PROJECT_APPS = ["core", "accounts", "divisions", "registry", "cases", "party", "services", "dashboard",
-                "portal", "demo"]
+
+def project_apps():
+    """Apps whose permissions appear in the role editor: those with a manifest, in
+    INSTALLED_APPS order (Django's own plumbing stays out)."""
+    return [c.app for c in all_contributions()]
+
 ACTION_LABELS = OrderedDict([("view", "查看"), ("add", "新增"), ("change", "修改"), ("delete", "删除")])
 
 
@@ -251,9 +255,10 @@ def role_list(request):
 
 def permission_matrix(selected_ids):
     """Rows per model: {app, model, cells: {action: perm or None}, others: [perm]}, grouped by app."""
-    perms = Permission.objects.filter(content_type__app_label__in=PROJECT_APPS).select_related("content_type")
+    apps = project_apps()
+    perms = Permission.objects.filter(content_type__app_label__in=apps).select_related("content_type")
     rows = OrderedDict()
-    for p in sorted(perms, key=lambda p: (PROJECT_APPS.index(p.content_type.app_label), p.content_type.model,
+    for p in sorted(perms, key=lambda p: (apps.index(p.content_type.app_label), p.content_type.model,
                                           p.codename)):
         ct = p.content_type
         model = ct.model_class()
@@ -282,7 +287,7 @@ def role_edit(request, pk):
     if request.method == "POST":
         ids = [int(v) for v in request.POST.getlist("perm") if v.isdigit()]
         # permissions of apps not shown in the editor are kept as they are
-        hidden = role.permissions.exclude(content_type__app_label__in=PROJECT_APPS).values_list("pk", flat=True)
+        hidden = role.permissions.exclude(content_type__app_label__in=project_apps()).values_list("pk", flat=True)
         actions.set_role_permissions(actor=request.user, role=role, permissions=[*ids, *hidden])
         messages.success(request, f"角色“{role}”的权限已保存。")
         return redirect("accounts:role_list")

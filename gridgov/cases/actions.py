@@ -1,4 +1,4 @@
-"""Writes to cases (rule 1): reporting, every workflow transition, categories, API keys.
+"""Writes to cases (rule 1 in docs/architecture.md): reporting, every workflow transition, categories, API keys.
 
 Transitions lock the case row (`select_for_update`) and compare the state the actor saw
 (`expected_state`) with the state now: two people dispatching the same case at once give one

@@ -96,3 +96,8 @@ class CappedPaginator(Paginator):
 
 PAGE_SIZE = 30
 KEYWORD_CAP = 1_000  # a keyword is matched row by row (LIKE '%…%'): count fewer of them
+
+
+def open_cases(qs):
+    """The open cases of a queryset (the redraw moves these; closed ones keep their grid)."""
+    return qs.filter(state__in=OPEN_STATES)

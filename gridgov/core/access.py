@@ -1,4 +1,4 @@
-"""The access chokepoint (rule 2).
+"""The access chokepoint (rule 2 in docs/architecture.md).
 
 Every queryset shown to a user passes `Model.objects.visible_to(user)`. A user's scope for a
 permission is the set of division paths of the role assignments whose role grants that
@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
+
+from .codes import path_of
 
 ALL = "*"  # scope marker: the whole install
 
@@ -52,6 +54,15 @@ def _compute_prefixes(user, perm):
     return collapse_prefixes(prefixes)
 
 
+def is_district_wide(user, perm):
+    """Does `user` hold `perm` over the whole install (no division, or the district itself)?
+    Install-wide operations (editing roles, the work calendar, every job) ask this."""
+    from django.conf import settings
+
+    prefixes = scope_prefixes(user, perm)
+    return prefixes == ALL or any(settings.DISTRICT_CODE.startswith(p) for p in prefixes)
+
+
 def prefix_q(field, prefixes):
     q = Q()
     for p in prefixes:
@@ -92,8 +103,6 @@ class ScopedQuerySet(models.QuerySet):
         """Narrow to one division (the scope switcher): an indexed prefix match."""
         if not code:
             return self
-        from gridgov.divisions.codes import path_of
-
         return self.filter(**{f"{self.scope_field}__startswith": path_of(code)})
 
 

@@ -1,4 +1,4 @@
-"""Audit entries (rule 1: every action writes one; rule 5: every reveal writes one)."""
+"""Audit entries (rules 1 and 5 in docs/architecture.md: every action writes one; every reveal writes one)."""
 
 import datetime
 import decimal

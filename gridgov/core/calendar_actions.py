@@ -1,17 +1,16 @@
-"""Writes to the work calendar (rule 1): holidays and adjusted workdays, audited."""
+"""Writes to the work calendar (rule 1 in docs/architecture.md): holidays and adjusted workdays, audited."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import audit
+from .access import is_district_wide
 from .choices import CalendarDayKind
 from .models import CalendarDay
 
 
 def _require(actor, perm):
     # The calendar is install-wide: only a whole-install scope may change it.
-    from gridgov.accounts.queries import is_district_wide
-
     if not is_district_wide(actor, perm):
         from django.core.exceptions import PermissionDenied
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from gridgov.accounts.queries import is_district_wide
+from gridgov.core.access import is_district_wide
 
 from . import calendar_actions, clock
 from .access import can

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from gridgov.navigation import menu_for
+from .menu import menu_for
 
 
 def shell(request):

@@ -1,4 +1,4 @@
-"""The shared import framework (rule 7: bad input gets a clear error and loses nothing).
+"""The shared import framework (rule 7 in docs/architecture.md: bad input gets a clear error and loses nothing).
 
 An import is described by an `ImportSpec` subclass: its Chinese column headers, how each cell is
 parsed, the natural key, the domain checks (`validate`) and the bulk write (`apply`). The
@@ -600,3 +600,20 @@ def parse_bool(text):
     if text in ("否", "N", "n", "0", "false", "False", "FALSE"):
         return False
     raise ValueError("应为“是”或“否”")
+
+
+# --- the import kinds the apps declare ---------------------------------------------------------
+
+def import_kinds():
+    """{key: ImportKind} of every installed app's manifest, in declared order."""
+    from .manifest import collect
+
+    return {kind.key: kind for _app, kind in sorted(collect("imports"), key=lambda pair: pair[1].order)}
+
+
+def load_spec(kind, actor=None):
+    """An ImportSpec instance for the import kind `kind` (KeyError when no app declares it);
+    `actor` lets the spec report rows outside the importing user's scope."""
+    from .manifest import resolve
+
+    return resolve(import_kinds()[kind].spec)(actor)

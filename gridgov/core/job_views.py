@@ -6,14 +6,12 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from .access import prefix_q, scope_prefixes
+from .access import is_district_wide, prefix_q, scope_prefixes
 from .choices import JobStatus
 from .models import Job
 
 
 def visible_jobs(user):
-    from gridgov.accounts.queries import is_district_wide
-
     prefixes = scope_prefixes(user, "core.view_job")
     qs = Job.objects.select_related("created_by")
     if is_district_wide(user, "core.view_job"):

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
+from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
 __all__ = [
-    "Contributions", "MenuGroup", "MenuEntry", "Indicator", "ImportKind", "DemoStep", "RoleDefault",
-    "RedrawRule", "all_contributions", "resolve",
+    "Contributions", "MenuGroup", "MenuEntry", "Indicator", "ImportKind", "DemoStep", "DemoAccount", "RoleDefault",
+    "RedrawRule", "all_contributions", "collect", "resolve",
 ]
 
 
@@ -88,11 +89,36 @@ class ImportKind:
 
 @dataclass(frozen=True)
 class DemoStep:
-    """A step of the demo generator: `func(scale=, seed=, progress=)` fills the app's demo data.
-    Steps run in ascending `order` after divisions, buildings and roads are loaded."""
+    """A step of the demo generator: `func(scale=, seed=, progress=)` fills the app's demo data
+    and may return a small dict for the summary. Steps run in ascending `order` after the
+    divisions, roads and demo accounts are loaded; one step that raises is reported and the
+    others still run.
+
+    `with_plan=True`: the step loads part of the synthetic plan itself (the registry's buildings)
+    and is called as `func(plan=, scale=, seed=, progress=)`; such steps also run with
+    `gridgov demo --no-apps`."""
 
     key: str
     func: str
+    order: int = 100
+    with_plan: bool = False
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo login (`gridgov demo_accounts` lists it). The demo creates it with `role` over the
+    first division of `scope` ("district", "street", "community", "grid"; preferring 丹阳街道),
+    bound to `department` (a Department code) when given. `made_by_step=True`: the app's demo
+    step makes the account itself (e.g. a party member linked to a generated person); it is
+    only listed, with `label` as its role text."""
+
+    username: str
+    full_name: str
+    role: str = ""  # role code
+    scope: str = "district"
+    department: str = ""
+    made_by_step: bool = False
+    label: str = ""
     order: int = 100
 
 
@@ -102,27 +128,43 @@ class RoleDefault:
     not exist yet is created with `name`/`description` (an app may add its own roles, e.g. the
     services app's counter staff); for an existing built-in role they may be left empty."""
 
-    role: str  # role code
+    role: str  # role code (any string: an app may add its own roles)
     permissions: tuple[str, ...] = ()
     name: str = ""
     description: str = ""
+    order: int = 100  # position in role lists (built-in roles come first)
 
 
 @dataclass(frozen=True)
 class RedrawRule:
-    """How a grid-scoped model follows when grids are redrawn or communities re-divided.
+    """How a model whose rows belong to a place follows when grids are redrawn (a proposal is
+    published) or communities are re-divided (codes change). Every model with a `division_code`
+    column or a foreign key to `divisions.Division` must have one: a system check fails
+    otherwise, so no new table can leave live rows on a retired grid unnoticed.
 
-    `rules` are applied in order (see `divisions` redraw docs): "assignment", "building",
-    "unit", "house", "household", "point", "keep" (history rows keep the grid they happened in),
-    and every rule ends with the successor sweep so nothing stays on a retired grid.
-    `row_filter` optionally names `f(queryset) -> queryset` selecting the rows that move
-    (e.g. only open cases).
+    Redraw (`rules`, applied in order, each with set-based UPDATEs inside the redrawn area):
+        "assignment"  the proposal's building → grid map (registry buildings only)
+        "<fk>"        follow the grid of the row the foreign key `<fk>` points at (e.g. "building",
+                      "house", "household", "person"); with several, a later one applies only to
+                      rows whose earlier foreign keys are empty
+        "unit"        houses of a building split between grids follow their unit (单元)
+        "point"       the new grid polygon containing the row's (lng, lat)
+        "keep"        nothing moves: history rows keep the grid they happened in
+        "hook"        the app's `after_redraw` hook moves these rows itself (party branches)
+    Unless the rule is "keep" or "hook", a successor sweep ends it: whatever still points at a retired
+    grid moves to the grid that took over most of its households. `row_filter` names
+    `f(queryset) -> queryset` selecting the rows that move at all (e.g. only open cases).
+
+    Re-division (`redivision`): "follow" (the default) remaps every foreign key to a retired
+    division and rewrites `division_code` to the new code; "keep" leaves the rows on the codes
+    of that moment (audit, statistics, events); "hook": the app's `after_redraw` hook moves them.
     """
 
     model: str  # "app_label.ModelName"
     rules: tuple[str, ...]
     row_filter: str | None = None
     order: int = 100
+    redivision: str = "follow"  # "follow" | "keep" | "hook"
 
 
 @dataclass(frozen=True)
@@ -138,8 +180,10 @@ class Contributions:
     roles: tuple[RoleDefault, ...] = ()
     redraw: tuple[RedrawRule, ...] = ()
     # dotted paths to `f(*, actor, prefix, report)` run after the redraw rules, in the same
-    # transaction (e.g. party's branch sync)
+    # transaction (e.g. party's branch sync); `report` is a `divisions.redraw.RedrawReport`
     after_redraw: tuple[str, ...] = ()
+    demo_accounts: tuple[DemoAccount, ...] = ()
+    api: str = ""  # dotted path to `register(router)` adding the app's REST viewsets under /api/
     extra: dict = field(default_factory=dict)  # room for an app-specific declaration
 
 
@@ -158,6 +202,20 @@ def all_contributions() -> tuple[Contributions, ...]:
         if isinstance(manifest, Contributions):
             found.append(manifest)
     return tuple(found)
+
+
+def collect(attr):
+    """Every item the installed apps declare under `attr` ("menu", "indicators", "imports" …),
+    in INSTALLED_APPS order, as (app label, item) pairs."""
+    return [(c.app, item) for c in all_contributions() for item in getattr(c, attr)]
+
+
+def _clear_cache(*, setting, **kwargs):
+    if setting == "INSTALLED_APPS":
+        all_contributions.cache_clear()
+
+
+setting_changed.connect(_clear_cache)  # tests that install a throwaway app see its manifest
 
 
 def resolve(dotted):

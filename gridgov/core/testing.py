@@ -1,6 +1,6 @@
 """A reusable access test base: declare a scoped model's URLs, inherit the scope tests.
 
-Every scoped model must prove the same things (rule 2): anonymous is refused; a user scoped to
+Every scoped model must prove the same things (rule 2 in docs/architecture.md): anonymous is refused; a user scoped to
 another grid sees nothing (the list leaves the object out; detail, API detail, edit and delete
 give 404 — missing and forbidden look the same); a user of the object's grid and a user of the
 parent community see it; a district administrator sees everything. Write them once here.
@@ -37,7 +37,7 @@ district administrator is the real built-in role. List pages are checked by look
 object's detail URL in the HTML (override `list_marker` if your rows link elsewhere); API
 lists by the `api_lookup` field of each result (default "id"; Division uses "code").
 Unset URLs are skipped (shown as "s" in pytest), so declare everything your model has.
-Fixtures used: `client`, `tree`, `roles`, `make_user` (gridgov/conftest.py).
+Fixtures used: `client`, `tree`, `roles`, `make_user`, `scoped_user` (gridgov/conftest.py).
 """
 
 import pytest
@@ -84,38 +84,22 @@ class ScopedAccessTests:
         return {}
 
     # --- users ------------------------------------------------------------------------------
-    def _role(self):
-        from django.contrib.auth.models import Permission
-        from django.contrib.contenttypes.models import ContentType
+    @pytest.fixture(autouse=True)
+    def _user_factories(self, scoped_user, make_user):
+        """The user factories of gridgov/conftest.py (core itself names no app)."""
+        self._scoped_user, self._make_user = scoped_user, make_user
 
-        from gridgov.accounts.models import Role
-
-        role, _ = Role.objects.get_or_create(code="access-test", defaults={"name": "访问测试角色"})
-        ct = ContentType.objects.get_for_model(self.model)
-        perms = list(Permission.objects.filter(content_type=ct))
-        for key in self.extra_perms:
-            app, codename = key.split(".", 1)
-            perms += list(Permission.objects.filter(content_type__app_label=app, codename=codename))
-        role.permissions.set(perms)
-        return role
+    def model_perms(self):
+        """Every permission of the model (view/add/change/delete and its own) plus `extra_perms`."""
+        opts = self.model._meta
+        own = [f"{opts.app_label}.{action}_{opts.model_name}" for action in opts.default_permissions]
+        return [*own, *(f"{opts.app_label}.{codename}" for codename, _label in opts.permissions), *self.extra_perms]
 
     def user_at(self, code, username):
-        from gridgov.accounts.models import RoleAssignment, User
-        from gridgov.divisions.models import Division
-
-        user = User.objects.create_user(username=username, password="Passw0rd-test", full_name=username)
-        RoleAssignment.objects.create(user=user, role=self._role(), division=Division.objects.get(code=code))
-        return user
+        return self._scoped_user(self.model_perms(), code, username=username)
 
     def district_admin(self, roles):
-        from gridgov.accounts.choices import RoleCode
-        from gridgov.accounts.models import RoleAssignment, User
-        from gridgov.divisions.models import Division
-
-        user = User.objects.create_user(username="access-admin", password="Passw0rd-test")
-        RoleAssignment.objects.create(user=user, role=roles[RoleCode.DISTRICT_ADMIN],
-                                      division=Division.objects.get(code=DISTRICT))
-        return user
+        return self._make_user("district_admin", DISTRICT, username="access-admin")
 
     # --- helpers ----------------------------------------------------------------------------
     def _need(self, *names):

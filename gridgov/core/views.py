@@ -1,75 +1,27 @@
-"""Views of the core app: home dashboard, health check, notifications, scope switcher, error
-pages. Audit, jobs and calendar pages live in their own modules next to this one."""
+"""Views of the core app: home dashboard (the counters the apps declare), health check,
+notifications, scope switcher, error pages. Audit, jobs and calendar pages live in their own modules next to this one."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from gridgov.divisions.codes import level_of
-
 from . import clock
-from .access import can
-
-# (label, "app_label.Model", permission, url name, extra filter) — the home page's counters.
-# Apps that are not installed (or models not written yet) are skipped.
-HOME_COUNTERS = [
-    ("可见网格", "divisions.Division", "divisions.view_division", "divisions:list", {"level": 4}),
-    ("实有人口", "registry.Person", "registry.view_person", "registry:person_list", {}),
-    ("楼栋", "registry.Building", "registry.view_building", "registry:building_list", {}),
-    ("办理中的事件", "cases.Case", "cases.view_case", "cases:list", "open"),
-    ("在册党员", "party.PartyMember", "party.view_partymember", "party:member_list", {}),
-]
-
-
-def _counter(user, scope, label, model_path, perm, url_name, extra):
-    if not can(user, perm):
-        return None
-    try:
-        model = apps.get_model(model_path)
-    except (LookupError, ValueError):
-        return None
-    manager = model.objects
-    if not hasattr(manager, "visible_to"):
-        return None
-    qs = manager.visible_to(user)
-    if scope:
-        qs = qs.within(scope)
-    if extra == "open":
-        if hasattr(qs, "open"):
-            qs = qs.open()
-        elif any(f.name == "status" for f in model._meta.fields):
-            qs = qs.exclude(status__in=["closed", "cancelled"])
-    elif extra:
-        qs = qs.filter(**extra)
-    try:
-        url = reverse(url_name)
-    except NoReverseMatch:
-        url = ""
-    return {"label": label, "num": qs.count(), "url": url}
+from .codes import level_of
+from .menu import indicator_values
 
 
 @login_required
 def home(request):
     user = request.user
-    counters = []
-    for row in HOME_COUNTERS:
-        try:
-            c = _counter(user, request.active_scope, *row)
-        except Exception:  # an app mid-migration must never break the home page
-            c = None
-        if c:
-            counters.append(c)
     from .models import Job
 
     return render(request, "core/home.html", {
-        "counters": counters, "home_division": user.home_division(),
+        "counters": indicator_values(user, request.active_scope, home=True), "home_division": user.home_division(),
         "recent_jobs": Job.objects.filter(created_by=user)[:5],
         "unread": user.notifications.filter(read_at__isnull=True)[:5],
         "breadcrumb": [{"label": "首页"}],

@@ -6,13 +6,12 @@ is for evaluation only: change or disable these accounts before real use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from gridgov.accounts.choices import DepartmentKind, RoleCode
+from gridgov.core.manifest import collect
 from gridgov.divisions.choices import Level
 
 DEMO_PASSWORD = "Demo2026!grid"
@@ -20,26 +19,11 @@ DEMO_PASSWORD = "Demo2026!grid"
 DEPARTMENTS = {"cgj": "区城市管理局", "zjj": "区住房和城乡建设局"}
 
 
-@dataclass(frozen=True)
-class DemoAccount:
-    username: str
-    full_name: str
-    role: str
-    scope: str  # "district" | "street" | "community" | "grid" | "none"
-    department: str = ""
-
-
-ACCOUNTS = [
-    DemoAccount("admin", "区级管理员", RoleCode.DISTRICT_ADMIN, "district"),
-    DemoAccount("street01", "丹阳街道干部", RoleCode.STREET_STAFF, "street"),
-    DemoAccount("community01", "社区工作人员", RoleCode.COMMUNITY_STAFF, "community"),
-    DemoAccount("gw001", "李明", RoleCode.GRID_WORKER, "grid"),
-    DemoAccount("party01", "党建专干", RoleCode.PARTY_STAFF, "district"),
-    DemoAccount("cgj01", "城管局处置员", RoleCode.DEPARTMENT_HANDLER, "district", "cgj"),
-    DemoAccount("zjj01", "住建局处置员", RoleCode.DEPARTMENT_HANDLER, "district", "zjj"),
-    DemoAccount("leader", "区领导", RoleCode.LEADER, "district"),
-    DemoAccount("resident01", "居民张三", RoleCode.RESIDENT, "grid"),
-]
+def demo_accounts(*, made_by_step=False):
+    """The demo logins the installed apps declare (`DemoAccount` in their contributions.py), in
+    display order. `made_by_step=True`: the ones an app's demo step creates itself."""
+    found = [acc for _app, acc in collect("demo_accounts") if acc.made_by_step == made_by_step]
+    return sorted(found, key=lambda a: a.order)
 
 
 def _scope_division(scope):
@@ -66,12 +50,13 @@ def ensure_demo_accounts(progress=None):
     roles = ensure_roles()
     hashed = make_password(DEMO_PASSWORD)  # hashing is deliberately slow: once for all accounts
     out = []
-    for acc in ACCOUNTS:
+    for acc in demo_accounts():
         division = _scope_division(acc.scope)
         department = None
         if acc.department:
             department, _ = Department.objects.get_or_create(
-                code=acc.department, defaults={"name": DEPARTMENTS[acc.department], "kind": DepartmentKind.FUNCTIONAL}
+                code=acc.department, defaults={"name": DEPARTMENTS.get(acc.department, acc.department),
+                                               "kind": DepartmentKind.FUNCTIONAL}
             )
         user, _ = User.objects.get_or_create(username=acc.username, defaults={"full_name": acc.full_name})
         user.full_name = acc.full_name
@@ -126,22 +111,19 @@ def ensure_grid_workers(role, hashed):
     return len(users)
 
 
-# made by the party demo (gridgov/party/demo.py): a member and the secretary of the member's branch
-PARTY_ACCOUNTS = {"dangyuan01": "党员（我的履职）", "shuji01": "网格党支部书记"}
-
-
 def accounts_table():
     """Rows (用户名, 密码, 角色, 管辖范围) of the demo logins that exist, for `gridgov demo_accounts`."""
     from gridgov.accounts.models import User
 
+    accounts = demo_accounts()
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=[a.username for a in ACCOUNTS]).prefetch_related(
+        for u in User.objects.filter(username__in=[a.username for a in accounts]).prefetch_related(
             "assignments__role", "assignments__division", "assignments__department"
         )
     }
     rows = []
-    for acc in ACCOUNTS:
+    for acc in accounts:
         user = users.get(acc.username)
         if user is None:
             continue
@@ -150,10 +132,10 @@ def accounts_table():
             if a.department:
                 scope = f"{a.department.name}"
             rows.append((acc.username, DEMO_PASSWORD, a.role.name, scope))
-    for u in User.objects.filter(username__in=PARTY_ACCOUNTS).prefetch_related("assignments__role",
-                                                                                 "assignments__division"):
+    labels = {a.username: a.label for a in demo_accounts(made_by_step=True)}  # made by the apps' demo steps
+    for u in User.objects.filter(username__in=labels).prefetch_related("assignments__role", "assignments__division"):
         scopes = [a.division.name for a in u.assignments.all() if a.division]
-        rows.append((u.username, DEMO_PASSWORD, PARTY_ACCOUNTS[u.username], "、".join(scopes) or f"{u.full_name}本人"))
+        rows.append((u.username, DEMO_PASSWORD, labels[u.username], "、".join(scopes) or f"{u.full_name}本人"))
     more = User.objects.filter(username__regex=r"^gw[0-9]{3,}$").exclude(username="gw001").count()
     if more:
         rows.append((f"gw002…gw{more + 1:03d}", DEMO_PASSWORD, "网格员", f"其余 {more} 个网格（按网格代码顺序）"))

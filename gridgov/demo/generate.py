@@ -1,8 +1,9 @@
 """`generate(scale, seed, progress)`: the whole demo district, from an empty database.
 
-Order: plan (geometry, roads, buildings, grids — no database) → divisions and shapes →
-registry buildings → demo accounts → the apps' own demo modules (registry people and
-entities, cases, party), each guarded so a missing module is skipped.
+Order: plan (geometry, roads, buildings, grids — no database) → divisions, shapes and roads →
+demo accounts → the apps' demo steps in their declared order (`DemoStep` in each app's
+contributions.py: the registry loads the plan's buildings, then people and entities, cases,
+party …). A step that fails is reported and the others still run.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from .plan import build_plan
 
 
 def generate(*, scale="small", seed=2026, progress=None, app_demos=True):
-    """Build and load the demo district; returns the plan summary plus timings."""
+    """Build and load the demo district; returns the plan summary, what each step returned and
+    timings. `app_demos=False` loads only the plan (divisions, roads, buildings) and accounts."""
     progress = progress or (lambda msg: None)
     t0 = time.perf_counter()
     plan = build_plan(scale, seed, progress)
@@ -25,12 +27,15 @@ def generate(*, scale="small", seed=2026, progress=None, app_demos=True):
              f"{summary['buildings']} 栋楼（{t_plan:.1f} 秒）")
     by_code = load.load_divisions(plan, progress)
     load.load_roads(plan, by_code, progress)
-    summary["building_rows"] = load.load_buildings(plan, by_code, seed, progress)
     ensure_demo_accounts(progress)
+    summary["failed_apps"] = []
+    run = dict(plan=plan, scale=scale, seed=seed, progress=progress, failures=summary["failed_apps"])
+    summary["steps"] = load.run_steps(load.demo_steps(with_plan=True), **run)  # the plan's own parts
     load.record_audit(plan, summary)
     t_load = time.perf_counter() - t0 - t_plan
-    summary["failed_apps"] = []
-    summary["apps"] = load.run_app_demos(scale, seed, progress, failures=summary["failed_apps"]) if app_demos else []
+    apps = load.run_steps(load.demo_steps(with_plan=False), **run) if app_demos else {}
+    summary["steps"].update(apps)
+    summary["apps"] = list(apps)
     summary["seconds"] = {
         "plan": round(t_plan, 1), "load": round(t_load, 1),
         "apps": round(time.perf_counter() - t0 - t_plan - t_load, 1), "total": round(time.perf_counter() - t0, 1),

@@ -7,14 +7,13 @@ migration), not a user action: it writes with bulk_create for speed and leaves o
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 
 import numpy as np
 from django.db import transaction
 
 from gridgov.core import audit, clock
+from gridgov.core.manifest import collect, resolve
 from gridgov.divisions import geo
 from gridgov.divisions.choices import Level
 from gridgov.divisions.codes import PATH_LENGTH
@@ -103,9 +102,10 @@ def _building_type(b, rng):
     return "bungalow" if rng.random() < 0.8 else "villa"
 
 
-def building_rows(plan, by_code, seed):
-    """Field dicts for registry.Building, one per synthetic building or, for a block the
-    engine split between grids, one per grid with its units (deterministic for a seed)."""
+def building_rows(plan, seed):
+    """Field dicts for a building register, one per synthetic building or, for a block the
+    engine split between grids, one per grid with its units (deterministic for a seed). The
+    grid is given by its 15-digit code; the registry's demo step loads them (`plan.building_rows()`)."""
     rng = np.random.default_rng(seed + 104729)
     street_name = {s.code: s.name for s in plan.streets}
     comm_name = {c.code: c.name for c in plan.communities}
@@ -145,7 +145,7 @@ def building_rows(plan, by_code, seed):
         if b.unit_numbers:
             name += f"（{'、'.join(str(n) for n in b.unit_numbers)}单元）"
         rows.append({
-            "grid": by_code[b.grid_code], "division_code": b.grid_code, "code": f"{per_grid[b.grid_code]:05d}",
+            "grid": b.grid_code, "division_code": b.grid_code, "code": f"{per_grid[b.grid_code]:05d}",
             "name": name[:100], "address": a["address"][:200], "building_type": a["kind"], "floors": a["floors"],
             "units": len(b.units) if b.units else a["units"], "lng": b.lng, "lat": b.lat,
             "footprint": g.to_geojson(b.footprint), "year_built": a["year_built"], "household_count": b.households,
@@ -153,61 +153,29 @@ def building_rows(plan, by_code, seed):
     return rows
 
 
-def load_buildings(plan, by_code, seed, progress):
-    """registry.Building rows for the synthetic buildings (skipped if the registry has none)."""
-    try:
-        from gridgov.registry.models import Building
-    except ImportError:
-        progress("楼栋：registry.Building 不存在，跳过")
-        return 0
-    rows = building_rows(plan, by_code, seed)
-    if importlib.util.find_spec("gridgov.registry.bulk") is not None:
-        from gridgov.registry.bulk import create_buildings_bulk
-
-        objs = create_buildings_bulk(rows)
-    else:  # the registry's bulk helper is the preferred path; plain bulk_create otherwise
-        fields = {f.name for f in Building._meta.concrete_fields}
-        now = clock.now()
-        objs = []
-        for r in rows:
-            values = {k: v for k, v in r.items() if k in fields}
-            if "updated_at" in fields:
-                values["updated_at"] = now
-            objs.append(Building(**values))
-        with transaction.atomic():
-            Building.objects.bulk_create(objs, batch_size=BATCH)
-    progress(f"楼栋：{len(objs)} 栋")
-    return len(objs)
+def demo_steps(*, with_plan=None):
+    """The demo steps the installed apps declare (`DemoStep` in their contributions.py), in
+    ascending order; `with_plan=True/False` narrows to the steps that do / do not load part of
+    the plan."""
+    steps = sorted((step for _app, step in collect("demo")), key=lambda s: s.order)
+    return [s for s in steps if with_plan is None or s.with_plan == with_plan]
 
 
-DEMO_MODULES = ["gridgov.registry.demo", "gridgov.cases.demo", "gridgov.party.demo"]
-
-
-def run_app_demos(scale, seed, progress, modules=DEMO_MODULES, failures=None):
-    """Call `generate(scale=, seed=, progress=)` of every app demo module that exists. A module
-    that raises is reported (and listed in `failures`) and the others still run."""
-    done = []
-    for name in modules:
+def run_steps(steps, *, plan, scale, seed, progress, failures=None):
+    """Run demo steps in order; returns {step key: what it returned}. A step that raises is
+    reported (and listed in `failures`) and the others still run."""
+    done = {}
+    for step in steps:
+        func = resolve(step.func)
+        progress(f"— {step.key} —")
+        kwargs = {"plan": plan} if step.with_plan else {}
         try:
-            spec = importlib.util.find_spec(name)
-        except ModuleNotFoundError:  # the parent package itself is missing
-            spec = None
-        if spec is None:
-            progress(f"（{name} 尚未提供，跳过）")
-            continue
-        module = importlib.import_module(name)
-        if not hasattr(module, "generate"):
-            continue
-        progress(f"— {name} —")
-        try:
-            module.generate(scale=scale, seed=seed, progress=progress)
+            done[step.key] = func(scale=scale, seed=seed, progress=progress, **kwargs) or {}
         except Exception as exc:  # one app's demo must not stop the others
-            logger.exception("demo module %s failed", name)
-            progress(f"！{name} 生成失败：{type(exc).__name__}: {exc}")
+            logger.exception("demo step %s failed", step.key)
+            progress(f"！{step.key} 生成失败：{type(exc).__name__}: {exc}")
             if failures is not None:
-                failures.append(f"{name}: {type(exc).__name__}: {exc}")
-            continue
-        done.append(name)
+                failures.append(f"{step.key}: {type(exc).__name__}: {exc}")
     return done
 
 

@@ -79,6 +79,13 @@ class DemoPlan:
     def communities(self):
         return [c for s in self.streets for c in s.children]
 
+    def building_rows(self):
+        """The plan's buildings as plain field dicts (grid by code), for a building register's
+        demo step to load: see `load.building_rows`."""
+        from .load import building_rows
+
+        return building_rows(self, self.seed)
+
     def summary(self):
         reps = list(self.reports.values())
         n = sum(r["grid_count"] for r in reps)

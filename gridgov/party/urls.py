@@ -1,4 +1,4 @@
-"""URLs of the party app (红色网格). Names used by navigation.py: tree, member_list, posts,
+"""URLs of the party app (红色网格). Names used by the menu in contributions.py: tree, member_list, posts,
 events, rankings, me."""
 
 from django.urls import path

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from gridgov.accounts.choices import RoleCode
 from gridgov.demo import geometry as g
-from gridgov.demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from gridgov.demo.accounts import DEMO_PASSWORD, demo_accounts
 from gridgov.demo.plan import GRID_MAX, GRID_MIN, build_plan
 
 TOL = 1e-9  # deg² (~0.01 m²): rounding noise only
@@ -113,7 +113,7 @@ def test_demo_command_loads_tree_shapes_buildings_and_accounts(client):
     assert len(b.code) == 5 and b.division_code == b.grid.code and b.address.startswith("武陵区丹阳街道")
 
     # the demo logins work through the real login form
-    for acc in ACCOUNTS:
+    for acc in demo_accounts():
         client.logout()
         resp = client.post("/accounts/login/", {"username": acc.username, "password": DEMO_PASSWORD})
         assert resp.status_code == 302, acc.username
@@ -144,12 +144,13 @@ def test_setup_platform_is_idempotent():
     assert Role.objects.count() == n == len(RoleCode)
 
 
-def test_app_demo_modules_are_optional():
-    from gridgov.demo.load import run_app_demos
+def test_demo_steps_come_from_the_manifests_in_order():
+    from gridgov.demo.load import demo_steps
 
-    lines = []
-    assert run_app_demos("tiny", 1, lines.append, modules=["gridgov.nonexistent.demo"]) == []
-    assert "跳过" in lines[0]
+    keys = [s.key for s in demo_steps()]
+    assert keys[:1] == ["registry.buildings"]  # the plan's buildings first: people live in them
+    assert keys.index("registry.people") < keys.index("cases") and keys.index("registry.people") < keys.index("party")
+    assert [s.key for s in demo_steps(with_plan=True)] == ["registry.buildings"]
 
 
 def test_fallback_splitter_when_the_engine_fails(monkeypatch):
@@ -173,21 +174,20 @@ def test_a_failing_app_demo_does_not_stop_the_others(monkeypatch):
     import sys
     import types
 
-    from gridgov.demo.load import run_app_demos
+    from gridgov.core.manifest import DemoStep
+    from gridgov.demo.load import run_steps
 
-    bad, good = types.ModuleType("gridgov_demo_bad"), types.ModuleType("gridgov_demo_good")
+    module = types.ModuleType("gridgov_demo_steps")
     calls = []
 
     def boom(**kw):
         raise RuntimeError("坏了")
 
-    bad.generate = boom
-    good.generate = lambda **kw: calls.append(kw["scale"])
-    monkeypatch.setitem(sys.modules, "gridgov_demo_bad", bad)
-    monkeypatch.setitem(sys.modules, "gridgov_demo_good", good)
-    monkeypatch.setattr("importlib.util.find_spec", lambda name: object())
+    module.bad = boom
+    module.good = lambda **kw: calls.append(kw["scale"]) or {"rows": 1}
+    monkeypatch.setitem(sys.modules, "gridgov_demo_steps", module)
+    steps = [DemoStep("bad", "gridgov_demo_steps.bad"), DemoStep("good", "gridgov_demo_steps.good")]
     lines, failures = [], []
-    done = run_app_demos("tiny", 1, lines.append, modules=["gridgov_demo_bad", "gridgov_demo_good"],
-                         failures=failures)
-    assert done == ["gridgov_demo_good"] and calls == ["tiny"]
+    done = run_steps(steps, plan=None, scale="tiny", seed=1, progress=lines.append, failures=failures)
+    assert done == {"good": {"rows": 1}} and calls == ["tiny"]
     assert failures and "坏了" in failures[0] and any("生成失败" in x for x in lines)

@@ -95,7 +95,7 @@ class Household(ScopedModel):
 class Person(ScopedModel):
     """A resident (实有人口). ID and phone numbers are stored as a keyed hash (exact lookup), a
     mask (display), the last digits (suffix search) and the raw value in a `_enc` column read
-    only by an audited reveal (rule 5). Life events are actions writing `PersonEvent` rows."""
+    only by an audited reveal (rule 5 in docs/architecture.md). Life events are actions writing `PersonEvent` rows."""
 
     grid = models.ForeignKey(
         "divisions.Division",

@@ -1,52 +1,35 @@
 """`gridgov import KIND FILE [--dry-run] [--apply-valid] [--errors OUT.csv]` and
 `gridgov import KIND --template OUT.csv|OUT.xlsx`.
 
-KIND is looked up in the explicit table below (grep-able; no hidden registry). A spec path may
-name a class, or an app's IMPORT_SPECS dict (then KIND is looked up in it). Kinds whose app has
-not written its importer yet are reported as unavailable. Exit code 1 when nothing was applied
-(errors found, or a dry run that found errors); 0 for a clean dry run or a successful import.
+KIND is one of the import kinds the apps declare in their contributions.py (`ImportKind`; grep
+for `ImportKind(` to see them all). Exit code 1 when nothing was applied (errors found, or a dry
+run that found errors); 0 for a clean dry run or a successful import.
 """
 
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
 from ._common import SystemActor, TqdmRun
 
-SPECS = {
-    "divisions": "gridgov.divisions.importers.DivisionImport",
-    "persons": "gridgov.registry.importers.IMPORT_SPECS",
-    "households": "gridgov.registry.importers.IMPORT_SPECS",
-    "buildings": "gridgov.registry.importers.IMPORT_SPECS",
-    "houses": "gridgov.registry.importers.IMPORT_SPECS",
-    "entities": "gridgov.registry.importers.IMPORT_SPECS",
-    "components": "gridgov.registry.importers.IMPORT_SPECS",
-    "party-members": "gridgov.party.importers.IMPORT_SPECS",
-}
 
-
-def load_spec(kind):
+def load_spec(kind, actor=None):
     """Instantiate the ImportSpec for `kind`, or raise CommandError in Chinese."""
-    path = SPECS.get(kind)
-    if path is None:
-        raise CommandError(f"未知的导入类型“{kind}”，可选：{'、'.join(SPECS)}")
+    from gridgov.core.importing import import_kinds
+    from gridgov.core.importing import load_spec as load
+
     try:
-        target = import_string(path)
-    except ImportError:
-        raise CommandError(f"导入类型“{kind}”尚未提供（{path} 不存在）")
-    if isinstance(target, dict):
-        target = target.get(kind) or target.get(kind.replace("-", "_"))
-        if target is None:
-            raise CommandError(f"导入类型“{kind}”尚未提供（{path} 中没有）")
-    return target() if isinstance(target, type) else target
+        return load(kind, actor)
+    except KeyError:
+        raise CommandError(f"未知的导入类型“{kind}”，可选：{'、'.join(import_kinds())}")
 
 
 class Command(BaseCommand):
-    help = "导入 CSV/XLSX 文件：区划、人口、户、楼栋、房屋、法人单位、城市部件、党员"
+    help = "导入 CSV/XLSX 文件（导入类型由各应用在 contributions.py 中声明；--list 列出全部）"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="导入类型：" + "、".join(SPECS))
+        parser.add_argument("kind", help="导入类型（gridgov import --list 列出全部）", nargs="?")
+        parser.add_argument("--list", action="store_true", help="列出可用的导入类型")
         parser.add_argument("file", nargs="?", help="CSV 或 XLSX 文件")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--apply-valid", action="store_true", help="只写入有效行，错误行写入错误文件")
@@ -54,10 +37,14 @@ class Command(BaseCommand):
         parser.add_argument("--errors", metavar="OUT", help="把错误行及原因写入此文件")
         parser.add_argument("--user", help="以此用户身份导入（按其权限与管辖范围）；默认为系统")
 
-    def handle(self, *args, kind, file=None, dry_run=False, apply_valid=False, template=None, errors=None,
+    def handle(self, *args, kind=None, file=None, dry_run=False, apply_valid=False, template=None, errors=None,
                user=None, **options):
-        from gridgov.core.importing import run_import, write_error_file, write_template
+        from gridgov.core.importing import import_kinds, run_import, write_error_file, write_template
 
+        if options.get("list") or not kind:
+            for key, k in import_kinds().items():
+                self.stdout.write(f"{key}\t{k.label}")
+            return
         spec = load_spec(kind)
         if template:
             write_template(spec, template)
@@ -67,13 +54,12 @@ class Command(BaseCommand):
             raise CommandError("请指定要导入的文件")
         actor = SystemActor()
         if user:
-            from gridgov.accounts.models import User
+            from django.contrib.auth import get_user_model
 
-            actor = User.objects.filter(username=user).first()
+            actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
                 raise CommandError(f"用户“{user}”不存在")
-            if hasattr(spec, "actor"):
-                spec.actor = actor
+            spec = load_spec(kind, actor)
         run = TqdmRun(self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr)
         try:
             report = run_import(spec, file, actor=actor, apply=not dry_run, apply_valid=apply_valid, run=run)

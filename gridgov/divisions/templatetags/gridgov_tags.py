@@ -1,8 +1,13 @@
-"""Template tags of the layout: the scope switcher's options."""
+"""Template tags of the layout: the scope switcher's options. They read the division tree, so
+they live in the divisions app (core imports no app); the library keeps its name, so the shell's
+`{% load gridgov_tags %}` is unchanged."""
 
 from django import template
 
 from gridgov.core.access import can
+
+from ..choices import Level
+from ..models import Division
 
 register = template.Library()
 
@@ -23,9 +28,6 @@ def scope_options(context):
         return cached
     groups = []
     if can(user, "divisions.view_division"):
-        from gridgov.divisions.choices import Level
-        from gridgov.divisions.models import Division
-
         rows = Division.objects.visible_to(user).filter(is_active=True, level__gte=Level.STREET).order_by(
             "code").values_list("code", "name", "level")
         by_level = {}

@@ -1,0 +1,50 @@
+"""What the cases app adds: the event pages, the open-case counter, its demo step, its part of
+the built-in roles, and how cases follow a redraw (open cases move by their point; closed cases
+and the event history keep the grid they happened in)."""
+
+from gridgov.core.manifest import (
+    Contributions,
+    DemoStep,
+    Indicator,
+    MenuEntry,
+    MenuGroup,
+    RedrawRule,
+    RoleDefault,
+)
+
+CONTRIBUTIONS = Contributions(
+    app="cases",
+    menu_groups=(MenuGroup("cases", "事件管理", order=30, icon="alert-triangle"),),
+    menu=(
+        MenuEntry("cases", "事件列表", "cases:list", "cases.view_case", order=10),
+        MenuEntry("cases", "上报事件", "cases:report", "cases.add_case", order=20),
+        MenuEntry("cases", "部门待办", "cases:queue", "cases.handle_case", order=30),
+        MenuEntry("cases", "超期督办", "cases:overdue", "cases.supervise_case", order=40),
+        MenuEntry("cases", "综合评价", "cases:evaluation", "cases.view_evaluation", order=50),
+        MenuEntry("cases", "事件分类", "cases:categories", "cases.change_category", order=60),
+    ),
+    indicators=(
+        Indicator("cases.open", "办理中的事件", "件", "gridgov.cases.indicators.open_cases", perm="cases.view_case",
+                  url_name="cases:list", order=40),
+    ),
+    demo=(DemoStep("cases", "gridgov.cases.demo.generate", order=20),),
+    roles=(
+        RoleDefault("street_staff", (
+            "cases.view_*", "cases.add_*", "cases.change_case", "cases.register_case", "cases.dispatch_case",
+            "cases.verify_case", "cases.close_case", "cases.supervise_case", "cases.solve_in_grid",
+            "cases.view_evaluation", "cases.change_category",
+        )),
+        RoleDefault("community_staff", ("cases.view_*", "cases.add_case", "cases.change_case", "cases.register_case",
+                                        "cases.verify_case", "cases.close_case")),
+        RoleDefault("grid_worker", ("cases.view_case", "cases.add_case", "cases.verify_case", "cases.solve_in_grid")),
+        RoleDefault("department_handler", ("cases.view_case", "cases.handle_case")),
+        RoleDefault("leader", ("cases.view_*",)),
+    ),
+    redraw=(
+        RedrawRule("cases.Case", ("point",), row_filter="gridgov.cases.queries.open_cases", order=70),
+        RedrawRule("cases.CaseEvent", ("keep",), redivision="keep"),
+        RedrawRule("cases.CaseStatDay", ("keep",), redivision="keep"),
+        RedrawRule("cases.CaseStatRollup", ("keep",), redivision="keep"),
+    ),
+    api="gridgov.cases.api.register",
+)

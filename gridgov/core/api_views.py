@@ -1,5 +1,0 @@
-"""REST API of the core app."""
-
-
-def register(router):
-    pass

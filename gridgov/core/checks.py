@@ -1,0 +1,42 @@
+"""System checks of the manifests: each app's `contributions.py` names its own label, keys are
+unique, and what it declares exists (docs/architecture.md §3)."""
+
+from django.core import checks
+
+
+@checks.register()
+def check_manifests(app_configs=None, **kwargs):
+    from django.apps import apps
+
+    from .manifest import all_contributions
+
+    errors, keys = [], {}
+    labels = {c.label for c in apps.get_app_configs()}
+    for manifest in all_contributions():
+        if manifest.app not in labels:
+            errors.append(checks.Error(f"contributions.py declares app “{manifest.app}”, which is not an installed "
+                                       f"app label", id="core.E101"))
+        for kind, items in (("indicator", manifest.indicators), ("import kind", manifest.imports),
+                            ("demo step", manifest.demo)):
+            for item in items:
+                other = keys.setdefault((kind, item.key), manifest.app)
+                if other != manifest.app:
+                    errors.append(checks.Error(f"{kind} “{item.key}” is declared by {other} and {manifest.app}",
+                                               id="core.E102"))
+    return errors
+
+
+@checks.register(checks.Tags.urls)
+def check_menu_urls(app_configs=None, **kwargs):
+    from django.urls import NoReverseMatch, reverse
+
+    from .manifest import collect
+
+    warnings = []
+    for app, entry in collect("menu"):
+        try:
+            reverse(entry.url_name)
+        except NoReverseMatch:
+            warnings.append(checks.Warning(f"menu entry “{entry.label}” of {app}: URL name “{entry.url_name}” does "
+                                           f"not reverse (is the app's path in gridgov/urls.py?)", id="core.W101"))
+    return warnings
