@@ -19,7 +19,7 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("cases", "事件列表", "cases:list", "cases.view_case", order=10),
         MenuEntry("cases", "上报事件", "cases:report", "cases.add_case", order=20),
         MenuEntry("cases", "部门待办", "cases:queue", "cases.handle_case", order=30),
-        MenuEntry("cases", "超期督办", "cases:overdue", "cases.supervise_case", order=40),
+        MenuEntry("cases", "超期督办", "cases:overdue", "cases.view_evaluation", order=40),
         MenuEntry("cases", "综合评价", "cases:evaluation", "cases.view_evaluation", order=50),
         MenuEntry("cases", "事件分类", "cases:categories", "cases.change_category", order=60),
     ),

@@ -14,7 +14,7 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("system", "审计日志", "core:audit", "core.view_auditentry", order=30),
         MenuEntry("system", "后台任务", "core:jobs", "core.view_job", order=40),
         MenuEntry("system", "工作日历", "core:calendar", "core.view_calendarday", order=50),
-        MenuEntry("system", "API 文档", "api-docs", order=90),
+        MenuEntry("system", "API 文档", "api-docs", "authtoken.add_token", order=90),
     ),
     roles=(
         RoleDefault("street_staff", ("core.view_auditentry",)),

@@ -25,7 +25,7 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("registry", "法人单位", "registry:entity_list", "registry.view_legalentity", order=40),
         MenuEntry("registry", "城市部件", "registry:component_list", "registry.view_component", order=50),
         MenuEntry("registry", "关爱人群", "registry:care_list", "registry.view_person", order=60),
-        MenuEntry("registry", "数据导入", "registry:import", "registry.add_person", order=70),
+        MenuEntry("registry", "数据导入", "registry:import", "registry.import_records", order=70),
         MenuEntry("registry", "变更审核", "registry:changerequest_list", "registry.approve_changerequest", order=80),
         MenuEntry("registry", "网格员移动端", "registry:mobile_home", "registry.record_visit", order=90),
     ),

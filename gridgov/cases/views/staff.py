@@ -41,6 +41,7 @@ def case_list(request):
     cap = queries.KEYWORD_CAP if queries.keyword(request.GET) else queries.CappedPaginator.cap
     page = queries.CappedPaginator(qs, queries.PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
     ctx = {"page": page, "now": clock.now(), "view": request.GET.get("view", "table"),
+           "can_report": can(request.user, "cases.add_case"),
            "breadcrumb": [{"label": "事件管理"}, {"label": "事件列表"}], **_filter_context(request)}
     return render(request, "cases/list.html", ctx)
 
@@ -260,19 +261,30 @@ def queue(request):
         "page": page, "now": clock.now(), "breadcrumb": [{"label": "事件管理"}, {"label": "部门待办"}]})
 
 
+# Who may look at the overdue board: supervisors act on it; whoever follows the evaluation
+# (a district leader, read-only) sees it too. Supervising stays on the case page, behind its
+# own permission.
+OVERDUE_VIEW_PERMS = ("cases.supervise_case", "cases.view_evaluation")
+
+
 @login_required
 def overdue(request):
     """Supervisor board: open cases past or near their step deadline, by department."""
-    _need(request.user, "cases.supervise_case")
+    if not any(can(request.user, p) for p in OVERDUE_VIEW_PERMS):
+        raise Http404("对象不存在或无权访问")
     now = clock.now()
     qs = Case.objects.visible_to(request.user).within(request.active_scope).filter(
         state__in=OPEN_STATES, warn_at__lte=now)
     from django.db.models import Count, Q
 
-    by_dept = qs.values("current_department__name").annotate(
-        total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))).order_by("-overdue")
+    by_dept = [
+        {**d, "warning": d["total"] - d["overdue"]}
+        for d in qs.values("current_department__name").annotate(
+            total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))).order_by("-overdue")
+    ]
     page = queries.CappedPaginator(list_related(qs).order_by("due_at", "id"), queries.PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "cases/overdue.html", {
         "page": page, "now": now, "by_dept": by_dept,
+        "can_supervise": can(request.user, "cases.supervise_case"),
         "breadcrumb": [{"label": "事件管理"}, {"label": "超期督办"}]})

@@ -237,6 +237,7 @@ def rankings(request):
         "orgs": queries.ranking_by_level(request.user, kind, start, level, scope)[:100],
         "top": queries.member_ranking(request.user, kind, start, scope),
         "can_run": can(request.user, "party.run_memberscore"),
+        "can_export": can(request.user, "party.export_partymember"),
         "breadcrumb": crumbs({"label": "积分排名"})})
 
 

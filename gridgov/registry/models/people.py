@@ -196,6 +196,7 @@ class Person(ScopedModel):
         permissions = [
             ("reveal_person", "可以查看人口证件号码和电话明文"),
             ("export_person", "可以导出人口信息"),
+            ("import_records", "可以批量导入基础信息（人口、楼栋房屋、法人、部件）"),
         ]
 
     def __str__(self):

@@ -159,15 +159,16 @@ def test_progress_is_polled_until_done(client, place, admin_user, django_capture
 
 def test_only_uploader_or_covering_scope_sees_preview(client, place, make_user, tree, grid_worker, admin_user,
                                                       django_capture_on_commit_callbacks):
-    client.force_login(grid_worker)
+    uploader = make_user(RoleCode.COMMUNITY_STAFF, tree["430702004001"], username="cs-uploader")
+    client.force_login(uploader)
     job = upload(client, HEAD + f"网格甲,{rid(950)},{A1}\n网格乙,{bad_check(951)},{A1}\n外格丙,{rid(952)},{C1}\n",
                  capture=django_capture_on_commit_callbacks)
     page = client.get(reverse("registry:import_preview", args=[job.pk])).content.decode()
-    assert "有效 1 行" in page and "无权" in page  # a grid worker's file is checked against their grid
+    assert "有效 1 行" in page and "无权" in page  # a community's file is checked against its community
     urls = [reverse("registry:import_preview", args=[job.pk]), reverse("registry:import_errors", args=[job.pk])]
     leader = make_user(RoleCode.LEADER, tree["430702000000"], username="leader-imp")  # no import permission
-    other_grid = make_user(RoleCode.GRID_WORKER, tree["430702004001002"], username="gw-a2")
-    for user in (leader, other_grid):
+    other_community = make_user(RoleCode.COMMUNITY_STAFF, tree["430702004002"], username="cs-b")
+    for user in (leader, other_community, grid_worker):  # grid workers add records but do not import files
         client.force_login(user)
         for url in urls:
             assert client.get(url).status_code in (403, 404), (user, url)
@@ -175,8 +176,8 @@ def test_only_uploader_or_covering_scope_sees_preview(client, place, make_user, 
             assert client.post(reverse("registry:import_apply", args=[job.pk]), {"apply_valid": "1"}).status_code == 404
     assert not Person.objects.filter(name="网格甲").exists()
     # the same permission over the same (or a wider) scope may see it
-    for user in (make_user(RoleCode.GRID_WORKER, tree[A1], username="gw-a1b"),
-                 make_user(RoleCode.COMMUNITY_STAFF, tree["430702004001"], username="cs-a"), admin_user):
+    for user in (make_user(RoleCode.COMMUNITY_STAFF, tree["430702004001"], username="cs-a"),
+                 make_user(RoleCode.STREET_STAFF, tree["430702004000"], username="st-a"), admin_user):
         client.force_login(user)
         assert client.get(urls[0]).status_code == 200, user
         assert client.get(urls[1]).status_code == 200, user
