@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import changes, imports, mobile, people, places
+from .views import changes, imports, maps, mobile, people, places
 
 app_name = "registry"
 urlpatterns = [
     path("search/", people.search, name="search"),
+    path("basemap.json", maps.base_map, name="basemap"),
+    path("grid-at.json", maps.grid_at, name="grid_at"),
     path("persons/", people.person_list, name="person_list"),
     path("persons/new/", people.person_create, name="person_create"),
     path("persons/export/", people.person_export, name="person_export"),

@@ -40,3 +40,14 @@ def scope_options(context):
         groups = [(str(Level(lv).label), by_level[lv]) for lv in sorted(by_level)]
     request._scope_options = groups
     return groups
+
+
+@register.filter
+def pinyin_data(name):
+    """`<option data-data="{{ name|pinyin_data }}">`: the pinyin keys tom-select searches
+    (core.widgets.SearchableSelect does the same for form widgets)."""
+    import json
+
+    from gridgov.core.widgets import pinyin_keys
+
+    return json.dumps({"py": pinyin_keys(str(name))}, ensure_ascii=False)

@@ -1,19 +1,15 @@
 /* The division map: streets, communities and grids from the scoped GeoJSON endpoint, one
-   toggleable layer per level, fitted to the data. No tiles unless an intranet tile URL is set. */
+   toggleable layer per level, fitted to the data, on the district base map (js/gridmap.js). */
 (function () {
   "use strict";
   var el = document.getElementById("division-map");
-  if (!el || !window.L) return;
+  if (!el || !window.L || !window.GridMap) return;
   var STYLES = {
-    2: { color: "#b71c1c", weight: 3, fillOpacity: 0.03, dashArray: "6 4" },
-    3: { color: "#1565c0", weight: 2, fillOpacity: 0.05 },
-    4: { color: "#2e7d32", weight: 1, fillOpacity: 0.18 }
+    2: { color: "#8e1515", weight: 3, fillOpacity: 0.02, dashArray: "8 5" },
+    3: { color: "#1565c0", weight: 2, fillOpacity: 0.04 },
+    4: { color: "#2e7d32", weight: 1.2, fillOpacity: 0.10 }
   };
-  var map = L.map(el, { preferCanvas: false, zoomSnap: 0.25, minZoom: 3, maxZoom: 19 });
-  map.setView([29.04, 111.70], 12);
-  if (el.dataset.tileUrl) {
-    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  }
+  var map = GridMap.create(el, { center: [29.04, 111.70], zoom: 12 });
   var layers = JSON.parse(el.dataset.layers || "[]");
   var control = L.control.layers(null, null, { collapsed: window.innerWidth < 760 }).addTo(map);
   var status = document.getElementById("map-status");
