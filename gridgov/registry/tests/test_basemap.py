@@ -1,4 +1,4 @@
-"""The district base map (ADR 0016): public geometry and names only, for any map viewer."""
+"""The district base map (ADR 0017): public geometry and names only, for any map viewer."""
 
 import json
 
