@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
 from gridgov.core import audit, clock, pii
-from gridgov.core.access import can, ensure_visible, require
+from gridgov.core.access import ALL, can, ensure_visible, require, scope_prefixes
 from gridgov.core.workcalendar import WorkCalendar
 
 from . import conf, sla
@@ -76,6 +76,22 @@ def resolve_grid(*, lng=None, lat=None, grid=None, component=None):
     return grid
 
 
+def may_report_in(actor, grid):
+    """Staff who may file cases somewhere may file them anywhere in the same district: a problem
+    a few hundred metres past a grid line is still reported, and the case belongs to the grid
+    the point falls in (the same rule as the public form, which takes reports from anyone)."""
+    prefixes = scope_prefixes(actor, "cases.add_case")
+    if prefixes == ALL:
+        return True
+    return any(grid.code.startswith(p[:6]) for p in prefixes)
+
+
+def outside_own_area(actor, case):
+    """True when `actor` filed `case` in a grid they do not look after (the case went to the grid
+    of the point; the intake page tells them so)."""
+    return not can(actor, "cases.add_case", case.division_code)
+
+
 def check_rate_limit(ip):
     """Public pages: at most N reports per source address in M minutes (a DB count, so every
     web server agrees)."""
@@ -135,8 +151,9 @@ def report_case(*, actor, category, title, description="", channel, lng=None, la
                 component=None, urgency=Urgency.NORMAL, reporter_name="", reporter_phone="", photos=None,
                 attributes=None, api_key=None, ip=None, solve_evidence=None, solve_note=""):
     """Record a new case from any channel. Public channels (website, kiosk, Open311) need no
-    permission; grid worker and counter filing need `cases.add_case` over the grid. With
-    `solve_evidence` a grid worker closes it at once (简易程序, `cases.solve_in_grid`)."""
+    permission; grid worker and counter filing need `cases.add_case` somewhere in the same
+    district (`may_report_in`); the case goes to the grid of the point. With `solve_evidence`
+    a grid worker closes it at once (简易程序, `cases.solve_in_grid` over that grid)."""
     if not isinstance(category, CaseCategory) or not category.is_minor or not category.is_active:
         raise ValidationError({"category": "请选择一个启用的事件小类"})
     if not (title or "").strip():
@@ -146,7 +163,11 @@ def report_case(*, actor, category, title, description="", channel, lng=None, la
     grid = resolve_grid(lng=lng, lat=lat, grid=grid, component=component)
     logged_in = getattr(actor, "is_authenticated", False)
     if channel not in PUBLIC_CHANNELS:
-        require(actor, "cases.add_case", grid.code)
+        if not may_report_in(actor, grid):
+            raise PermissionDenied("该位置不在您所在的区县，不能上报")
+        if solve_evidence is not None and not can(actor, "cases.solve_in_grid", grid.code):
+            raise ValidationError({"solve_in_grid": f"该位置属于“{grid.name}”，不在您负责的网格内，不能按简易程序当场结案；"
+                                                    "请取消“已当场解决”后上报，事件将交由该网格处理"})
     elif channel != Channel.OPEN311 and not logged_in:
         check_rate_limit(ip)
     attributes = validate_attributes(category, attributes)
@@ -176,7 +197,7 @@ def report_case(*, actor, category, title, description="", channel, lng=None, la
     event = write_event(case, EventKind.REPORT, actor, at=now, to_state=CaseState.REPORTED,
                         note=description[:500], data={"channel": channel})
     _attach(case, event, photos, AttachmentKind.REPORT)
-    if channel not in PUBLIC_CHANNELS and can(actor, "cases.view_case"):
+    if channel not in PUBLIC_CHANNELS and can(actor, "cases.view_case") and not outside_own_area(actor, case):
         ensure_visible(actor, case)
     audit.record(actor, "cases.report_case", case, after=audit.snapshot(case, ["number", "title", "category",
                                                                                "channel", "grid"]))

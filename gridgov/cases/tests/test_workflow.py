@@ -261,9 +261,13 @@ class TestRoles:
             actions.register_case(actor=outsider, case=case)
         assert not Case.objects.visible_to(outsider).filter(pk=case.pk).exists()
 
-    def test_grid_worker_cannot_file_outside_own_grid(self, new_case, grid_worker):
-        with pytest.raises(PermissionDenied):
-            new_case(actor=grid_worker, lng=111.70 + 0.002 * 9 + 0.001, lat=29.041)  # 白马湖 grid
+    def test_grid_worker_files_outside_own_grid_for_that_grid(self, new_case, grid_worker):
+        # issue 12: she may report anywhere in the district; the case belongs to the grid of the
+        # point, and she cannot see it in her lists (she follows it by its public page)
+        case = new_case(actor=grid_worker, lng=111.70 + 0.002 * 9 + 0.001, lat=29.041)  # 白马湖 grid
+        assert case.division_code == "430702005001001"
+        assert actions.outside_own_area(grid_worker, case)
+        assert not Case.objects.visible_to(grid_worker).filter(pk=case.pk).exists()
 
     def test_public_rate_limit(self, category, tree, settings):
         from django.contrib.auth.models import AnonymousUser

@@ -202,14 +202,24 @@ def report(request):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, error_text(exc))
             else:
-                messages.success(request, f"已上报，案卷号 {case.number}")
-                return redirect("cases:detail", pk=case.pk)
+                return _reported(request, case)
     else:
         form = ReportForm()
     return render(request, "cases/report.html", {
         "form": form, "channel": channel, "can_solve": can_solve, "public": False,
         "breadcrumb": [{"label": "事件管理"}, {"label": "上报事件"}],
     })
+
+
+def _reported(request, case):
+    """After filing: the case page, or — when the point lies in a grid the filer does not look
+    after — a notice saying which grid took it, and its public progress page."""
+    if not actions.outside_own_area(request.user, case):
+        messages.success(request, f"已上报，案卷号 {case.number}")
+        return redirect("cases:detail", pk=case.pk)
+    messages.warning(request, f"已上报，案卷号 {case.number}。该位置属于“{case.grid.name}”（{case.grid.code}），"
+                              "不在您负责的网格内，事件已交由该网格处理；可在本页跟进办理进度。")
+    return redirect("cases:public", token=case.public_token)
 
 
 @login_required
