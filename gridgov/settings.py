@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gridgov.registry",
     "gridgov.cases",
     "gridgov.party",
+    "gridgov.community",
     "gridgov.demo",
 ]
 

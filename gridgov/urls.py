@@ -15,6 +15,7 @@ urlpatterns = [
     path("registry/", include("gridgov.registry.urls")),
     path("cases/", include("gridgov.cases.urls")),
     path("party/", include("gridgov.party.urls")),
+    path("community/", include("gridgov.community.urls")),
     path("open311/", include("gridgov.cases.open311.urls")),
     path("api/", include("gridgov.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

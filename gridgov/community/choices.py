@@ -1,0 +1,43 @@
+"""Choices of the community app: facility status and categories, committee and workstation posts."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FacilityStatus(models.TextChoices):
+    BUILT = "built", _("已建成")
+    BUILDING = "building", _("在建")
+    PLANNED = "planned", _("规划")
+
+
+class FacilityCategory(models.TextChoices):
+    """The parts of 一站一园一场七室 (and everything else)."""
+
+    STATION = "station", _("站")
+    PARK = "park", _("园")
+    GROUND = "ground", _("场")
+    ROOM = "room", _("室")
+    OTHER = "other", _("其他")
+
+
+class CommitteePost(models.TextChoices):
+    DIRECTOR = "director", _("主任")
+    DEPUTY = "deputy", _("副主任")
+    MEMBER = "member", _("委员")
+
+
+class StaffPost(models.TextChoices):
+    HEAD = "head", _("站长")
+    DEPUTY = "deputy", _("副站长")
+    STAFF = "staff", _("工作人员")
+    GRID_WORKER = "grid_worker", _("专职网格员")
+
+
+class Weekday(models.IntegerChoices):
+    MON = 1, _("周一")
+    TUE = 2, _("周二")
+    WED = 3, _("周三")
+    THU = 4, _("周四")
+    FRI = 5, _("周五")
+    SAT = 6, _("周六")
+    SUN = 7, _("周日")
