@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from . import certify
 from .balance import connected
+from .boundaries import area_boundaries, cut_lines
+from .graph import _class_lines
+from .inputs import LINE_CLASSES
 from .params import PartitionResult
 
 
@@ -96,9 +100,12 @@ def finalize(ws, plans, t0, extra_report=None) -> PartitionResult:
     shape_plans(ws, plans)
     number_grids(ws, plans)
     plans.sort(key=lambda p: p.code)
+    for p in plans:
+        certify.mark(p.certificate)
+    bnd = boundary_report(ws, plans)
     out_geoms = ws.inp.projection.inverse(np.asarray([p.geometry for p in plans], dtype=object))
     features = []
-    for p, geom in zip(plans, out_geoms, strict=False):
+    for k, (p, geom) in enumerate(zip(plans, out_geoms, strict=False)):
         bidx, uidx = p.extra["members"]
         bids = [ids[b] for b in bidx]
         units = {str(ids[b]): u for b, u in uidx.items()}
@@ -110,22 +117,64 @@ def finalize(ws, plans, t0, extra_report=None) -> PartitionResult:
         }
         if units:
             props["units"] = units
+        props["in_block_cut_m"] = round(bnd["per_grid"][k], 1)
         if p.certificate:
             props["certificate"] = p.certificate
         features.append({"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props})
     grids = {"type": "FeatureCollection", "features": features}
-    report = build_report(ws, plans, lo, hi)
+    report = build_report(ws, plans, lo, hi, bnd)
+    cuts = _cut_features(ws, bnd["cuts"])
     if extra_report:
         report.update(extra_report)
     report["runtime_s"] = round(time.perf_counter() - t0, 3)
-    return PartitionResult(grids=grids, report=report, _state=(ws, plans))
+    return PartitionResult(grids=grids, report=report, _state=(ws, plans), cuts=cuts)
+
+
+def boundary_report(ws, plans):
+    """Internal boundary per line class and the in-block cuts (see :mod:`.boundaries`)."""
+    n_cls = len(LINE_CLASSES)
+    metres = np.zeros(n_cls + 1)
+    per_grid = [0.0] * len(plans)
+    cuts = []  # (code a, code b, projected line, metres)
+    by_area = {}
+    for k, p in enumerate(plans):
+        by_area.setdefault(p.area, []).append(k)
+    for a, ks in sorted(by_area.items()):
+        lines, classes = _class_lines(ws.inp.areas.polygons[a], ws.inp.streets, ws._tree, ws.inp.street_class)
+        m, segs = area_boundaries([plans[k].geometry for k in ks], lines, classes)
+        metres += m
+        for (i, j), seg in sorted(segs.items()):
+            geom = cut_lines(seg)
+            length = float(geom.length)
+            per_grid[ks[i]] += length
+            per_grid[ks[j]] += length
+            cuts.append((plans[ks[i]].code, plans[ks[j]].code, geom, length))
+    return {"metres": metres, "per_grid": per_grid, "cuts": cuts}
+
+
+def _cut_features(ws, cuts):
+    """In-block cuts as a GeoJSON FeatureCollection in the input CRS."""
+    if not cuts:
+        return {"type": "FeatureCollection", "features": []}
+    geoms = ws.inp.projection.inverse(np.asarray([c[2] for c in cuts], dtype=object))
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(g),
+                "properties": {"grids": [a, b], "length_m": round(length, 1)},
+            }
+            for (a, b, _, length), g in zip(cuts, geoms, strict=True)
+        ],
+    }
 
 
 def _json_geom(geom):
     return shapely.geometry.mapping(geom)
 
 
-def build_report(ws, plans, lo, hi):
+def build_report(ws, plans, lo, hi, bnd=None):
     label_of = [np.full(g.n, -1, dtype=np.int64) if g is not None else None for g in ws.graphs]
     by_area = {}
     for k, p in enumerate(plans):
@@ -179,6 +228,32 @@ def build_report(ws, plans, lo, hi):
     in_range = sum(r["in_range"] for r in rows)
     certs = [dict(code=p.code, area_code=ws.codes[p.area], **p.certificate) for p in plans if p.certificate]
     out_of_range = [r["code"] for r in rows if not r["in_range"]]
+    excused = {c["code"] for c in certs if c.get("input_checkable")}
+    lines = {}
+    if bnd is not None:
+        m = bnd["metres"]
+        total = float(m.sum())
+        cut_len = total
+        street_len = float(m[0] + m[1])  # streets proper: street and service road
+        lines = {
+            "line_boundary_share": round(float(m[:-1].sum()) / total, 4) if total else 1.0,
+            "boundary_m_by_class": {
+                **{c: round(float(x), 1) for c, x in zip(LINE_CLASSES, m[:-1], strict=True)},
+                "in_block": round(float(m[-1]), 1),
+            },
+            "boundary_share_by_class": {
+                **{
+                    c: round(float(x) / total, 4) if total else 0.0
+                    for c, x in zip(LINE_CLASSES, m[:-1], strict=True)
+                },
+                "in_block": round(float(m[-1]) / total, 4) if total else 0.0,
+            },
+            "in_block_cut_m": round(float(m[-1]), 1),
+            "in_block_cuts": [
+                {"grids": [a, b], "length_m": round(length, 1)}
+                for a, b, _, length in sorted(bnd["cuts"], key=lambda c: -c[3])
+            ],
+        }
     return {
         "grid_count": n,
         "area_count": len(ws.codes),
@@ -190,10 +265,18 @@ def build_report(ws, plans, lo, hi):
         "share_in_range": round(in_range / n, 4) if n else 1.0,
         "out_of_range": out_of_range,
         "all_out_of_range_certified": all(any(c["code"] == code for c in certs) for code in out_of_range),
+        # out of range for a reason a user can check from the input alone (a single building
+        # over the maximum, or an area whose total is under the minimum)
+        "excepted_count": len([c for c in out_of_range if c in excused]),
+        "unexcused": [c for c in out_of_range if c not in excused],
+        "share_in_range_or_excepted": round((in_range + len(excused & set(out_of_range))) / n, 4)
+        if n
+        else 1.0,
         "contiguous": all(r["contiguous"] for r in rows),
         "gap_area_m2": round(gap, 3),
         "overlap_area_m2": round(overlap, 3),
         "street_boundary_share": round(street_len / cut_len, 4) if cut_len else 1.0,
+        **lines,
         "internal_boundary_m": round(cut_len, 1),
         "street_blocks": n_blocks,
         "split_block_share": round(split_blocks / n_blocks, 4) if n_blocks else 0.0,

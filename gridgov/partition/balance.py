@@ -31,7 +31,8 @@ class Region:
         self.warr = np.asarray(g.weight, dtype=np.float64)
         if len(g.edges):
             ei, ej, ln, st = g.edges
-            self.arrays = (ei, ej, np.where(st, ln, ln * pen))
+            cost = g.edge_cost if getattr(g, "edge_cost", None) is not None else np.where(st, ln, ln * pen)
+            self.arrays = (ei, ej, cost)
         else:
             self.arrays = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
         cost = [[] for _ in range(g.n)]

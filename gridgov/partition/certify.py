@@ -10,6 +10,20 @@ from __future__ import annotations
 
 import math
 
+# Certificates a user can check from the input alone: a single building (or one of its units)
+# over the maximum, and a boundary area whose whole total is under the minimum.  Every other
+# reason — counting with indivisible buildings, contiguity within the engine's land model, a
+# heuristic miss — depends on how the engine cut the land; it is kept as a diagnostic but does
+# not excuse a grid out of range (``input_checkable: false``).
+INPUT_CHECKABLE = frozenset({"area_total_below_min", "unit_over_max", "building_over_max_without_units"})
+
+
+def mark(cert):
+    """Set ``input_checkable`` on a certificate (in place) and return it."""
+    if cert is not None:
+        cert["input_checkable"] = cert.get("reason") in INPUT_CHECKABLE
+    return cert
+
 
 def area_below_min(code, households, lo):
     return {

@@ -179,7 +179,7 @@ def _replan_parts(R, label, parts, bad, params):
         region = sorted({label[v] for v in comp if v in label})
         before = [c2 for c2 in region if not lo <= sum(R.w[v] for v in parts[c2]) <= hi]
         plans = plan_component(R, comp, R.g.code, len(comps), params)
-        misses = sum(1 for _, cert in plans if cert is not None and not cert.get("proven"))
+        misses = sum(1 for _, cert in plans if cert is not None and cert.get("reason") not in certify.INPUT_CHECKABLE)
         out = [ns for ns, _ in plans if not lo <= sum(R.w[v] for v in ns) <= hi]
         if misses < len(before) and len(out) < len(before):
             _recode(label, parts, region, [sorted(ns) for ns, _ in plans], R)

@@ -25,6 +25,7 @@ from .parallel import map_areas, worker_count
 from .params import PartitionParams, PartitionResult
 
 FINE_SPLIT = 1  # households: with this threshold every block with 2+ buildings is cut into pieces
+DIVIDE = "divide"  # the last level: every block cut, and buildings with units divisible by unit
 
 
 class _Regions:
@@ -79,13 +80,19 @@ class Workspace:
         faces = self._faces.get(a)
         if faces is None:
             faces = self._faces[a] = _area_faces(
-                self.inp.areas.polygons[a], self.inp.streets, self._tree, self.inp.buildings, self.bidx[a]
+                self.inp.areas.polygons[a],
+                self.inp.streets,
+                self._tree,
+                self.inp.buildings,
+                self.bidx[a],
+                self.inp.street_class,
             )
         return faces
 
-    def build(self, a, split_threshold=None, split_faces=None):
+    def build(self, a, split_threshold=None, split_faces=None, divide=False):
         """(Re)build the face graph of area ``a``; a small threshold gives finer pieces;
-        ``split_faces`` (bool per block) cuts those blocks into building pieces as well."""
+        ``split_faces`` (bool per block) cuts those blocks into building pieces as well;
+        ``divide`` lets buildings with unit counts be divided by unit (refined land)."""
         g = build_area_graph(
             self.inp.areas.codes[a],
             self.inp.areas.polygons[a],
@@ -97,6 +104,7 @@ class Workspace:
             split_threshold,
             faces_cache=self.faces(a),
             split_faces=split_faces,
+            divide=divide,
         )
         self.set_graph(a, g, split_threshold == FINE_SPLIT)
 
@@ -104,6 +112,16 @@ class Workspace:
         g.building_ids = self.inp.buildings.ids
         self.graphs[a] = g
         self.fine[a] = fine
+
+    def divisible(self, a):
+        """Does area ``a`` hold a building of at most max households with 2+ unit counts that
+        refined land could divide (see ``graph.build_area_graph``)?"""
+        p, b = self.params, self.inp.buildings
+        half = max(1, (p.max_households - p.min_households) // 2)
+        return any(
+            b.units[i] and len(b.units[i]) > 1 and half < b.households[i] <= p.max_households
+            for i in self.bidx[a].tolist()
+        )
 
     def export_graph(self, a):
         """The graph of area ``a`` as the parent needs it for the report (no geometry, no members)."""
@@ -164,7 +182,9 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
 
 
 def _misses(plans):
-    return sum(1 for _, cert in plans if cert is not None and not cert.get("proven"))
+    """Grids out of range for a reason the input does not show (a miss, or a proof that holds
+    only within the engine's land model)."""
+    return sum(1 for _, cert in plans if cert is not None and cert.get("reason") not in certify.INPUT_CHECKABLE)
 
 
 def _tight_search(R, nodes, ks):
@@ -267,10 +287,15 @@ def plan_area(ws: Workspace, a: int):
         ws.build(a)
     if ws.fine[a]:
         levels = [FINE_SPLIT]
+    if ws.divisible(a):
+        levels.append(DIVIDE)
     for li, level in enumerate(levels):
         final = li == len(levels) - 1
         if li > 0:
-            ws.build(a, level)
+            if level == DIVIDE:
+                ws.build(a, FINE_SPLIT, divide=True)
+            else:
+                ws.build(a, level)
         R = ws.regions[a]
         g = R.g
         comps = components(list(range(g.n)), R.cost)

@@ -125,7 +125,7 @@ def recode(label, parts, region, new_parts, R):
             label[v] = c
 
 
-def _sets_around(R, v, low, high, forbidden, within, limit=400, budget=20000, start=()):
+def _sets_around(R, v, low, high, forbidden, within, limit=400, budget=4000, start=()):
     """Connected sets of pieces of ``within`` containing ``v`` and ``start`` (none of
     ``forbidden``) holding ``low``..``high`` households, smallest first (breadth-first over set
     size); at most ``limit`` of them."""
@@ -185,7 +185,7 @@ def split_around_atoms(R, nodes, ks, tries=None):
     fixes the household window of the grid holding the largest piece; try the connected sets
     around it that fit the window (smallest first, with whatever hangs on it) and split the
     rest into k-1 grids the same way.  ``tries`` ([n]) bounds the sets tried in all."""
-    tries = tries if tries is not None else [120]
+    tries = tries if tries is not None else [40]
     w = R.w
     lo, hi = R.lo, R.hi
     H = sum(w[v] for v in nodes)

@@ -46,8 +46,12 @@ class AreaGraph:
     xy: np.ndarray  # piece centroids
     areas: np.ndarray
     members: list  # list[list[Member]]
-    edges: tuple = field(default=())  # (i, j, length, street) arrays, i < j
+    edges: tuple = field(default=())  # (i, j, length, on a line) arrays, i < j
     atomic_over: dict = field(default_factory=dict)  # piece -> (building, unit, households)
+    # per edge: cost (metres × class weight, or × block_cut_penalty between buildings) and
+    # metres per line class (columns: inputs.LINE_CLASSES, then "in block")
+    edge_cost: np.ndarray | None = None
+    edge_len_cls: np.ndarray | None = None
 
     @property
     def n(self) -> int:
@@ -124,7 +128,9 @@ def _generators(bidx, buildings, max_h, chunk_cap):
     """Generator points of the buildings ``bidx``: (points, members, households, position in bidx).
 
     One point per building, except a building over ``max_h`` with unit counts: one point per
-    chunk of units (on a tiny circle round the building), so that it can be divided by unit."""
+    chunk of units (on a tiny circle round the building), so that it can be divided by unit
+    (along the party walls between its staircases).  ``max_h`` is the maximum, or lower when
+    the land is refined (see ``build_area_graph``'s ``divide``)."""
     bl = bidx.tolist()
     hh = buildings.households[bidx].tolist()
     xy = buildings.xy[bidx]
@@ -169,21 +175,33 @@ def _dedupe(pts, mem):
     return pts[first], merged
 
 
-def _area_faces(area, streets, street_tree, buildings, bidx):
-    """Street blocks of one area and the block of each building (independent of the split level)."""
-    lines = [shapely.boundary(area)]
-    if street_tree is not None:
-        cand = street_tree.query(area, predicate="intersects")
-        if len(cand):
-            lines.append(_lines_only(shapely.intersection(streets[cand], area)))
-            lines[-1] = extend_ends(lines[-1], _SNAP)
-    lines = _lines_only(np.concatenate([np.atleast_1d(x) for x in lines]))
+def _class_lines(area, streets, street_tree, street_class):
+    """The cut lines inside ``area`` (lengthened at both ends) and their class indexes."""
+    if street_tree is None:
+        return np.empty(0, dtype=object), np.zeros(0, dtype=np.int8)
+    cand = street_tree.query(area, predicate="intersects")
+    if not len(cand):
+        return np.empty(0, dtype=object), np.zeros(0, dtype=np.int8)
+    parts, owner = shapely.get_parts(shapely.intersection(streets[cand], area), return_index=True)
+    ok = np.isin(shapely.get_type_id(parts), (1, 2)) & ~shapely.is_empty(parts)
+    cls = street_class[cand][owner] if street_class is not None else np.zeros(len(parts), dtype=np.int8)
+    return extend_ends(parts[ok], _SNAP), np.asarray(cls[ok], dtype=np.int8)
+
+
+def _area_faces(area, streets, street_tree, buildings, bidx, street_class=None):
+    """Street blocks of one area and the block of each building (independent of the split level).
+
+    Every cut line bounds blocks (streets, service roads, paths, rail, water, park edges);
+    a line that closes no block (a dead end) still cuts the pieces of a block split into
+    building plots."""
+    clines, ccls = _class_lines(area, streets, street_tree, street_class)
+    lines = _lines_only(np.concatenate([np.atleast_1d(shapely.boundary(area)), clines]))
     noded, faces = _polygonize(lines, area)
     if not len(faces):
         faces = np.asarray(shapely.get_parts(area))
     face_of_b = _locate(faces, buildings.points[bidx])
     fw = np.bincount(face_of_b, weights=buildings.households[bidx], minlength=len(faces)).astype(np.int64)
-    return noded, faces, face_of_b, fw, {}
+    return noded, faces, face_of_b, fw, {"lines": (clines, ccls)}
 
 
 def build_area_graph(
@@ -197,19 +215,23 @@ def build_area_graph(
     split_threshold=None,
     faces_cache=None,
     split_faces=None,
+    street_class=None,
+    divide=False,
 ):
     """The face graph of one area. ``bidx``: indexes of the buildings inside it.
 
     Blocks heavier than ``split_threshold`` (default max − min) are cut into building pieces,
     and so are the blocks flagged in ``split_faces`` (a bool array over the blocks).
     ``faces_cache``: the ``_area_faces`` result for the same inputs (a rebuild at another split
-    level reuses the street blocks instead of polygonizing again).
+    level reuses the street blocks instead of polygonizing again).  ``divide``: refined land —
+    buildings with unit counts of more than (max − min) / 2 households may be divided by unit
+    too (not only those over the maximum).
     """
     lo, hi = params.min_households, params.max_households
     if split_threshold is None:
         split_threshold = max(1, hi - lo)
     if faces_cache is None:
-        faces_cache = _area_faces(area, streets, street_tree, buildings, bidx)
+        faces_cache = _area_faces(area, streets, street_tree, buildings, bidx, street_class)
     noded, faces, face_of_b, fw = faces_cache[:4]
     extra = faces_cache[4] if len(faces_cache) > 4 else {}  # face -> ridges, "gen" -> generators
 
@@ -219,13 +241,16 @@ def build_area_graph(
     if split_faces is not None:
         heavy_mask |= split_faces
     heavy = np.flatnonzero(heavy_mask)
-    gen = extra.get("gen")
+    mode = "gen_divide" if divide else "gen"
+    gen = extra.get(mode)
     if gen is None:
-        gen = extra["gen"] = _generators(bidx, buildings, hi, max(1, hi - lo))
+        over = max(1, (hi - lo) // 2) if divide else hi
+        gen = extra[mode] = _generators(bidx, buildings, over, max(1, hi - lo))
     gpts, gmem, gh, gpos = gen
     gface = face_of_b[gpos] if len(gpos) else gpos
+    clines, ccls = extra.get("lines", (np.empty(0, dtype=object), np.zeros(0, dtype=np.int8)))
     for f in heavy.tolist():
-        r = extra.get(f)
+        r = extra.get((f, divide))
         if r is None:
             sel = np.flatnonzero(gface == f)
             pts, _ = _dedupe(gpts[sel], [gmem[k] for k in sel.tolist()])
@@ -235,7 +260,8 @@ def build_area_graph(
                 mp = shapely.multipoints(pts)
                 edges = shapely.voronoi_polygons(mp, only_edges=True, extend_to=faces[f])
                 r = _lines_only(shapely.intersection(edges, shapely.buffer(faces[f], _RIDGE_OVERSHOOT)))
-            extra[f] = r
+                r = _snap_ridges(r, faces[f], clines, extra, params.snap_m)
+            extra[(f, divide)] = r
         if r is not False:
             ridges.append(r)
     if ridges:
@@ -270,7 +296,7 @@ def build_area_graph(
         members=members,
         atomic_over=atomic_over,
     )
-    _adjacency(g)
+    _adjacency(g, clines, ccls, params)
     return g
 
 
@@ -290,7 +316,36 @@ def _locate(polys, points):
     return out
 
 
-def _adjacency(g: AreaGraph):
+def _snap_ridges(ridges, face, clines, extra, tol):
+    """Cuts between buildings that run within ``tol`` metres of a line inside the block (a dead
+    end, a footpath) are moved onto it: the ridges are cut back to ``tol`` from the line and
+    joined to it by the shortest segment, so a grid boundary there runs down the line's centre
+    and does not wander beside it."""
+    if tol <= 0 or not len(ridges) or not len(clines):
+        return ridges
+    tree = extra.get("line_tree")
+    if tree is None:
+        tree = extra["line_tree"] = shapely.STRtree(clines)
+    inside = tree.query(face, predicate="intersects")
+    if not len(inside):
+        return ridges
+    inner = clines[inside]
+    # only lines that enter the block (dead ends, paths through it); its rim is a line anyway
+    inner = inner[shapely.intersects(inner, shapely.buffer(face, -0.5))] if face.area > 4 else inner[:0]
+    if not len(inner):
+        return ridges
+    near = shapely.union_all(inner)
+    zone = shapely.buffer(near, tol)
+    cut = _lines_only(shapely.difference(ridges, zone))
+    if not len(cut):
+        return cut
+    ends = np.concatenate([shapely.get_point(cut, 0), shapely.get_point(cut, -1)])
+    close = shapely.distance(ends, near) <= tol * 1.001
+    joins = shapely.shortest_line(ends[close], near) if close.any() else np.empty(0, dtype=object)
+    return np.concatenate([cut, _lines_only(joins)])
+
+
+def _adjacency(g: AreaGraph, clines=None, ccls=None, params=None):
     rings, owner = shapely.get_rings(g.pieces, return_index=True)
     coords, ci = shapely.get_coordinates(rings, return_index=True)
     same = ci[:-1] == ci[1:]
@@ -313,5 +368,31 @@ def _adjacency(g: AreaGraph):
     pk, pinv = np.unique(lo_ * n + hi_, return_inverse=True)
     length = np.bincount(pinv, weights=ln)
     ei, ej = pk // n, pk % n
-    street = g.face[ei] != g.face[ej]
-    g.edges = (ei, ej, length, street)
+    if params is None:
+        g.edges = (ei, ej, length, g.face[ei] != g.face[ej])
+        return
+    # the line class of every shared segment: between blocks it lies on a line; inside a block
+    # it lies on a line (a dead end, a path) or between buildings (-1)
+    seg = order[pair][keep]
+    mid = (p[seg] + q[seg]) / 2
+    cls = np.where(g.face[i] != g.face[j], 0, -1).astype(np.int8)
+    multi = ccls is not None and len(ccls) and (ccls != 0).any()
+    test = np.ones(len(cls), dtype=bool) if multi else cls < 0
+    if clines is not None and len(clines) and test.any():
+        pts = shapely.points(mid[test])
+        tree = shapely.STRtree(clines)
+        pi, li = tree.query(pts, predicate="dwithin", distance=0.01)
+        best = np.full(len(pts), 127, dtype=np.int16)
+        np.minimum.at(best, pi, ccls[li].astype(np.int16))
+        found = best < 127
+        sub = cls[test]
+        sub[found] = best[found]
+        cls[test] = sub
+    ncls = len(params.line_weights)
+    col = np.where(cls < 0, ncls, cls)
+    w = np.asarray([*params.line_weights, params.block_cut_penalty], dtype=float)
+    g.edge_cost = np.bincount(pinv, weights=ln * w[col], minlength=len(pk))
+    lcls = np.zeros((len(pk), ncls + 1))
+    np.add.at(lcls, (pinv, col), ln)
+    g.edge_len_cls = lcls
+    g.edges = (ei, ej, length, lcls[:, ncls] < 0.5 * length)

@@ -20,6 +20,10 @@ from shapely.geometry import shape
 from .errors import PartitionError
 
 _POLY = ("Polygon", "MultiPolygon")
+# Cut-line classes of the ``streets`` input (property ``class``; default ``street``), best first.
+# A grid boundary along any of them follows a line on the ground; ``street`` and ``service`` are
+# streets proper.  See ``params.PartitionParams.line_weights``.
+LINE_CLASSES = ("street", "service", "rail", "water", "path", "park")
 _LINE = ("LineString", "MultiLineString")
 
 
@@ -48,6 +52,8 @@ class Inputs:
     projection: Projection
     # what input cleaning changed: {"buildings_repaired": [ids], "streets_dropped": n, ...}
     cleaning: dict = field(default_factory=dict)
+    # index into LINE_CLASSES of every street line (int8), None = all ``street``
+    street_class: np.ndarray | None = None
 
 
 class Projection:
@@ -329,10 +335,24 @@ def read_buildings(fc: dict, cleaning: dict | None = None):
     return ids, np.asarray(hh, dtype=np.int64), units, geoms
 
 
-def read_streets(fc: dict, cleaning: dict | None = None):
-    """Street lines; degenerate ones (no length) are dropped and counted in ``cleaning``."""
+def _line_classes(features):
+    """Class index of every line (``class`` property; unknown or missing → ``street``)."""
+    pos = {c: i for i, c in enumerate(LINE_CLASSES)}
+    out = np.zeros(len(features), dtype=np.int8)
+    for i, feat in enumerate(features):
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        c = props.get("class") if isinstance(props, dict) else None
+        if isinstance(c, str):
+            out[i] = pos.get(c, 0)
+    return out
+
+
+def read_streets(fc: dict, cleaning: dict | None = None, classes: list | None = None):
+    """Street lines; degenerate ones (no length) are dropped and counted in ``cleaning``.
+    ``classes`` (a list) receives the class index array of the lines kept."""
     rep: dict = {}
     geoms = _geometries(fc["features"], "街巷", _LINE, rep)
+    cls = _line_classes(fc["features"])
     if cleaning is not None:
         if rep.get("fixed"):
             cleaning["streets_repaired"] = len(rep["fixed"])
@@ -342,6 +362,9 @@ def read_streets(fc: dict, cleaning: dict | None = None):
         keep = np.ones(len(geoms), dtype=bool)
         keep[rep["dropped"]] = False
         geoms = geoms[keep]
+        cls = cls[keep]
+    if classes is not None:
+        classes.append(cls)
     return geoms
 
 
@@ -369,7 +392,8 @@ def read_inputs(buildings, streets, boundaries, crs: str) -> Inputs:
     a_fc = load_collection(boundaries, "边界")
     cleaning: dict = {}
     ids, hh, units, bgeoms = read_buildings(b_fc, cleaning)
-    sgeoms = read_streets(s_fc, cleaning)
+    scls: list = []
+    sgeoms = read_streets(s_fc, cleaning, scls)
     codes, ageoms = read_boundaries(a_fc)
 
     minx, miny, maxx, maxy = shapely.total_bounds(ageoms)
@@ -391,6 +415,7 @@ def read_inputs(buildings, streets, boundaries, crs: str) -> Inputs:
         areas=Areas(codes=codes, polygons=apoly),
         projection=proj,
         cleaning=cleaning,
+        street_class=scls[0] if len(scls) and scls[0].any() else None,
     )
 
 

@@ -29,6 +29,11 @@ class PartitionParams:
     seed: int = 0
     # cost of cutting one metre through a block, relative to one metre along a street
     block_cut_penalty: float = 25.0
+    # cost of one metre along a line of each class (inputs.LINE_CLASSES: street, service, rail,
+    # water, path, park): a street beats a service road beats a footpath beats a yard
+    line_weights: tuple = (1.0, 1.2, 1.0, 1.0, 1.6, 1.8)
+    # a cut between buildings that runs within this many metres of a line is moved onto it
+    snap_m: float = 4.0
     # processes for the per-area work: 0 = automatic (all cores when safe), 1 = in-process;
     # the output does not depend on it
     workers: int = 0
@@ -74,9 +79,12 @@ class PartitionParams:
 
 @dataclass
 class PartitionResult:
-    """``grids`` is a GeoJSON FeatureCollection dict, ``report`` a JSON-serialisable dict."""
+    """``grids`` and ``cuts`` are GeoJSON FeatureCollection dicts, ``report`` a JSON-serialisable dict."""
 
     grids: dict
     report: dict
     # internal: projected state kept for follow-up operations (not part of the stable API)
     _state: Any = field(default=None, repr=False, compare=False)
+    # in-block cuts: where a boundary between two grids leaves the cut lines (LineStrings with
+    # ``grids`` [code, code] and ``length_m``), a GeoJSON FeatureCollection
+    cuts: dict | None = None
