@@ -140,7 +140,13 @@ def boundary_report(ws, plans):
     for k, p in enumerate(plans):
         by_area.setdefault(p.area, []).append(k)
     for a, ks in sorted(by_area.items()):
-        lines, classes = _class_lines(ws.inp.areas.polygons[a], ws.inp.streets, ws._tree, ws.inp.street_class)
+        g = ws.graphs[a]
+        if g is not None and getattr(g, "lines", None) is not None:
+            lines, classes = g.lines
+        else:  # an area kept as it was (no graph)
+            lines, classes = _class_lines(
+                ws.inp.areas.polygons[a], ws.inp.streets, ws._tree, ws.inp.street_class
+            )
         m, segs = area_boundaries([plans[k].geometry for k in ks], lines, classes)
         metres += m
         for (i, j), seg in sorted(segs.items()):

@@ -52,6 +52,7 @@ class AreaGraph:
     # metres per line class (columns: inputs.LINE_CLASSES, then "in block")
     edge_cost: np.ndarray | None = None
     edge_len_cls: np.ndarray | None = None
+    lines: tuple | None = None  # the area's cut lines and their classes (for the report)
 
     @property
     def n(self) -> int:
@@ -295,6 +296,7 @@ def build_area_graph(
         areas=shapely.area(pieces),
         members=members,
         atomic_over=atomic_over,
+        lines=(clines, ccls),
     )
     _adjacency(g, clines, ccls, params)
     return g
@@ -331,7 +333,7 @@ def _snap_ridges(ridges, face, clines, extra, tol):
         return ridges
     inner = clines[inside]
     # only lines that enter the block (dead ends, paths through it); its rim is a line anyway
-    inner = inner[shapely.intersects(inner, shapely.buffer(face, -0.5))] if face.area > 4 else inner[:0]
+    inner = inner[shapely.relate_pattern(face, inner, "T********")]
     if not len(inner):
         return ridges
     near = shapely.union_all(inner)
