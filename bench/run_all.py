@@ -12,6 +12,7 @@ HERE = Path(__file__).resolve().parent
 QUICK = {
     "partition/run.py": ["--quick"],
     "partition/real_osm.py": ["--quick"],
+    "pages/run.py": ["--scale", "tiny", "--db", "sqlite", "--repeat", "2"],
 }
 
 

@@ -100,7 +100,7 @@ def user_list(request):
     if division:
         from gridgov.divisions.codes import path_of
 
-        qs = qs.filter(assignments__division__code__startswith=path_of(division))
+        qs = qs.filter(assignments__division__code__prefix=path_of(division))
     status = request.GET.get("status", "")
     if status == "locked":
         from gridgov.core import clock

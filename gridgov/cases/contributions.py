@@ -5,6 +5,7 @@ and the event history keep the grid they happened in)."""
 from gridgov.core.manifest import (
     Contributions,
     DemoStep,
+    DetailPage,
     Indicator,
     MenuEntry,
     MenuGroup,
@@ -23,6 +24,7 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("cases", "综合评价", "cases:evaluation", "cases.view_evaluation", order=50),
         MenuEntry("cases", "事件分类", "cases:categories", "cases.change_category", order=60),
     ),
+    details=(DetailPage("事件", "cases:detail", "cases.Case", order_by=("-reported_at", "-pk")),),
     indicators=(
         Indicator("cases.open", "办理中的事件", "件", "gridgov.cases.indicators.open_cases", perm="cases.view_case",
                   url_name="cases:list", order=40),

@@ -13,7 +13,7 @@ from .choices import CaseState as S
 from .choices import Channel, Step, Urgency
 from .choices import EventKind as K
 
-SIZES = {"small": 400, "district": 200_000}
+SIZES = {"small": 400, "quick": 800, "district": 200_000}
 BATCH = 2000
 CHANNELS = [(Channel.GRID_WORKER, 55), (Channel.WEB, 15), (Channel.COUNTER, 15), (Channel.KIOSK, 5),
             (Channel.OPEN311, 10)]

@@ -73,7 +73,7 @@ def _narrowing(user, *, scope, category, dimension):
         if prefixes != ALL:
             qs = qs.filter(prefix_q("division_code", prefixes))
         if scope:
-            qs = qs.filter(division_code__startswith=scope)
+            qs = qs.filter(division_code__prefix=scope)
         if classes is not None:
             qs = qs.filter(category_id__in=classes)
         if dimension == "department":

@@ -49,7 +49,7 @@ def filtered_cases(user, params, *, scope=""):
         qs = qs.filter(category_id__in=classes)
     grid = (params.get("grid") or "").strip()
     if grid.isdigit():
-        qs = qs.filter(division_code__startswith=grid)
+        qs = qs.filter(division_code__prefix=grid)
     if (department := _pk(params.get("department"))) is not None:
         qs = qs.filter(current_department_id=department)
     if params.get("overdue") == "1":

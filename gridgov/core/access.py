@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from . import lookups  # noqa: F401  (registers `__prefix`, the indexed code-prefix match)
 from .codes import path_of
 
 ALL = "*"  # scope marker: the whole install
@@ -66,7 +67,7 @@ def is_district_wide(user, perm):
 def prefix_q(field, prefixes):
     q = Q()
     for p in prefixes:
-        q |= Q(**{f"{field}__startswith": p})
+        q |= Q(**{f"{field}__prefix": p})
     return q
 
 
@@ -103,7 +104,7 @@ class ScopedQuerySet(models.QuerySet):
         """Narrow to one division (the scope switcher): an indexed prefix match."""
         if not code:
             return self
-        return self.filter(**{f"{self.scope_field}__startswith": path_of(code)})
+        return self.filter(**{f"{self.scope_field}__prefix": path_of(code)})
 
 
 class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):

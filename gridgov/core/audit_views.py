@@ -49,7 +49,7 @@ def filtered_entries(user, data):
         qs = qs.filter(at__lt=datetime.datetime.combine(data["end"] + datetime.timedelta(days=1),
                                                         datetime.time.min, tz))
     if data.get("division"):
-        qs = qs.filter(division_code__startswith=data["division"])
+        qs = qs.filter(division_code__prefix=data["division"])
     return qs
 
 

@@ -57,6 +57,21 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class DetailPage:
+    """A kind of detail page an app has (a grid, a person, a case …), for tools that visit one
+    page of each kind, such as the page bench (`gridgov.demo.pages`): `url_name` reversed with
+    the `arg` value of the first `model` row (by `order_by`, among those matching `where`) that
+    the viewer may see through `visible_to`."""
+
+    label: str
+    url_name: str
+    model: str  # "app_label.ModelName"
+    arg: str = "pk"
+    where: tuple[tuple[str, object], ...] = ()  # (lookup, value) pairs, e.g. (("level", 4),)
+    order_by: tuple[str, ...] = ("pk",)
+
+
+@dataclass(frozen=True)
 class Indicator:
     """A number the platform can show about a scope: on the home page, the big screen, reports.
 
@@ -174,6 +189,7 @@ class Contributions:
     app: str  # the app label
     menu_groups: tuple[MenuGroup, ...] = ()
     menu: tuple[MenuEntry, ...] = ()
+    details: tuple[DetailPage, ...] = ()  # one page of each kind, for the page bench
     indicators: tuple[Indicator, ...] = ()
     imports: tuple[ImportKind, ...] = ()
     demo: tuple[DemoStep, ...] = ()

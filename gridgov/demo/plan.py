@@ -21,6 +21,8 @@ from . import geometry as g
 SCALES = {
     # tests: one street, two communities
     "tiny": {"streets": ["430702004000"], "communities": 2, "per_community": (700, 1000)},
+    # the page bench's CI guard: tiny's street with twice the communities, grids and people
+    "quick": {"streets": ["430702004000"], "communities": 4, "per_community": (700, 1000)},
     # `make run`: 丹阳街道 and 白马湖街道, every community (~34 grids)
     "small": {"streets": ["430702004000", "430702005000"], "communities": None, "per_community": (700, 1000)},
     # the whole district: 19 units, 168 communities, ~250k households, ~580 grids

@@ -3,6 +3,7 @@ import, the division part of the built-in roles, and how its own tables follow a
 
 from gridgov.core.manifest import (
     Contributions,
+    DetailPage,
     ImportKind,
     Indicator,
     MenuEntry,
@@ -26,6 +27,8 @@ CONTRIBUTIONS = Contributions(
         Indicator("divisions.grids", "可见网格", "个", "gridgov.divisions.indicators.visible_grids",
                   perm="divisions.view_division", url_name="divisions:list", order=10),
     ),
+    details=(DetailPage("网格", "divisions:detail", "divisions.Division", arg="code", where=(("level", 4),),
+                        order_by=("code",)),),
     imports=(ImportKind("divisions", "区划", "gridgov.divisions.importers.DivisionImport", "divisions.import_division",
                         order=10),),
     roles=(

@@ -40,7 +40,7 @@ def geojson(user, *, level, within=""):
 
     visible = Division.objects.visible_to(user).filter(level=level, is_active=True)
     if within and level_of(within):
-        visible = visible.filter(code__startswith=path_of(within))
+        visible = visible.filter(code__prefix=path_of(within))
     shapes = DivisionShape.objects.filter(valid_to__isnull=True, division__in=visible).select_related("division")
     features, bbox = [], None
     for s in shapes.order_by("division__code"):

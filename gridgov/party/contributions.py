@@ -6,6 +6,7 @@ from gridgov.core.manifest import (
     Contributions,
     DemoAccount,
     DemoStep,
+    DetailPage,
     ImportKind,
     Indicator,
     MenuEntry,
@@ -27,6 +28,14 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("party", "志愿活动", "party:events", "party.view_volunteerevent", order=40),
         MenuEntry("party", "积分排名", "party:rankings", "party.view_partymember", order=50),
         MenuEntry("party", "我的履职", "party:me", order=60),
+    ),
+    details=(
+        DetailPage("党组织", "party:org", "party.PartyOrganization", order_by=("division_code",)),
+        DetailPage("网格党支部", "party:org", "party.PartyOrganization", where=(("kind", "grid"),),
+                   order_by=("division_code",)),
+        DetailPage("党员", "party:member", "party.PartyMember"),
+        DetailPage("工作单位", "party:workunit", "party.WorkUnit"),
+        DetailPage("志愿活动", "party:event", "party.VolunteerEvent", order_by=("-starts_at", "-pk")),
     ),
     indicators=(
         Indicator("party.members", "在册党员", "名", "gridgov.party.indicators.members", perm="party.view_partymember",

@@ -5,6 +5,7 @@ roles, and how buildings, houses, households, persons, entities and components f
 from gridgov.core.manifest import (
     Contributions,
     DemoStep,
+    DetailPage,
     ImportKind,
     Indicator,
     MenuEntry,
@@ -28,6 +29,15 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("registry", "数据导入", "registry:import", "registry.import_records", order=70),
         MenuEntry("registry", "变更审核", "registry:changerequest_list", "registry.approve_changerequest", order=80),
         MenuEntry("registry", "网格员移动端", "registry:mobile_home", "registry.record_visit", order=90),
+    ),
+    details=(
+        DetailPage("网格（基础信息）", "registry:grid_detail", "divisions.Division", arg="code", where=(("level", 4),),
+                   order_by=("code",)),
+        DetailPage("楼栋", "registry:building_detail", "registry.Building"),
+        DetailPage("房屋", "registry:house_detail", "registry.House"),
+        DetailPage("人员", "registry:person_detail", "registry.Person"),
+        DetailPage("法人单位", "registry:entity_detail", "registry.LegalEntity"),
+        DetailPage("城市部件", "registry:component_detail", "registry.Component"),
     ),
     indicators=(
         Indicator("registry.persons", "实有人口", "人", "gridgov.registry.indicators.persons",

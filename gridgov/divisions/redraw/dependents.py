@@ -61,7 +61,7 @@ VIA_RULES = {"building", "house", "household"}
 
 
 def _scoped(model, prefix, filter_name):
-    qs = model.objects.filter(division_code__startswith=prefix)
+    qs = model.objects.filter(division_code__prefix=prefix)
     return FILTERS[filter_name](qs) if filter_name else qs
 
 
@@ -116,7 +116,7 @@ def move_buildings(Building, assignment, grid_by_code, prefix):
     intermediate UPDATE can break the grid+code uniqueness); then it gets the next free code.
     Returns (moved, recoded)."""
     grid_ids = {g.pk for g in grid_by_code.values()}
-    current = list(Building.objects.select_for_update().filter(division_code__startswith=prefix)
+    current = list(Building.objects.select_for_update().filter(division_code__prefix=prefix)
                    .values_list("pk", "code", "grid_id"))
     moving = [(pk, code, grid_by_code[assignment[str(pk)]]) for pk, code, gid in current
               if assignment.get(str(pk)) in grid_by_code and grid_by_code[assignment[str(pk)]].pk != gid]

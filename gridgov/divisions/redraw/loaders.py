@@ -46,11 +46,11 @@ def communities_of(area):
     """The current communities inside `area` (the area itself when it is a community)."""
     if area.level == Level.COMMUNITY:
         return [area]
-    return list(Division.objects.filter(level=Level.COMMUNITY, is_active=True, code__startswith=area.path))
+    return list(Division.objects.filter(level=Level.COMMUNITY, is_active=True, code__prefix=area.path))
 
 
 def current_grids(prefix):
-    return Division.objects.filter(level=Level.GRID, is_active=True, code__startswith=prefix)
+    return Division.objects.filter(level=Level.GRID, is_active=True, code__prefix=prefix)
 
 
 def current_shapes(divisions):
@@ -113,7 +113,7 @@ def load_area(area):
     building_rows, b_features, members = {}, [], {}
     Building = building_model()
     if Building is not None:
-        rows = Building.objects.filter(division_code__startswith=area.path).values_list(
+        rows = Building.objects.filter(division_code__prefix=area.path).values_list(
             "pk", "lng", "lat", "household_count", "grid_id", "units"
         )
         for pk, lng, lat, hh, grid_id, n_units in rows.iterator(chunk_size=5000):
@@ -155,7 +155,7 @@ def load_area(area):
             "building_ids": [b for b in members.get(g.code, []) if building_rows[b]["located"]],
             "name": g.name,
         }})
-    existing = set(Division.objects.filter(code__startswith=area.path, level=Level.GRID).values_list("code", flat=True))
+    existing = set(Division.objects.filter(code__prefix=area.path, level=Level.GRID).values_list("code", flat=True))
     return AreaInputs(
         area=area, communities=communities, boundaries=fc(boundary_features), buildings=fc(b_features),
         streets=fc(street_features), previous=fc(previous), building_rows=building_rows, existing_codes=existing,

@@ -174,7 +174,7 @@ def publish_proposal(*, actor, proposal):
         raise ValidationError("方案中没有任何网格，不能发布")
     area, now = proposal.area, clock.now()
     old_grids = {g.code: g for g in Division.objects.select_for_update(of=("self",)).filter(
-        level=Level.GRID, is_active=True, code__startswith=area.path, shapes__valid_to__isnull=True)}
+        level=Level.GRID, is_active=True, code__prefix=area.path, shapes__valid_to__isnull=True)}
     previous = {f["properties"]["code"]: f for f in proposal.previous.get("features", [])}
     if set(previous) != set(old_grids):
         raise ValidationError(STALE)

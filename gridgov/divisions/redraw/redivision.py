@@ -83,7 +83,7 @@ def rewrite_codes(pairs):
                     division_code=Case(*whens, output_field=models.CharField()))
             for old, new in upper_pairs:
                 old_p, new_p = old.path, new.path
-                n_code += model.objects.filter(division_code__startswith=old_p).update(
+                n_code += model.objects.filter(division_code__prefix=old_p).update(
                     division_code=Concat(Value(new_p), Substr("division_code", len(old_p) + 1),
                                          output_field=models.CharField()))
         counts[model._meta.label] = n_code if has_code else n_fk
@@ -115,7 +115,7 @@ def _copy_shape(old, new, now, actor, note, geometry=None):
 
 def _next_number(prefix, width=3, suffix=""):
     used = {c[len(prefix):len(prefix) + width] for c in
-            Division.objects.filter(code__startswith=prefix).values_list("code", flat=True)}
+            Division.objects.filter(code__prefix=prefix).values_list("code", flat=True)}
     for n in range(1, 10 ** width):
         if f"{n:0{width}d}" not in used:
             return f"{prefix}{n:0{width}d}{suffix}"

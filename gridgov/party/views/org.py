@@ -117,7 +117,7 @@ def _ancestors(org):
 def org_edit(request, pk):
     org = get_visible_or_404(PartyOrganization.objects.select_related("division"), request.user, "change", pk=pk)
     prefix = org.division_code if org.is_branch else org.division.path
-    members = PartyMember.objects.filter(division_code__startswith=prefix, status=MemberStatus.ACTIVE)
+    members = PartyMember.objects.filter(division_code__prefix=prefix, status=MemberStatus.ACTIVE)
     form = OrgForm(request.POST or None, members=members, initial={
         "secretary": org.secretary_id, "committee": list(org.committee.values_list("pk", flat=True)),
         "contact_name": org.contact_name, "contact_phone": org.contact_phone,

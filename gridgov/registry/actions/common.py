@@ -84,12 +84,12 @@ def refresh_household_counts(*, grid_ids=(), building_ids=()):
 def refresh_all_household_counts(prefix=""):
     """Recompute the counts of every grid and building under `prefix` (after a bulk import or
     the demo): two GROUP BY queries in all."""
-    active = Household.objects.filter(is_active=True, division_code__startswith=prefix).order_by()
+    active = Household.objects.filter(is_active=True, division_code__prefix=prefix).order_by()
     grid_counts = dict(active.values("division_code").annotate(n=Count("id")).values_list("division_code", "n"))
-    _apply_counts(Division.objects.filter(level=Level.GRID, code__startswith=prefix), "code", grid_counts)
+    _apply_counts(Division.objects.filter(level=Level.GRID, code__prefix=prefix), "code", grid_counts)
     building_counts = dict(active.filter(house__isnull=False).values("house__building_id").annotate(n=Count("id"))
                            .values_list("house__building_id", "n"))
-    _apply_counts(Building.objects.filter(division_code__startswith=prefix), "pk", building_counts)
+    _apply_counts(Building.objects.filter(division_code__prefix=prefix), "pk", building_counts)
 
 
 def edit(actor, obj, data, fields, action, check=None):

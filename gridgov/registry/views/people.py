@@ -235,7 +235,7 @@ def person_event(request, pk, kind):
 @login_required
 def person_change_house(request, pk):
     person = get_visible_or_404(Person, request.user, pk=pk)
-    buildings = Building.objects.visible_to(request.user, "change").filter(division_code__startswith=person.division_code[:12])
+    buildings = Building.objects.visible_to(request.user, "change").filter(division_code__prefix=person.division_code[:12])
     form = ChangeHouseForm(request.POST or None, buildings=buildings)
     if request.method == "POST" and form.is_valid():
         try:
