@@ -49,4 +49,6 @@ CONTRIBUTIONS = Contributions(
         RedrawRule("cases.CaseStatRollup", ("keep",), redivision="keep"),
     ),
     api="gridgov.cases.api.register",
+    # pages anyone may open, signed out: the UI suite (demo/tests/test_ui_pages.py) checks them
+    extra={"public_pages": ("cases:public_report", "cases:kiosk")},
 )

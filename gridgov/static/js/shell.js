@@ -21,9 +21,11 @@
       allowEmptyOption: true,
       placeholder: el.getAttribute("data-placeholder") || "输入名称或拼音首字母搜索",
       render: { no_results: function () { return '<div class="no-results">没有匹配的选项</div>'; } },
-      onInitialize: function () { this.wrapper.classList.add("form-select-ts"); }
+      onInitialize: function () { this.wrapper.classList.add("form-select-ts", el.multiple ? "form-control" : "form-select"); }
     };
     if (el.multiple) settings.plugins = ["remove_button"];
+    // tom-select points the <label> at its own input: keep the hidden select named too
+    if (!el.getAttribute("aria-label") && el.labels && el.labels.length) el.setAttribute("aria-label", el.labels[0].textContent.trim());
     new window.TomSelect(el, settings);
   }
 
