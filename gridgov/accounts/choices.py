@@ -22,3 +22,12 @@ class DepartmentKind(models.TextChoices):
     STREET = "street", _("街道")
     COMMUNITY = "community", _("社区")
     ENTERPRISE = "enterprise", _("公共服务企业")
+
+
+# Chinese labels of this app's audit actions (the audit log shows them; core reads them through
+# the manifest's `audit_labels`)
+AUDIT_LABELS = {
+    "accounts.login": "登录", "accounts.create_user": "新建用户", "accounts.update_user": "修改用户信息",
+    "accounts.set_password": "设置密码", "accounts.assign_role": "授予角色", "accounts.revoke_role": "收回角色",
+    "accounts.set_role_permissions": "修改角色权限", "accounts.unlock_user": "解除账号锁定",
+}

@@ -23,6 +23,7 @@ PERMISSIONS = {
 
 CONTRIBUTIONS = Contributions(
     app="accounts",
+    audit_labels="gridgov.accounts.choices.AUDIT_LABELS",
     menu=(
         MenuEntry("system", "用户", "accounts:user_list", "accounts.view_user", order=10),
         MenuEntry("system", "角色权限", "accounts:role_list", "accounts.view_role", order=20),

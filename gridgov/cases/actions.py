@@ -30,17 +30,26 @@ class CaseConflict(ValidationError):
 
 
 def _actor_name(actor):
+    """The name a case event shows: the user, "居民（匿名）" for a public visitor, "" for the
+    platform itself (shown as 系统)."""
     if getattr(actor, "pk", None):
         return (actor.get_full_name() or actor.username)[:50]
+    if getattr(actor, "is_anonymous", False):
+        return audit.ANONYMOUS
     return ""
 
 
+def api_key_name(api_key):
+    """How an Open311 client is named in the history and the audit log."""
+    return f"Open311 接口：{api_key.name}"[:50] if api_key is not None else None
+
+
 def write_event(case, kind, actor, *, at=None, from_state="", to_state="", note="", due_at=None, on_time=None,
-                elapsed=None, rating=None, data=None, deferred=None):
+                elapsed=None, rating=None, data=None, deferred=None, actor_name=None):
     """Append one typed row to the case's history (carrying department, grid and class)."""
     return CaseEvent.objects.create(
         case=case, kind=kind, at=at or clock.now(), actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=_actor_name(actor), from_state=from_state, to_state=to_state, note=note[:2000],
+        actor_name=actor_name or _actor_name(actor), from_state=from_state, to_state=to_state, note=note[:2000],
         department_id=case.current_department_id, division_code=case.division_code, category_id=case.category_id,
         channel=case.channel, due_at=due_at, on_time=on_time, elapsed_minutes=elapsed, rating=rating,
         data=data or {}, deferred=case.deferred_minutes > 0 if deferred is None else deferred,
@@ -195,12 +204,13 @@ def report_case(*, actor, category, title, description="", channel, lng=None, la
         case.number = _case_number(case.pk)
         Case.objects.filter(pk=case.pk).update(number=case.number)
     event = write_event(case, EventKind.REPORT, actor, at=now, to_state=CaseState.REPORTED,
-                        note=description[:500], data={"channel": channel})
+                        note=description[:500], data={"channel": channel}, actor_name=api_key_name(api_key))
     _attach(case, event, photos, AttachmentKind.REPORT)
     if channel not in PUBLIC_CHANNELS and can(actor, "cases.view_case") and not outside_own_area(actor, case):
         ensure_visible(actor, case)
     audit.record(actor, "cases.report_case", case, after=audit.snapshot(case, ["number", "title", "category",
-                                                                               "channel", "grid"]))
+                                                                               "channel", "grid"]),
+                 actor_name=api_key_name(api_key))
     if solve_evidence is not None:
         solve_in_grid(actor=actor, case=case, note=solve_note, photos=solve_evidence,
                       expected_state=CaseState.REPORTED)

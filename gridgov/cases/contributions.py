@@ -15,6 +15,7 @@ from gridgov.core.manifest import (
 
 CONTRIBUTIONS = Contributions(
     app="cases",
+    audit_labels="gridgov.cases.workflow.AUDIT_LABELS",
     menu_groups=(MenuGroup("cases", "事件管理", order=30, icon="alert-triangle"),),
     menu=(
         MenuEntry("cases", "事件列表", "cases:list", "cases.view_case", order=10),

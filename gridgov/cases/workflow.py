@@ -45,6 +45,17 @@ TRANSITIONS = {t.name: t for t in [
     Transition("reopen", "重新办理", (S.CLOSED,), S.REGISTERED, None, EventKind.REOPEN),
 ]}
 
+# Chinese labels of this app's audit actions: every transition (`_move` writes "cases.<name>"),
+# plus the actions outside the state machine. The audit log shows them.
+AUDIT_LABELS = {
+    **{f"cases.{t.name}": t.label for t in TRANSITIONS.values()},
+    "cases.report_case": "上报事件", "cases.rate_case": "评价", "cases.recategorise_case": "更改分类",
+    "cases.supervise_case": "督办", "cases.defer_request": "申请缓办", "cases.save_category": "保存事件分类",
+    "cases.save_routing_rule": "保存派遣规则", "cases.delete_routing_rule": "删除派遣规则",
+    "cases.create_api_key": "新建 Open311 接口密钥", "cases.revoke_api_key": "停用 Open311 接口密钥",
+    "cases.export_evaluation": "导出综合评价",
+}
+
 # Which clock runs in each state (受理派遣 covers 立案 + 派遣).
 STEP_OF_STATE = {
     S.REPORTED: Step.ACCEPT, S.REGISTERED: Step.ACCEPT, S.DISPATCHED: Step.SIGN, S.HANDLING: Step.HANDLE,

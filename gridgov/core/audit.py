@@ -54,8 +54,52 @@ def object_type(obj_or_model):
     return f"{opts.app_label}.{opts.model_name}"
 
 
-def record(actor, action, obj, before=None, after=None, *, kind=AuditKind.WRITE, reason="", division_code=None):
-    """Write one audit entry. Call inside the action's transaction."""
+SYSTEM = "系统"
+ANONYMOUS = "居民（匿名）"
+
+
+def actor_label(actor, actor_name=None):
+    """Who the log names: the signed-in user; `actor_name` when the caller knows better (an
+    Open311 key); "居民（匿名）" for a visitor of the public pages; "系统" for jobs and sweeps."""
+    if actor_name:
+        return actor_name[:150]
+    if getattr(actor, "pk", None):
+        return actor.get_full_name() or actor.username
+    if getattr(actor, "is_anonymous", False):
+        return ANONYMOUS
+    return SYSTEM
+
+
+def action_labels():
+    """{action code: Chinese label} declared by the installed apps (manifest `audit_labels`)."""
+    from .manifest import all_contributions, resolve
+
+    labels = {}
+    for manifest in all_contributions():
+        if manifest.audit_labels:
+            labels.update(resolve(manifest.audit_labels))
+    return labels
+
+
+def action_label(code, labels=None):
+    """The Chinese label of an audit action code ("cases.report_case" → "上报事件"); imports are
+    worded from the import kind; an unknown code is shown as it is. Pass `labels`
+    (`action_labels()`) when labelling many entries."""
+    label = (labels if labels is not None else action_labels()).get(code)
+    if label:
+        return label
+    if code.startswith("import."):
+        from .importing import import_kinds
+
+        declared = import_kinds().get(code.split(".", 1)[1])
+        return f"数据导入（{declared.label if declared else code.split('.', 1)[1]}）"
+    return code
+
+
+def record(actor, action, obj, before=None, after=None, *, kind=AuditKind.WRITE, reason="", division_code=None,
+           actor_name=None):
+    """Write one audit entry. Call inside the action's transaction. `actor_name` names an actor
+    that is not a user (an Open311 key)."""
     from .models import AuditEntry
 
     if isinstance(obj, models.Model):
@@ -67,7 +111,7 @@ def record(actor, action, obj, before=None, after=None, *, kind=AuditKind.WRITE,
     return AuditEntry.objects.create(
         at=clock.now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(actor.get_full_name() or actor.username) if getattr(actor, "pk", None) else "系统",
+        actor_name=actor_label(actor, actor_name),
         kind=kind,
         action=action,
         object_type=otype,

@@ -10,12 +10,13 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from . import audit
 from .access import ALL, can, prefix_q, scope_prefixes
 from .exports import export_response
 from .forms import AuditFilterForm
 from .models import AuditEntry
 
-EXPORT_HEADERS = ["时间", "操作人", "类别", "动作", "对象类型", "对象ID", "对象", "区划代码", "事由", "修改前", "修改后",
+EXPORT_HEADERS = ["时间", "操作人", "类别", "动作", "动作代码", "对象类型", "对象ID", "对象", "区划代码", "事由", "修改前", "修改后",
                   "请求ID"]
 
 
@@ -38,8 +39,10 @@ def filtered_entries(user, data):
     for field in ("object_type", "object_id"):
         if data.get(field):
             qs = qs.filter(**{field: data[field]})
-    if data.get("action"):
-        qs = qs.filter(action__icontains=data["action"])
+    if data.get("action"):  # a code ("cases.report") or words of its label ("上报")
+        text = data["action"]
+        codes = [code for code, label in audit.action_labels().items() if text in label]
+        qs = qs.filter(Q(action__icontains=text) | Q(action__in=codes))
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
     tz = timezone.get_current_timezone()
@@ -66,13 +69,18 @@ def audit_list(request):
     if fmt in ("csv", "xlsx") and not form.errors:
         if not can(request.user, "core.export_auditentry"):
             raise PermissionDenied
+        labels = audit.action_labels()
         rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name, e.get_kind_display(),
-                 e.action, e.object_type, e.object_id, e.object_repr, e.division_code, e.reason,
+                 audit.action_label(e.action, labels), e.action, e.object_type, e.object_id, e.object_repr, e.division_code, e.reason,
                  _json(e.before), _json(e.after), e.request_id] for e in qs.iterator(chunk_size=2000))
         return export_response(request.user, rows, headers=EXPORT_HEADERS, filename="审计日志", fmt=fmt,
                                subject=("core.auditentry", "", "审计日志"),
                                filters={k: v for k, v in request.GET.items() if k != "export"})
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    labels = audit.action_labels()
+    for entry in page:
+        entry.action_label = audit.action_label(entry.action, labels)
+        entry.object_label = _model_label(entry.object_type)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
@@ -81,6 +89,16 @@ def audit_list(request):
         "can_export": can(request.user, "core.export_auditentry"),
         "breadcrumb": [{"label": "系统管理"}, {"label": "审计日志"}],
     })
+
+
+def _model_label(object_type):
+    """"cases.case" → "事件" (the model's verbose name); "" for subjects that are not models."""
+    from django.apps import apps
+
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return ""
 
 
 def _json(value):

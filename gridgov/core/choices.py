@@ -19,3 +19,11 @@ class JobStatus(models.TextChoices):
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", _("节假日")
     WORKDAY = "workday", _("调休上班")
+
+
+# Chinese labels of core's audit actions (the generic ones: export, reveal, import are worded by
+# `gridgov.core.audit.action_label`)
+AUDIT_LABELS = {
+    "core.set_calendar_day": "调整工作日历", "core.remove_calendar_day": "删除工作日历调整",
+    "core.load_calendar": "载入工作日历", "export": "导出数据", "reveal": "查看个人信息明文",
+}

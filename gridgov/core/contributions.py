@@ -4,6 +4,7 @@ from gridgov.core.manifest import Contributions, MenuEntry, MenuGroup, RedrawRul
 
 CONTRIBUTIONS = Contributions(
     app="core",
+    audit_labels="gridgov.core.choices.AUDIT_LABELS",
     menu_groups=(
         MenuGroup("workbench", "工作台", order=0, icon="home"),
         MenuGroup("system", "系统管理", order=900, icon="settings"),

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from .access import is_district_wide, prefix_q, scope_prefixes
 from .choices import JobStatus
+from .job_summary import describe, kind_label
 from .models import Job
 
 
@@ -32,8 +33,12 @@ def job_list(request):
     if kind:
         qs = qs.filter(kind=kind)
     page = Paginator(qs.defer("log", "result", "params"), 30).get_page(request.GET.get("page"))
+    for job in page:
+        job.kind_label = kind_label(job.kind)
+    kinds = sorted({(k, kind_label(k)) for k in visible_jobs(request.user).order_by().values_list("kind", flat=True)
+                    .distinct()[:100]}, key=lambda pair: pair[1])
     return render(request, "core/job_list.html", {
-        "page": page, "statuses": JobStatus.choices, "status": status, "kind": kind,
+        "page": page, "statuses": JobStatus.choices, "status": status, "kind": kind, "kinds": kinds,
         "breadcrumb": [{"label": "系统管理"}, {"label": "后台任务"}],
     })
 
@@ -43,7 +48,7 @@ def job_detail(request, pk):
     job = get_object_or_404(visible_jobs(request.user), pk=pk)
     template = "core/_job_progress.html" if request.headers.get("HX-Request") else "core/job_detail.html"
     return render(request, template, {
-        "job": job,
+        "job": job, **describe(job, request.user),
         "breadcrumb": [{"label": "系统管理"}, {"label": "后台任务", "url": reverse("core:jobs")},
                        {"label": f"#{job.pk}"}],
     })

@@ -39,8 +39,11 @@ class JobRun:
             self._save("progress")
 
     def log(self, line):
+        """Append a line stamped with the local time (Asia/Shanghai, as every time on the pages)."""
+        from django.utils import timezone
+
         log.info("job %s: %s", self.job.pk, line)
-        self.job.log += f"[{clock.now():%H:%M:%S}] {line}\n"
+        self.job.log += f"[{timezone.localtime(clock.now()):%m-%d %H:%M:%S}] {line}\n"
         self._save("log")
 
     def _save(self, *fields):

@@ -200,6 +200,8 @@ class Contributions:
     after_redraw: tuple[str, ...] = ()
     demo_accounts: tuple[DemoAccount, ...] = ()
     api: str = ""  # dotted path to `register(router)` adding the app's REST viewsets under /api/
+    # dotted path to {audit action code: Chinese label} for the audit log (e.g. "cases.report_case": "上报事件")
+    audit_labels: str = ""
     extra: dict = field(default_factory=dict)  # room for an app-specific declaration
 
 

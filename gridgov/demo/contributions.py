@@ -2,8 +2,11 @@
 
 from gridgov.core.manifest import Contributions, DemoAccount
 
+AUDIT_LABELS = {"demo.generate": "生成演示数据"}
+
 CONTRIBUTIONS = Contributions(
     app="demo",
+    audit_labels="gridgov.demo.contributions.AUDIT_LABELS",
     demo_accounts=(
         DemoAccount("admin", "区级管理员", "district_admin", "district", order=10),
         DemoAccount("street01", "丹阳街道干部", "street_staff", "street", order=20),

@@ -17,6 +17,7 @@ VIEW = ("divisions.view_division",)
 
 CONTRIBUTIONS = Contributions(
     app="divisions",
+    audit_labels="gridgov.divisions.choices.AUDIT_LABELS",
     menu_groups=(MenuGroup("divisions", "网格与区划", order=10, icon="map-2"),),
     menu=(
         MenuEntry("divisions", "区划网格", "divisions:list", "divisions.view_division", order=10),

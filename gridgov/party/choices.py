@@ -95,3 +95,19 @@ class SignupStatus(models.TextChoices):
 
 
 ACTIVE_SIGNUP = [SignupStatus.SIGNED_UP, SignupStatus.CHECKED_IN, SignupStatus.ATTENDED]
+
+
+# Chinese labels of this app's audit actions (the audit log shows them)
+AUDIT_LABELS = {
+    "party.create_member": "新增党员", "party.update_member": "修改党员信息", "party.transfer_member": "党员组织关系转接",
+    "party.member_leaves": "党员离开", "party.import_members": "导入党员", "party.export_members": "导出党员",
+    "party.create_work_unit": "新增工作单位", "party.request_registration": "申请报到",
+    "party.decide_registration": "审核报到", "party.claim_post": "申请认岗", "party.decide_claim": "审核认岗",
+    "party.release_claim": "解除岗位", "party.log_activity": "登记服务记录", "party.verify_activity": "核实服务记录",
+    "party.publish_event": "发布志愿活动", "party.cancel_event": "取消志愿活动", "party.sign_up": "报名志愿活动",
+    "party.cancel_signup": "取消报名", "party.check_in": "活动签到", "party.check_out": "活动签退",
+    "party.run_scoring": "计算积分", "party.export_scores": "导出积分", "party.update_post": "修改岗位",
+    "party.create_item": "新增服务事项", "party.update_item": "修改服务事项", "party.update_rule": "修改积分规则",
+    "party.update_organization": "修改党组织", "party.sync_organizations": "同步党组织",
+    "party.move_branch": "支部随网格调整", "party.follow_persons": "党员随网格调整",
+}

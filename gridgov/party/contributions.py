@@ -20,6 +20,7 @@ HOOK = dict(redivision="hook")
 
 CONTRIBUTIONS = Contributions(
     app="party",
+    audit_labels="gridgov.party.choices.AUDIT_LABELS",
     menu_groups=(MenuGroup("party", "红色网格", order=40, icon="flag"),),
     menu=(
         MenuEntry("party", "组织架构", "party:tree", "party.view_partyorganization", order=10),

@@ -184,3 +184,17 @@ class ChangeRequestStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已通过")
     REJECTED = "rejected", _("已驳回")
+
+
+# Chinese labels of this app's audit actions (the audit log shows them)
+AUDIT_LABELS = {
+    "registry.register_person": "人口登记", "registry.update_person": "修改人口信息", "registry.move_in": "迁入登记",
+    "registry.move_out": "迁出登记", "registry.death": "死亡登记", "registry.change_house": "变更住房",
+    "registry.export_person": "导出人口信息", "registry.create_building": "新建楼栋",
+    "registry.update_building": "修改楼栋", "registry.create_house": "新建房屋", "registry.update_house": "修改房屋",
+    "registry.create_household": "新建户", "registry.update_household": "修改户",
+    "registry.create_entity": "新建法人单位", "registry.update_entity": "修改法人单位",
+    "registry.create_component": "新建城市部件", "registry.update_component": "修改城市部件",
+    "registry.record_visit": "记录走访", "registry.request_change": "申请信息变更",
+    "registry.approve_change": "通过信息变更", "registry.reject_change": "驳回信息变更",
+}

@@ -111,5 +111,11 @@ def run_partition(run, proposal_id):
     _tell(proposal, "网格划分方案已生成，请审核",
           f"{proposal.area.name}：{report.get('grid_count')} 个网格，户数达标率 {report.get('share_in_range', 0):.0%}，"
           f"迁移 {platform['moved_households']} 户")
+    from django.urls import reverse
+
     return {"proposal_id": proposal.pk, "grid_count": report.get("grid_count"),
-            "share_in_range": report.get("share_in_range")}
+            "share_in_range": report.get("share_in_range"),
+            "summary": f"{proposal.area.name}：方案 {report.get('grid_count')} 个网格，户数达标率 "
+                       f"{report.get('share_in_range', 0):.0%}，迁移 {platform['moved_households']} 户",
+            "link": {"label": f"查看方案 #{proposal.pk} 并审核", "url": reverse("divisions:partition_proposal",
+                                                                            args=[proposal.pk])}}

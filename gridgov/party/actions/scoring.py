@@ -35,9 +35,11 @@ def scoring_job(run, kinds=None):
     """Job handler: `start_job(handler="gridgov.party.actions.scoring.scoring_job")`."""
     run.log("开始计算党员积分")
     result = run_scoring(actor=None, kinds=kinds)
-    for r in result["periods"].values():
-        run.log(f"{r['period']}：{r['members']} 名党员，滞后 {r['behind']} 名，发送提醒 {r['notified']} 条")
-    return result
+    lines = [f"{r['period']}：{r['members']} 名党员，滞后 {r['behind']} 名，发送提醒 {r['notified']} 条"
+             for r in result["periods"].values()]
+    for line in lines:
+        run.log(line)
+    return {**result, "summary": lines}
 
 
 def start_scoring_job(*, actor):
