@@ -41,3 +41,15 @@ class Weekday(models.IntegerChoices):
     FRI = 5, _("周五")
     SAT = 6, _("周六")
     SUN = 7, _("周日")
+
+
+# Chinese labels of this app's audit actions (the audit log shows them; see the manifest's
+# `audit_labels`)
+AUDIT_LABELS = {
+    "community.create_facility": "新增设施", "community.update_facility": "修改设施",
+    "community.delete_facility": "删除设施", "community.save_facility_type": "保存设施类型",
+    "community.save_standard": "保存设施配置标准", "community.create_committee": "新建居民委员会",
+    "community.update_committee": "修改居民委员会", "community.add_committee_member": "新增居委会成员",
+    "community.update_committee_member": "修改居委会成员", "community.remove_committee_member": "移除居委会成员",
+    "community.add_staff": "新增工作站人员", "community.update_staff": "修改工作站人员",
+}

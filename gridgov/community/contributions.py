@@ -19,6 +19,7 @@ EDIT = ("community.add_facility", "community.change_facility", "community.add_co
 
 CONTRIBUTIONS = Contributions(
     app="community",
+    audit_labels="gridgov.community.choices.AUDIT_LABELS",
     menu_groups=(MenuGroup("community", "社区建设", order=35, icon="building-community"),),
     menu=(
         MenuEntry("community", "设施达标", "community:list", "community.view_facility", order=10),

@@ -97,7 +97,8 @@ def test_every_audit_action_in_the_code_has_a_label():
 
     root = Path(gridgov.__file__).parent
     record = re.compile(r'audit\.record\(\s*[\w.]+,\s*"([a-z]+\.[a-z_]+)"', re.S)
-    edit = re.compile(r'\b_?edit\([^()]*"([a-z]+\.[a-z_]+)"(?:,\s*check=\w+)?\)', re.S)  # the action is the last
+    # the shared edit helpers take the action code as their last argument
+    edit = re.compile(r'\b_?(?:edit|create|update)\([^()]*"([a-z]+\.[a-z_]+)"(?:,\s*check=\w+)?\s*\)', re.S)
     used = set()
     for path in root.glob("**/*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
