@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "huey.contrib.djhuey",
+    "csp",
     "gridgov.core",
     "gridgov.accounts",
     "gridgov.divisions",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "gridgov.core.middleware.ScopeMiddleware",
 ]
 
@@ -182,6 +184,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",  # served locally: intranets have no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # the schema and its docs are for signed-in users unless an operator opens them
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny" if env_bool("API_DOCS_PUBLIC")
+                          else "rest_framework.permissions.IsAuthenticated"],
 }
 
 # UI: Tabler (Bootstrap 5) from npm; forms through crispy-bootstrap5, tables through django-tables2
@@ -240,6 +245,32 @@ LOGGING = {
 # Case list's covering index (INCLUDE) is used on PostgreSQL; SQLite ignores the extra columns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): scripts only from our own static files — no inline
+# script, no on…= handlers, no eval (see docs/security.md). Inline styles stay allowed: Leaflet
+# and ECharts set them, and style cannot run script. Map tiles may come from MAP_TILE_URL's host.
+def _tile_origin(url):
+    """http://{s}.tiles.local/{z}/{x}/{y}.png → http://*.tiles.local (CSP source syntax)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "wildcard-subdomain.").replace("{", "").replace("}", ""))
+    return f"{parts.scheme}://{parts.netloc}".replace("wildcard-subdomain.", "*.") if parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *filter(None, [_tile_origin(MAP_TILE_URL)])],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
 
+from gridgov.core import limits
+
 from .models import Department, Role, User
 from .queries import manageable_divisions
 from .validators import help_texts, validate_password
@@ -22,6 +24,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
         "inactive": "该账号已停用，请联系管理员。",
         "locked": "账号已锁定，请于 %(until)s 后再试",
     }
+    password = forms.CharField(label="密码", strip=False, max_length=limits.PASSWORD,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     def clean(self):
         try:
@@ -42,6 +46,12 @@ class ChinesePasswordChangeForm(PasswordChangeForm):
         "password_incorrect": "原密码不正确，请重新输入。",
         "password_mismatch": "两次输入的新密码不一致。",
     }
+    old_password = forms.CharField(label="原密码", strip=False, max_length=limits.PASSWORD,
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    new_password1 = forms.CharField(label="新密码", strip=False, max_length=limits.PASSWORD,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_password2 = forms.CharField(label="确认新密码", strip=False, max_length=limits.PASSWORD,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +79,7 @@ class UserForm(forms.Form):
 
 
 class UserCreateForm(UserForm):
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput(render_value=True),
+    password = forms.CharField(label="初始密码", max_length=limits.PASSWORD, widget=forms.PasswordInput(render_value=True),
                                help_text=PASSWORD_HELP)
     role = forms.ModelChoiceField(label="角色", queryset=Role.objects.all(), required=False)
     division = forms.ModelChoiceField(label="管辖区划", queryset=None, required=False)
@@ -102,5 +112,5 @@ class AssignmentForm(forms.Form):
 
 
 class ResetPasswordForm(forms.Form):
-    password = forms.CharField(label="新密码", widget=forms.PasswordInput,
+    password = forms.CharField(label="新密码", max_length=limits.PASSWORD, widget=forms.PasswordInput,
                                help_text=PASSWORD_HELP)

@@ -12,7 +12,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
-from gridgov.core import audit, clock, pii
+from gridgov.core import audit, clock, limits, pii, uploads
 from gridgov.core.access import ALL, can, ensure_visible, require, scope_prefixes
 from gridgov.core.workcalendar import WorkCalendar
 
@@ -56,10 +56,14 @@ def write_event(case, kind, actor, *, at=None, from_state="", to_state="", note=
     )
 
 
+MAX_PHOTOS = 5
+
+
 def _attach(case, event, files, kind):
+    """Store photos (re-encoded by the core image helper: anything else is refused)."""
     now = clock.now()
-    for f in files or []:
-        CaseAttachment.objects.create(case=case, event=event, kind=kind, file=f, uploaded_at=now)
+    for image in uploads.clean_images(files, max_count=MAX_PHOTOS):
+        CaseAttachment.objects.create(case=case, event=event, kind=kind, file=image, uploaded_at=now)
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -135,6 +139,9 @@ def validate_attributes(category, attributes):
                 float(value)
             except (TypeError, ValueError):
                 errors.append(f"“{q.get('label', code)}”必须是数字")
+        values = value if isinstance(value, list) else [value]
+        if len(values) > 50 or any(len(str(v)) > limits.JSON_VALUE for v in values):
+            errors.append(limits.too_long(q.get("label", code), limits.JSON_VALUE))
         cleaned[code] = value
     if errors:
         raise ValidationError({"attributes": errors})
@@ -187,13 +194,14 @@ def report_case(*, actor, category, title, description="", channel, lng=None, la
         grid=grid, division_code=grid.code, is_rural=(grid.urban_rural_code or "1")[:1] == "2",
         lng=float(lng) if lng not in (None, "") else (component.lng if component else None),
         lat=float(lat) if lat not in (None, "") else (component.lat if component else None),
-        address=address[:200], component=component,
+        address=address, component=component,
         reporter=actor if logged_in and channel in (Channel.WEB, Channel.KIOSK, Channel.GRID_WORKER) else None,
-        reporter_name=(reporter_name or (_actor_name(actor) if logged_in and channel != Channel.COUNTER else ""))[:50],
+        reporter_name=reporter_name or (_actor_name(actor) if logged_in and channel != Channel.COUNTER else "")[:50],
         reporter_phone_masked=pii.mask_phone(reporter_phone) if reporter_phone else "",
         reporter_phone_hash=pii.keyed_hash(reporter_phone), reporter_ip_hash=ip_hash(ip),
         filed_by=actor if logged_in else None, api_key=api_key, attributes=attributes, reported_at=now,
     )
+    limits.check_lengths(case, ["description", "address", "reporter_name"])
     sla.start_clock(case, now)
     case.pk = _next_case_id()
     if case.pk is not None:  # the number is known before the insert: one write, no dead row version

@@ -231,10 +231,12 @@ def to_xlsx(rows, total, *, dimension, start, end):
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from gridgov.core.exports import escape_cell, escape_row
+
     wb = Workbook()
     ws = wb.active
     ws.title = "综合评价"
-    ws.append([f"综合评价（按{DIMENSIONS[dimension]}）", f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"])
+    ws.append(escape_row([f"综合评价（按{DIMENSIONS[dimension]}）", f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"]))
     header = [DIMENSIONS[dimension], "上报数", "立案数", "派遣数", "处置数", "结案数", "返工数", "评价数"]
     header += [label for _, label, _ in METRICS] + ["等级"]
     ws.append(header)
@@ -244,7 +246,7 @@ def to_xlsx(rows, total, *, dimension, start, end):
     for r in rows + ([total] if total else []):
         c = r.counts
         grade = r.grade
-        ws.append([r.label, c["reported"], c["registered"], c["dispatched"], c["handled"], c["closed"], c["rework"],
+        ws.append([escape_cell(r.label), c["reported"], c["registered"], c["dispatched"], c["handled"], c["closed"], c["rework"],
                    c["rated"]] + [r.rates.get(k) for k, _, _ in METRICS] + [f"{grade[1]} {grade[2]}" if grade else ""])
         if grade:
             ws.cell(ws.max_row, len(header)).fill = PatternFill("solid", fgColor=fills[grade[1]])

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from gridgov.core import limits
 from gridgov.divisions.models import Division
 
 from .choices import Urgency
@@ -24,7 +25,8 @@ class ReportForm(forms.Form):
 
     category = CategoryChoiceField(label="问题类别", queryset=CaseCategory.objects.none(), empty_label="请选择")
     title = forms.CharField(label="标题", max_length=120)
-    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                  max_length=limits.TEXT)
     urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL, required=False)
     lng = forms.FloatField(label="经度", required=False, widget=forms.HiddenInput)
     lat = forms.FloatField(label="纬度", required=False, widget=forms.HiddenInput)
@@ -35,7 +37,8 @@ class ReportForm(forms.Form):
     reporter_name = forms.CharField(label="您的称呼", max_length=50, required=False)
     reporter_phone = forms.CharField(label="联系电话", max_length=20, required=False)
     solve_in_grid = forms.BooleanField(label="已当场解决（简易程序，需上传处理后照片）", required=False)
-    solve_note = forms.CharField(label="处理情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    solve_note = forms.CharField(label="处理情况", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                 max_length=limits.NOTE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

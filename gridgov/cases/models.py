@@ -6,8 +6,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import limits
 from gridgov.core.access import ScopedQuerySet, collapse_prefixes, prefix_q
+from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
+from gridgov.core.uploads import CONTENT_TYPES as IMAGE_CONTENT_TYPES
 
 from .choices import OPEN_STATES, AttachmentKind, CaseState, CategoryKind, Channel, EventKind, Step, Urgency  # noqa: F401
 
@@ -24,8 +27,15 @@ class CaseCategory(models.Model):
     name = models.CharField(_("名称"), max_length=60)
     sort = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
-    registration_condition = models.TextField(_("立案条件"), blank=True)
-    closing_condition = models.TextField(_("结案条件"), blank=True)
+    is_public = models.BooleanField(
+        _("公开受理"), default=False,
+        help_text=_("居民可在公开上报页和 Open311 接口选择此类别，其事件可进入公开事件列表；内部类别（如治安线索、特殊人群）不勾选"),
+    )
+    is_sensitive = models.BooleanField(
+        _("敏感类别"), default=False, help_text=_("公开事件列表中不显示地址，坐标取整到约 1 公里"),
+    )
+    registration_condition = models.TextField(_("立案条件"), max_length=limits.NOTE, blank=True)
+    closing_condition = models.TextField(_("结案条件"), max_length=limits.NOTE, blank=True)
     default_department = models.ForeignKey(
         "accounts.Department", verbose_name=_("默认处置部门"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -132,9 +142,16 @@ class Case(ScopedModel):
     number = models.CharField(_("案卷号"), max_length=20, unique=True)
     public_token = models.CharField(_("查询码"), max_length=24, unique=True)
     title = models.CharField(_("标题"), max_length=120)
-    description = models.TextField(_("问题描述"), blank=True)
+    description = models.TextField(_("问题描述"), max_length=limits.TEXT, blank=True)
     category = models.ForeignKey(CaseCategory, verbose_name=_("事件分类"), on_delete=models.PROTECT,
                                  related_name="cases")
+    public_summary = models.CharField(
+        _("公开摘要"), max_length=limits.REASON, blank=True,
+        help_text=_("经工作人员审核后在公开事件列表中显示的说明；未审核的事件不公开任何描述和照片"),
+    )
+    published_at = models.DateTimeField(_("公开审核时间"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("公开审核人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     channel = models.CharField(_("来源渠道"), max_length=10, choices=Channel.choices, db_index=True)
     state = models.CharField(_("状态"), max_length=12, choices=CaseState.choices, default=CaseState.REPORTED)
@@ -236,7 +253,7 @@ class CaseEvent(models.Model):
     actor_name = models.CharField(_("操作人姓名"), max_length=50, blank=True)
     from_state = models.CharField(_("原状态"), max_length=12, choices=CaseState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=12, choices=CaseState.choices, blank=True)
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), max_length=limits.NOTE, blank=True)
     department = models.ForeignKey("accounts.Department", verbose_name=_("部门"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     division_code = models.CharField(_("区划代码"), max_length=15)
@@ -263,7 +280,7 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-def _upload_to(instance, filename):
+def _upload_to(instance, filename):  # kept for old migrations; new files get random names (MediaFileField)
     import os
     import secrets
 
@@ -278,7 +295,7 @@ class CaseAttachment(models.Model):
     event = models.ForeignKey(CaseEvent, verbose_name=_("流转记录"), null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="attachments")
     kind = models.CharField(_("类型"), max_length=10, choices=AttachmentKind.choices)
-    file = models.FileField(_("文件"), upload_to=_upload_to)
+    file = MediaFileField(_("文件"), prefix="cases", owner="case")
     uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
@@ -291,7 +308,7 @@ class CaseAttachment(models.Model):
 
     @property
     def is_image(self):
-        return self.file.name.lower().rsplit(".", 1)[-1] in ("jpg", "jpeg", "png", "gif", "webp")
+        return self.file.name.lower().rsplit(".", 1)[-1] in IMAGE_CONTENT_TYPES
 
 
 class Open311ApiKey(models.Model):

@@ -40,3 +40,9 @@ def check_menu_urls(app_configs=None, **kwargs):
             warnings.append(checks.Warning(f"menu entry “{entry.label}” of {app}: URL name “{entry.url_name}” does "
                                            f"not reverse (is the app's path in gridgov/urls.py?)", id="core.W101"))
     return warnings
+
+
+# every uploaded file is a MediaFileField served through its owner (core/media.py)
+from .media import check_media_fields  # noqa: E402
+
+checks.register(check_media_fields)

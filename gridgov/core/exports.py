@@ -1,4 +1,6 @@
-"""Exports (CSV/XLSX) that respect scope and are themselves audited (kind=export).
+"""Exports (CSV/XLSX) that respect scope and are themselves audited (kind=export), and the one
+helper that makes a cell safe to open in a spreadsheet (`escape_cell`, see docs/security.md):
+every file the platform writes for Excel/WPS passes its cells through it.
 
     return export_response(request.user, rows, headers=[...], filename="审计日志", fmt="xlsx",
                            subject=("core.auditentry", "", "审计日志"), filters=request.GET.dict())
@@ -7,13 +9,13 @@
 """
 
 import io
+import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
 
 from . import audit
 from .choices import AuditKind
-from .importing import write_table
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -21,8 +23,27 @@ CONTENT_TYPES = {
 }
 MAX_EXPORT_ROWS = 200_000
 
+# A cell starting with one of these is a formula (or DDE) to Excel, WPS or LibreOffice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def escape_cell(value):
+    """A cell value safe to write to CSV or XLSX: text that a spreadsheet would run as a formula
+    gets a leading apostrophe (shown as text, never evaluated); plain signed numbers such as
+    "-3.5" and non-text values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def escape_row(values):
+    return [escape_cell(v) for v in values]
+
 
 def export_response(actor, rows, *, headers, filename, fmt="csv", subject, filters=None, division_code=""):
+    from .importing import write_table  # write_table escapes every cell
+
     fmt = fmt if fmt in CONTENT_TYPES else "csv"
     rows = list(rows)[:MAX_EXPORT_ROWS]
     if fmt == "xlsx":

@@ -28,6 +28,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from .exports import escape_row
+
 DEFAULT_MAX_CELL = 1000  # characters; a longer cell is rejected, never truncated silently
 MAX_ERRORS_KEPT = 100_000
 
@@ -485,34 +487,19 @@ def write_table(path_or_buffer, headers, rows, fmt=None):
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet()
-        ws.append(headers)
+        ws.append(escape_row(headers))
         for r in rows:
-            ws.append([_safe_cell(c) for c in r])
+            ws.append(escape_row(r))
         wb.save(path_or_buffer)
         return
     close = False
     if isinstance(path_or_buffer, str | os.PathLike):
         path_or_buffer, close = open(path_or_buffer, "w", encoding="utf-8-sig", newline=""), True
     writer = csv.writer(path_or_buffer)
-    writer.writerow(headers)
-    writer.writerows([_safe_cell(c) for c in r] for r in rows)
+    writer.writerow(escape_row(headers))
+    writer.writerows(escape_row(r) for r in rows)
     if close:
         path_or_buffer.close()
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas in cells we write (CSV/formula injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text):
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
 
 
 def write_template(spec, path_or_buffer, fmt=None):

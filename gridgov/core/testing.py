@@ -222,3 +222,23 @@ class ScopedAccessTests:
     def _need_any(self, *names):
         if not any(getattr(self, n) for n in names):
             pytest.skip(f"{'/'.join(names)} 未声明")
+
+
+def image_bytes(fmt="JPEG", size=(16, 12), color=(200, 60, 40), exif=None):
+    """A real, tiny picture (for upload tests: the image helper refuses anything it cannot decode).
+    `exif` is an optional PIL Exif object written into the file."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buf, fmt, **kwargs)
+    return buf.getvalue()
+
+
+def image_upload(name="photo.jpg", fmt="JPEG", **kwargs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type=f"image/{fmt.lower()}")

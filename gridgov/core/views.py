@@ -59,11 +59,10 @@ def set_scope(request):
     return HttpResponseRedirect(nxt)
 
 
-@login_required
 def media(request, path):
-    """Uploaded files (visit and case photos, import files) for signed-in users only. In a large
-    deployment the reverse proxy serves MEDIA_ROOT with an auth sub-request instead."""
-    from django.conf import settings
-    from django.views.static import serve
+    """Uploaded files: served only when the object they belong to is visible to the viewer
+    (core.media); a missing and a forbidden file are the same 404. In a large deployment set
+    MEDIA_X_ACCEL_REDIRECT and the reverse proxy sends the bytes after this check."""
+    from .media import serve
 
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path)

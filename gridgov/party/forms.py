@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gridgov.core import clock
+from gridgov.core.uploads import MultiImageUploadField
 from gridgov.divisions.models import Division
 
 from .choices import MemberCategory
@@ -56,17 +57,6 @@ class ClaimForm(forms.Form):
     skills = forms.CharField(label="特长说明", required=False, max_length=200)
 
 
-class MultiFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiFileField(forms.FileField):
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultiFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
 class ActivityForm(forms.Form):
     item = forms.ModelChoiceField(label="服务事项", queryset=ServiceItem.objects.filter(
         is_active=True, source="manual").select_related("post"), empty_label="—— 请选择服务事项 ——")
@@ -75,8 +65,8 @@ class ActivityForm(forms.Form):
     quantity = forms.DecimalField(label="数量", required=False, min_value=1, max_value=100, initial=1,
                                   decimal_places=1)
     place = forms.CharField(label="地点", required=False, max_length=120)
-    note = forms.CharField(label="服务内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultiFileField(label="现场照片", required=False, widget=MultiFileInput(attrs={"accept": "image/*"}))
+    note = forms.CharField(label="服务内容", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiImageUploadField(label="现场照片", required=False, max_count=6)
     check_in_at = dt_field("签到时间", required=False)
     check_out_at = dt_field("签退时间", required=False)
 
@@ -159,7 +149,8 @@ class EventForm(forms.Form):
     capacity = forms.IntegerField(label="名额", min_value=1, max_value=10000)
     item = forms.ModelChoiceField(label="计入服务事项", queryset=ServiceItem.objects.filter(is_active=True)
                                   .select_related("post"))
-    description = forms.CharField(label="活动内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label="活动内容", required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         data = super().clean()

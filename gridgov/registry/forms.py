@@ -3,6 +3,7 @@
 from django import forms
 
 from gridgov.core.importing import DEFAULT_MAX_CELL  # noqa: F401  (documents the cell limit)
+from gridgov.core.uploads import ACCEPT, ImageUploadField
 
 from .choices import (
     ComponentStatus,
@@ -121,8 +122,8 @@ class RevealForm(forms.Form):
 
 class VisitForm(forms.Form):
     note = forms.CharField(label="走访情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
-    photo = forms.FileField(label="照片", required=False,
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    photo = ImageUploadField(label="照片", required=False, widget=forms.ClearableFileInput(
+        attrs={"accept": ACCEPT, "capture": "environment"}))
     lng = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
 

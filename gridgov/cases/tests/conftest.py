@@ -23,6 +23,8 @@ def _ensure_defaults():
 
     if not CaseCategory.objects.exists():
         importlib.import_module("gridgov.cases.migrations.0002_defaults").seed(apps, None)
+        importlib.import_module("gridgov.cases.migrations.0005_security_public_classes_and_media").flag_classes(
+            apps, None)
 
 
 @pytest.fixture
@@ -67,10 +69,10 @@ def resident(make_user, tree):
 
 @pytest.fixture
 def photo():
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from gridgov.core.testing import image_upload
 
     def make(name="p.jpg"):
-        return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0fakejpeg", content_type="image/jpeg")
+        return image_upload(name)
 
     return make
 

@@ -7,6 +7,7 @@ import pytest
 
 from gridgov.accounts.choices import RoleCode
 from gridgov.conftest import login
+from gridgov.core.testing import image_bytes
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in fixtures need this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,7 +39,7 @@ def test_closed_loop_in_the_browser(browser_page, make_user, tree, department):
     make_user(RoleCode.GRID_WORKER, tree["430702004001001"], username="gw-b")
     make_user(RoleCode.STREET_STAFF, tree["430702004000"], username="street-b")
     make_user(RoleCode.DEPARTMENT_HANDLER, None, department=cgj, username="cgj-b")
-    photo = {"name": "after.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff\xe0fake"}
+    photo = {"name": "after.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()}
 
     # the grid worker reports (暴露垃圾 → 城管局 by the class default)
     _as(page, "gw-b")

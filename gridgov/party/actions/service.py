@@ -1,13 +1,12 @@
 """Actions on service records (履职记录): a member logs, the branch verifies or rejects;
 platform records (cases reported, volunteer attendance) arrive verified."""
 
-import os
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from gridgov.core import audit, clock
+from gridgov.core import audit, clock, uploads
 from gridgov.core.access import can
 from gridgov.core.notify import notify
 
@@ -15,7 +14,6 @@ from ..choices import ActivityStatus, ItemSource, MemberStatus, RequestStatus
 from ..models import ActivityPhoto, PostClaim, ServiceActivity
 from ._common import require_self_or, require_staff, user_of
 
-PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".heic"}
 MAX_PHOTOS = 6
 
 
@@ -44,12 +42,10 @@ def log_activity(*, actor, member, item, occurred_at, duration_minutes=0, place=
     quantity = Decimal(quantity or 1)
     if quantity <= 0 or quantity > 100:
         errors["quantity"] = "数量应在 1 到 100 之间"
-    photos = list(photos or [])
-    if len(photos) > MAX_PHOTOS:
-        errors["photos"] = f"最多上传 {MAX_PHOTOS} 张照片"
-    for f in photos:
-        if os.path.splitext(f.name)[1].lower() not in PHOTO_EXTENSIONS:
-            errors["photos"] = f"“{f.name}”不是照片文件（支持 jpg、png、webp）"
+    try:
+        photos = uploads.clean_images(photos, max_count=MAX_PHOTOS)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     if check_in_at and check_out_at and not duration_minutes:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import limits
 from gridgov.core.models import ScopedModel
 
 from ..choices import ItemSource, MemberCategory, MemberStatus, PeriodKind, RegistrationKind, RequestStatus
@@ -105,7 +106,7 @@ class RolePost(models.Model):
 
     code = models.CharField(_("岗位编码"), max_length=30, unique=True)
     name = models.CharField(_("岗位名称"), max_length=30)
-    duties = models.TextField(_("岗位职责"), blank=True)
+    duties = models.TextField(_("岗位职责"), max_length=limits.NOTE, blank=True)
     capacity_per_grid = models.PositiveSmallIntegerField(_("每网格名额"), default=5)
     target_period = models.CharField(_("考核周期"), max_length=8, choices=PeriodKind.choices,
                                      default=PeriodKind.MONTH)

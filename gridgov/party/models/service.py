@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import limits
+from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
 
 from ..choices import ActivityStatus, EventStatus, ItemSource, PeriodKind, ScoreStatus, SignupStatus
@@ -29,7 +31,7 @@ class ServiceActivity(ScopedModel):
     occurred_at = models.DateTimeField(_("服务时间"), db_index=True)
     duration_minutes = models.PositiveIntegerField(_("时长(分钟)"), default=0)
     place = models.CharField(_("地点"), max_length=120, blank=True)
-    note = models.TextField(_("服务内容"), blank=True)
+    note = models.TextField(_("服务内容"), max_length=limits.NOTE, blank=True)
     quantity = models.DecimalField(_("数量"), max_digits=6, decimal_places=1, default=1)
     points = models.DecimalField(_("积分"), max_digits=7, decimal_places=1, default=0)
     status = models.CharField(_("状态"), max_length=10, choices=ActivityStatus.choices,
@@ -75,7 +77,7 @@ class ActivityPhoto(models.Model):
 
     activity = models.ForeignKey(ServiceActivity, verbose_name=_("服务记录"), on_delete=models.CASCADE,
                                  related_name="photos")
-    image = models.FileField(_("照片"), upload_to="party/activities/%Y/%m/")
+    image = MediaFileField(_("照片"), prefix="party/activities", owner="activity")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -93,7 +95,7 @@ class VolunteerEvent(ScopedModel):
     organization = models.ForeignKey("party.PartyOrganization", verbose_name=_("发布组织"),
                                       on_delete=models.PROTECT, related_name="events")
     title = models.CharField(_("活动名称"), max_length=100)
-    description = models.TextField(_("活动内容"), blank=True)
+    description = models.TextField(_("活动内容"), max_length=limits.TEXT, blank=True)
     place = models.CharField(_("地点"), max_length=120)
     starts_at = models.DateTimeField(_("开始时间"), db_index=True)
     ends_at = models.DateTimeField(_("结束时间"))

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from gridgov.core import audit, clock
+from gridgov.core import audit, clock, uploads
 from gridgov.core.access import can, ensure_visible, require
 
 from ..choices import ChangeRequestStatus, ChangeTarget
@@ -12,7 +12,7 @@ from ..models import Building, ChangeRequest, Component, House, Household, Legal
 from . import people, places
 from .common import as_grid
 
-MAX_PHOTO_BYTES = 8 * 1024 * 1024
+PHOTO_LIMITS = uploads.ImageLimits(max_bytes=8 * 1024 * 1024)
 
 TARGETS = {
     ChangeTarget.PERSON: (Person, lambda actor, obj, data: people.update_person(actor=actor, person=obj, data=data),
@@ -28,14 +28,6 @@ TARGETS = {
     ChangeTarget.COMPONENT: (Component, lambda actor, obj, data: places.update_component(
         actor=actor, component=obj, data=data), {"status", "maintainer", "owner_name", "address", "lng", "lat"}),
 }
-
-
-def _looks_like_image(upload):
-    """Check the file's leading bytes (not its name or claimed type)."""
-    head = upload.read(16)
-    upload.seek(0)
-    return (head[:3] == b"\xff\xd8\xff" or head[:8] == b"\x89PNG\r\n\x1a\n"
-            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:8] == b"ftyp")
 
 
 def needs_approval(actor, division_code):
@@ -56,11 +48,11 @@ def record_visit(*, actor, grid=None, house=None, household=None, person=None, n
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "请填写走访情况"})
-    if photo is not None:
-        if photo.size > MAX_PHOTO_BYTES:
-            raise ValidationError({"photo": "照片不能超过 8 MB"})
-        if not _looks_like_image(photo):
-            raise ValidationError({"photo": "照片应为 JPG、PNG、WEBP 或 HEIC 格式"})
+    if photo is not None:  # decoded and re-encoded: a file that only starts like a JPEG is refused
+        try:
+            photo = uploads.clean_image(photo, limits=PHOTO_LIMITS)
+        except ValidationError as exc:
+            raise ValidationError({"photo": exc.messages}) from None
     for value, low, high, name in ((lng, -180, 180, "lng"), (lat, -90, 90, "lat")):
         if value is not None and not (low <= value <= high):
             raise ValidationError({name: "坐标超出范围"})

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import limits
+from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
 
 from ..choices import ChangeRequestStatus, ChangeTarget
@@ -46,8 +48,8 @@ class Visit(ScopedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    note = models.TextField(_("走访情况"), max_length=2000)
-    photo = models.FileField(_("照片"), upload_to="registry/visits/%Y/%m/", blank=True)
+    note = models.TextField(_("走访情况"), max_length=limits.NOTE)
+    photo = MediaFileField(_("照片"), prefix="registry/visits", blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     at = models.DateTimeField(_("走访时间"), db_index=True)

@@ -143,7 +143,9 @@ def test_visit_with_photo(place, grid_worker, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path
     house = place[A1]["houses"][(1, "101")]
-    jpeg = SimpleUploadedFile("v.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100, content_type="image/jpeg")
+    from gridgov.core.testing import image_upload
+
+    jpeg = image_upload("v.jpg")
     visit = actions.record_visit(actor=grid_worker, house=house, note="入户走访", photo=jpeg, lng=111.7, lat=29.04)
     assert visit.photo.name.startswith("registry/visits/") and visit.division_code == A1
     fake = SimpleUploadedFile("v.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")

@@ -105,11 +105,11 @@ def mobile_change(request, kind, pk):
 @login_required
 def visit_photo(request, pk):
     """A visit's photo, for users who may see the visit (media files are not served publicly)."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
+
+    from gridgov.core.media import file_response
 
     visit = get_visible_or_404(Visit, request.user, pk=pk)
     if not visit.photo:
         raise Http404
-    response = FileResponse(visit.photo.open("rb"))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(visit.photo)

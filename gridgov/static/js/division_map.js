@@ -15,11 +15,18 @@
   var status = document.getElementById("map-status");
   var bounds = null, drawn = 0, pending = layers.length;
 
-  function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  // Popups and tooltips are DOM nodes, never HTML strings (Leaflet puts strings in innerHTML).
+  function node(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = String(text); return e; }
+  function text(s) { return document.createTextNode(s == null ? "" : String(s)); }
 
   function popup(p) {
-    return "<strong>" + esc(p.name) + "</strong><br>" + esc(p.level_name) + " · <code>" + esc(p.code) +
-      "</code><br>户数：" + esc(p.households) + '<br><a href="' + esc(p.url) + '">查看详情</a>';
+    var box = node("div"), link = node("a", "查看详情");
+    box.appendChild(node("strong", p.name)); box.appendChild(node("br"));
+    box.appendChild(text(p.level_name + " · ")); box.appendChild(node("code", p.code)); box.appendChild(node("br"));
+    box.appendChild(text("户数：" + p.households)); box.appendChild(node("br"));
+    if (typeof p.url === "string" && p.url.charAt(0) === "/" && p.url.charAt(1) !== "/") link.setAttribute("href", p.url);
+    box.appendChild(link);
+    return box;
   }
 
   var loaded = [];
@@ -49,7 +56,7 @@
           style: function () { return STYLES[layerDef.level] || STYLES[4]; },
           onEachFeature: function (f, l) {
             l.bindPopup(popup(f.properties));
-            l.bindTooltip(f.properties.name, { sticky: true });
+            l.bindTooltip(text(f.properties.name), { sticky: true });
           }
         });
         drawn += data.features.length;

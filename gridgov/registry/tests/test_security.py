@@ -1,0 +1,90 @@
+"""Security regressions of the registry (issue 11): visit photos are real pictures, stored under
+random names and served only to those who may see the visit."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from gridgov.accounts.choices import RoleCode
+from gridgov.core.testing import image_upload
+from gridgov.registry import actions
+
+from .conftest import A1
+
+PAGE = b"<html><script>fetch('/api/me/').then(r => r.text()).then(alert)</script></html>"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def visit(place, grid_worker):
+    house = place[A1]["houses"][(1, "101")]
+    return actions.record_visit(actor=grid_worker, house=house, note="入户走访", photo=image_upload("IMG_1234.jpg"))
+
+
+def test_html_that_starts_with_jpeg_bytes_is_not_a_visit_photo(place, grid_worker):
+    # given a page that begins with the JPEG magic bytes (passed the old leading-bytes check)
+    fake = SimpleUploadedFile("IMG_1.jpg", b"\xff\xd8\xff\xe0" + PAGE, content_type="image/jpeg")
+    # when / then
+    with pytest.raises(ValidationError) as exc:
+        actions.record_visit(actor=grid_worker, house=place[A1]["houses"][(1, "101")], note="x", photo=fake)
+    assert "photo" in exc.value.message_dict
+
+
+def test_visit_photo_name_is_random(visit):
+    assert "IMG_1234" not in visit.photo.name
+    assert visit.photo.name.startswith("registry/visits/") and visit.photo.name.endswith(".jpg")
+
+
+@pytest.mark.parametrize("role,division,department", [
+    (RoleCode.RESIDENT, None, None),
+    (RoleCode.DEPARTMENT_HANDLER, None, "zjj"),
+    (RoleCode.PARTY_STAFF, "430702004001", None),
+    (RoleCode.GRID_WORKER, "430702005001001", None),
+])
+def test_media_is_not_open_to_every_signed_in_account(client, visit, make_user, role, division, department):
+    from gridgov.accounts.models import Department
+
+    dept = Department.objects.get_or_create(code=department, defaults={"name": department})[0] if department else None
+    client.force_login(make_user(role, division, department=dept))
+    assert client.get(visit.photo.url).status_code == 404
+
+
+def test_media_is_served_to_who_may_see_the_visit_with_safe_headers(client, visit, grid_worker):
+    client.force_login(grid_worker)
+    r = client.get(visit.photo.url)
+    assert r.status_code == 200
+    assert r["Content-Type"] == "image/jpeg"
+    assert r["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in r["Content-Security-Policy"]
+    assert b"".join(r.streaming_content)[:3] == b"\xff\xd8\xff"
+
+
+def test_anonymous_gets_no_media(client, visit):
+    assert client.get(visit.photo.url).status_code == 404
+
+
+def test_a_file_stored_before_the_fix_is_a_download_never_a_page(client, visit, grid_worker, settings):
+    # given a visit whose photo was stored (before the image helper) as an HTML page
+    from gridgov.registry.models import Visit
+
+    path = settings.MEDIA_ROOT / "registry/visits/2025/01"
+    path.mkdir(parents=True)
+    (path / "IMG_9.html").write_bytes(PAGE)
+    Visit.objects.filter(pk=visit.pk).update(photo="registry/visits/2025/01/IMG_9.html")
+    client.force_login(grid_worker)
+    # when
+    r = client.get("/media/registry/visits/2025/01/IMG_9.html")
+    # then it is an attachment of no executable type
+    assert r.status_code == 200
+    assert r["Content-Type"] == "application/octet-stream"
+    assert r["Content-Disposition"].startswith("attachment")
+    assert r["X-Content-Type-Options"] == "nosniff"
+
+
+def test_paths_outside_media_are_refused(client, grid_worker):
+    client.force_login(grid_worker)
+    assert client.get("/media/registry/visits/../../secret_key").status_code == 404
