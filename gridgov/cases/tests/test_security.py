@@ -41,7 +41,7 @@ def test_anonymous_report_stores_a_reencoded_photo_under_a_random_name(client, c
     r = _report(client, category=category.pk, photos=[image_upload("家门口.png", "PNG")])
     assert r.status_code == 302
     a = CaseAttachment.objects.get()
-    assert a.file.name.startswith(f"cases/") and a.file.name.endswith(".png") and "家门口" not in a.file.name
+    assert a.file.name.startswith("cases/") and a.file.name.endswith(".png") and "家门口" not in a.file.name
 
 
 def test_attachment_is_served_only_to_who_sees_the_case(client, new_case, photo, make_user, dispatcher, tree):
