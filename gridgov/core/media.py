@@ -177,9 +177,10 @@ def check_media_fields(app_configs=None, **kwargs):
             if not isinstance(field, models.FileField):
                 continue
             label = f"{model._meta.label}.{field.name}"
-            if not isinstance(field, MediaFileField):
-                errors.append(checks.Error(f"{label} is a FileField; use core.media.MediaFileField",
-                                           id="gridgov.E101", hint="docs/security.md, for app authors"))
+            if not isinstance(field, MediaFileField):  # a warning while apps move over; /media/ never serves it
+                errors.append(checks.Warning(f"{label} is a FileField: /media/ will not serve it; use "
+                                             "core.media.MediaFileField", id="gridgov.W101",
+                                             hint="docs/security.md, for app authors"))
                 continue
             if field.prefix in seen:
                 errors.append(checks.Error(f"{label} shares the media prefix '{field.prefix}' with {seen[field.prefix]}",
