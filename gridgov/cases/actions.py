@@ -364,9 +364,14 @@ def handle_case(*, actor, case, note, photos=None, expected_state=CaseState.HAND
     """处置反馈: the department reports what it did, with photos."""
     _need(note, "处置情况")
     case, t = _lock(case, "handle", actor, expected_state)
+    # handling again after a failed verification (返工) is marked: evaluation counts a case
+    # handled once per dispatch (处置率), however often it was reworked
+    rework = case.events.filter(kind=EventKind.VERIFY_FAIL, at__gte=case.dispatched_at).exists() \
+        if case.dispatched_at else False
     case.handled_at = clock.now()
     case.deferral_pending = False
-    _move(case, t, actor, note=note, files=photos, attachment_kind=AttachmentKind.FEEDBACK)
+    _move(case, t, actor, note=note, files=photos, attachment_kind=AttachmentKind.FEEDBACK,
+          data={"rework": True} if rework else None)
     return case
 
 

@@ -86,7 +86,7 @@ def _plan(rng, case, cat, dept, now, stuck):
         on_time = rng.random() < 0.88
         span = limit * (rng.uniform(0.15, 0.95) if on_time else rng.uniform(1.05, 2.2))
         at = t.add(K.HANDLE, start + datetime.timedelta(minutes=span), S.HANDLING, S.HANDLED, due=due,
-                   elapsed=int(span), actor=handler, note="已按要求处置完毕")
+                   elapsed=int(span), actor=handler, note="已按要求处置完毕", data={"rework": True} if attempt else None)
         vlimit = cat.verify_minutes_rural if case.is_rural else cat.verify_minutes_city
         vdue = at + datetime.timedelta(minutes=vlimit)
         if attempt == 0 and rng.random() < 0.07:

@@ -38,6 +38,10 @@ class Row:
     rates: dict = field(default_factory=dict)
 
     @property
+    def first_handled(self):
+        return first_handled(self.counts)
+
+    @property
     def grade(self):
         score = self.rates.get("score")
         if score is None:
@@ -132,6 +136,11 @@ def _ratio(num, den):
     return round(100.0 * num / den, 1) if den else None
 
 
+def first_handled(c):
+    """处置数 as evaluation counts it: handling events less those after a rework (返工后再处置)."""
+    return (c["handled"] or 0) - (c.get("rehandled") or 0)
+
+
 def rates(c, *, department=False):
     """The published formulas (docs/cases.md), from one row of counts."""
     mode = conf.deferral_mode()
@@ -145,7 +154,7 @@ def rates(c, *, department=False):
     r = {
         "close_rate": _ratio(c["closed"], should_close),
         "close_on_time_rate": _ratio(c["closed_on_time"], should_close),
-        "handle_rate": _ratio(c["handled"] - (c["handled_deferred"] if exclude else 0), should_handle),
+        "handle_rate": _ratio(first_handled(c) - (c["handled_deferred"] if exclude else 0), should_handle),
         "handle_on_time_rate": _ratio(c["handled_on_time"], should_handle),
         "rework_rate": _ratio(c["rework"], c["handled"]),
         "dispatch_on_time_rate": _ratio(c["dispatched_on_time"], c["dispatched"]),
@@ -153,9 +162,8 @@ def rates(c, *, department=False):
         else None,
         "satisfaction": _ratio(c["rating_sum"] or 0, 5 * c["rated"]) if c["rated"] else None,
     }
-    for k in ("close_rate", "close_on_time_rate", "handle_rate", "handle_on_time_rate"):
-        if r[k] is not None:
-            r[k] = min(r[k], 100.0)
+    # No cap at 100 %: a period counts the steps taken in it, so cases dispatched before it and
+    # handled in it can lift a rate above 100 % (docs/cases.md says so); a cap would hide that.
     parts, weight = 0.0, 0.0
     for k, w in WEIGHTS.items():
         v = r.get(k)
@@ -246,7 +254,8 @@ def to_xlsx(rows, total, *, dimension, start, end):
     for r in rows + ([total] if total else []):
         c = r.counts
         grade = r.grade
-        ws.append([escape_cell(r.label), c["reported"], c["registered"], c["dispatched"], c["handled"], c["closed"], c["rework"],
+        ws.append([escape_cell(r.label), c["reported"], c["registered"], c["dispatched"], r.first_handled, c["closed"],
+                   c["rework"],
                    c["rated"]] + [r.rates.get(k) for k, _, _ in METRICS] + [f"{grade[1]} {grade[2]}" if grade else ""])
         if grade:
             ws.cell(ws.max_row, len(header)).fill = PatternFill("solid", fgColor=fills[grade[1]])

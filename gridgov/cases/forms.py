@@ -15,6 +15,20 @@ def minor_categories():
         "kind", "parent__sort", "sort", "code")
 
 
+def major_categories():
+    """The major classes for filters, each with a `label` that tells apart a name used by two
+    kinds (市容环境 is an event class and a component class): "市容环境（部件类）"."""
+    from collections import Counter
+
+    from .choices import CategoryKind
+
+    majors = list(CaseCategory.objects.filter(parent__isnull=True).order_by("kind", "sort", "code"))
+    names = Counter(m.name for m in majors)
+    for m in majors:
+        m.label = f"{m.name}（{CategoryKind(m.kind).label}）" if names[m.name] > 1 else m.name
+    return majors
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.parent.name} / {obj.name}"

@@ -348,6 +348,7 @@ class StatCounts(models.Model):
     dispatched_on_time = models.PositiveIntegerField(_("及时派遣数"), default=0)
     returned = models.PositiveIntegerField(_("退回数"), default=0)
     handled = models.PositiveIntegerField(_("处置数"), default=0)
+    rehandled = models.PositiveIntegerField(_("返工后再处置数"), default=0)
     handled_on_time = models.PositiveIntegerField(_("按期处置数"), default=0)
     handled_on_time_strict = models.PositiveIntegerField(_("按原时限按期处置数"), default=0)
     handled_deferred = models.PositiveIntegerField(_("缓办处置数"), default=0)

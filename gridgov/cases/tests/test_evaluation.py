@@ -43,14 +43,31 @@ def test_street_figures(history, admin_user):
     assert len(rows) == 1 and rows[0].label == "丹阳街道"
     c, r = rows[0].counts, rows[0].rates
     assert (c["reported"], c["registered"], c["dispatched"], c["handled"], c["closed"], c["rework"]) == (4, 4, 3, 3, 3, 1)
+    assert c["rehandled"] == 1 and rows[0].first_handled == 2
     assert r["close_rate"] == 75.0
     assert r["close_on_time_rate"] == 50.0
     assert r["dispatch_on_time_rate"] == 100.0
-    assert r["handle_on_time_rate"] == 66.7
+    assert r["handle_on_time_rate"] == 33.3  # case2's first handling was late; its re-handling does not count again
     assert r["rework_rate"] == 33.3
     assert r["satisfaction"] == 80.0
-    assert r["score"] == 69.7 and rows[0].grade[1] == "C"
+    assert r["score"] == 59.7 and rows[0].grade[1] == "D"
     assert total.counts["reported"] == 4
+
+
+def test_handle_rate_counts_each_case_once(history, admin_user):
+    """Issue 12: 处置 counted every handling (a reworked case twice) and the rate was capped at
+    100 %, so three handlings of three dispatched cases read 100 % with case3 still open."""
+    rows, _ = evaluate(admin_user, dimension="street", **PERIOD)
+    assert rows[0].rates["handle_rate"] == 66.7  # case1 and case2 handled, case3 still handling
+    assert rows[0].first_handled <= rows[0].counts["dispatched"]
+
+
+def test_rates_are_not_capped_at_100(admin_user, tree):
+    from gridgov.cases.evaluation import rates
+    from gridgov.cases.rollup import COUNT_FIELDS
+
+    counts = dict.fromkeys(COUNT_FIELDS, 0) | {"dispatched": 4, "handled": 6, "rehandled": 1, "registered": 4}
+    assert rates(counts)["handle_rate"] == 125.0  # cases dispatched before the period, handled in it
 
 
 def test_department_figures(history, admin_user):

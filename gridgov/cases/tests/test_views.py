@@ -242,3 +242,17 @@ def test_list_filters_match_classes_and_keywords(client, dispatcher, new_case, c
         body = client.get(reverse("cases:list"), {"q": q}).content.decode()
         assert hit.number in body and miss.number not in body, q
     assert client.get(reverse("cases:list"), {"category": "9" * 30, "department": "9" * 30}).status_code == 200
+
+
+def test_class_filter_names_each_major_class_once(client, dispatcher, category):
+    """Issue 12: "市容环境" is an event class and a component class; the filter told them apart
+    by nothing."""
+    import re
+
+    client.force_login(dispatcher)
+    for url in (reverse("cases:list"), reverse("cases:evaluation")):
+        body = client.get(url).content.decode()
+        select = re.search(r'<select name="category">(.*?)</select>', body, re.S).group(1)
+        labels = re.findall(r"<option[^>]*>([^<]+)</option>", select)
+        assert len(labels) == len(set(labels)), [x for x in labels if labels.count(x) > 1]
+        assert "市容环境（事件类）" in labels and "市容环境（部件类）" in labels

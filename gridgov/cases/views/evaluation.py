@@ -13,6 +13,7 @@ from gridgov.core.choices import AuditKind
 
 from .. import conf
 from ..evaluation import DIMENSIONS, GRADES, METRICS, evaluate, to_xlsx
+from ..forms import major_categories
 from ..models import CaseCategory
 
 
@@ -52,6 +53,6 @@ def evaluation(request):
     return render(request, "cases/evaluation.html", {
         "rows": rows, "total": total, "dimension": dimension, "dimensions": DIMENSIONS, "metrics": METRICS,
         "grades": GRADES, "start": start, "end": end, "deferral_mode": conf.deferral_mode(),
-        "majors": CaseCategory.objects.filter(parent__isnull=True), "category": category,
+        "majors": major_categories(), "category": category,
         "breadcrumb": [{"label": "事件管理"}, {"label": "综合评价"}],
     })

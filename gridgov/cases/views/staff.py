@@ -15,7 +15,7 @@ from gridgov.core.access import can, get_visible_or_404
 
 from .. import actions, queries
 from ..choices import OPEN_STATES, CaseState, Channel, Urgency
-from ..forms import ReportForm, minor_categories
+from ..forms import ReportForm, major_categories, minor_categories
 from ..models import Case, CaseCategory
 from ..queries import filtered_cases, list_related
 from ..workflow import available
@@ -29,7 +29,7 @@ def _need(user, perm):
 def _filter_context(request):
     return {
         "states": CaseState.choices, "channels": Channel.choices,
-        "majors": CaseCategory.objects.filter(parent__isnull=True).order_by("kind", "sort"),
+        "majors": major_categories(),
         "departments": Department.objects.filter(is_active=True), "params": request.GET,
     }
 
