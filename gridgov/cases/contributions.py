@@ -25,7 +25,10 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("cases", "综合评价", "cases:evaluation", "cases.view_evaluation", order=50),
         MenuEntry("cases", "事件分类", "cases:categories", "cases.change_category", order=60),
     ),
-    details=(DetailPage("事件", "cases:detail", "cases.Case", order_by=("-reported_at", "-pk")),),
+    # a case in the same state at every demo size: the page's queries depend on the state
+    # (a new report also looks for duplicates nearby), and the newest case's state on the clock
+    details=(DetailPage("事件", "cases:detail", "cases.Case", where=(("state", "handling"),),
+                        order_by=("-reported_at", "-pk")),),
     indicators=(
         Indicator("cases.open", "办理中的事件", "件", "gridgov.cases.indicators.open_cases", perm="cases.view_case",
                   url_name="cases:list", order=40),
