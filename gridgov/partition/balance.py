@@ -480,7 +480,7 @@ def _pair_cut(R, a_set, b_set):
 
 
 _PAIR_STAGES = (0, 1)  # axis sweeps, then disc growth
-_ROUNDS = 1
+_ROUNDS = 3
 
 
 def improve_pairs(R: Region, label: dict, parts: dict, fixed: set = frozenset(), rounds=None):

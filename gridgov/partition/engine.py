@@ -89,7 +89,7 @@ class Workspace:
             )
         return faces
 
-    def build(self, a, split_threshold=None, split_faces=None, divide=False):
+    def build(self, a, split_threshold=None, split_faces=None, divide=False, walls=True):
         """(Re)build the face graph of area ``a``; a small threshold gives finer pieces;
         ``split_faces`` (bool per block) cuts those blocks into building pieces as well;
         ``divide`` lets buildings with unit counts be divided by unit (refined land)."""
@@ -105,6 +105,7 @@ class Workspace:
             faces_cache=self.faces(a),
             split_faces=split_faces,
             divide=divide,
+            walls=walls,
         )
         self.set_graph(a, g, split_threshold == FINE_SPLIT)
 
@@ -184,7 +185,9 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
 def _misses(plans):
     """Grids out of range for a reason the input does not show (a miss, or a proof that holds
     only within the engine's land model)."""
-    return sum(1 for _, cert in plans if cert is not None and cert.get("reason") not in certify.INPUT_CHECKABLE)
+    return sum(
+        1 for _, cert in plans if cert is not None and cert.get("reason") not in certify.INPUT_CHECKABLE
+    )
 
 
 def _tight_search(R, nodes, ks):
@@ -289,24 +292,36 @@ def plan_area(ws: Workspace, a: int):
         levels = [FINE_SPLIT]
     if ws.divisible(a):
         levels.append(DIVIDE)
-    for li, level in enumerate(levels):
-        final = li == len(levels) - 1
-        if li > 0:
-            if level == DIVIDE:
-                ws.build(a, FINE_SPLIT, divide=True)
+    best = None
+    for walls in (True, False):
+        for li, level in enumerate(levels):
+            final = li == len(levels) - 1
+            if li > 0 or not walls:
+                if level == DIVIDE:
+                    ws.build(a, FINE_SPLIT, divide=True, walls=walls)
+                else:
+                    ws.build(a, level, walls=walls)
+            R = ws.regions[a]
+            g = R.g
+            comps = components(list(range(g.n)), R.cost)
+            plans = []
+            for comp in comps:
+                res = plan_component(R, comp, g.code, len(comps), p, final=final)
+                if res is None:
+                    break
+                plans.extend(Plan(area=a, nodes=ns, certificate=cert) for ns, cert in res)
             else:
-                ws.build(a, level)
-        R = ws.regions[a]
-        g = R.g
-        comps = components(list(range(g.n)), R.cost)
-        plans = []
-        for comp in comps:
-            res = plan_component(R, comp, g.code, len(comps), p, final=final)
-            if res is None:
                 break
-            plans.extend(Plan(area=a, nodes=ns, certificate=cert) for ns, cert in res)
-        else:
-            return plans
+        misses = _misses([(pl.nodes, pl.certificate) for pl in plans])
+        if best is None or misses < best[0]:
+            best = (misses, plans, ws.graphs[a], ws.fine[a])
+        # cuts along party walls are tried first; the plain plots of the building points only
+        # when that land model leaves a grid out of range (and only where walls were used)
+        if not misses or not ws.graphs[a].walls:
+            break
+    _, plans, g, fine = best
+    if ws.graphs[a] is not g:
+        ws.set_graph(a, g, fine)
     return plans
 
 

@@ -53,6 +53,7 @@ class AreaGraph:
     edge_cost: np.ndarray | None = None
     edge_len_cls: np.ndarray | None = None
     lines: tuple | None = None  # the area's cut lines and their classes (for the report)
+    walls: bool = False  # some block was cut along party walls (see _party_walls)
 
     @property
     def n(self) -> int:
@@ -218,6 +219,7 @@ def build_area_graph(
     split_faces=None,
     street_class=None,
     divide=False,
+    walls=True,
 ):
     """The face graph of one area. ``bidx``: indexes of the buildings inside it.
 
@@ -238,6 +240,7 @@ def build_area_graph(
 
     # heavy faces -> Voronoi ridges
     ridges = []
+    used_walls = False
     heavy_mask = fw > split_threshold
     if split_faces is not None:
         heavy_mask |= split_faces
@@ -251,18 +254,24 @@ def build_area_graph(
     gface = face_of_b[gpos] if len(gpos) else gpos
     clines, ccls = extra.get("lines", (np.empty(0, dtype=object), np.zeros(0, dtype=np.int8)))
     for f in heavy.tolist():
-        r = extra.get((f, divide))
-        if r is None:
+        cached = extra.get((f, divide, walls))
+        if cached is None:
             sel = np.flatnonzero(gface == f)
-            pts, _ = _dedupe(gpts[sel], [gmem[k] for k in sel.tolist()])
-            if len(pts) < 2:
-                r = False
-            else:
-                mp = shapely.multipoints(pts)
-                edges = shapely.voronoi_polygons(mp, only_edges=True, extend_to=faces[f])
-                r = _lines_only(shapely.intersection(edges, shapely.buffer(faces[f], _RIDGE_OVERSHOOT)))
+            pts, mem = _dedupe(gpts[sel], [gmem[k] for k in sel.tolist()])
+            r, on_walls = False, False
+            if len(pts) >= 2:
+                if walls and "attached" not in extra:
+                    extra["attached"] = _attached(bidx, buildings)
+                r = _party_walls(faces[f], pts, mem, buildings, extra["attached"]) if walls else None
+                on_walls = r is not None
+                if r is None:
+                    mp = shapely.multipoints(pts)
+                    edges = shapely.voronoi_polygons(mp, only_edges=True, extend_to=faces[f])
+                    r = _lines_only(shapely.intersection(edges, shapely.buffer(faces[f], _RIDGE_OVERSHOOT)))
                 r = _snap_ridges(r, faces[f], clines, extra, params.snap_m)
-            extra[(f, divide)] = r
+            cached = extra[(f, divide, walls)] = (r, on_walls)
+        r, on_walls = cached
+        used_walls |= on_walls
         if r is not False:
             ridges.append(r)
     if ridges:
@@ -297,6 +306,7 @@ def build_area_graph(
         members=members,
         atomic_over=atomic_over,
         lines=(clines, ccls),
+        walls=used_walls,
     )
     _adjacency(g, clines, ccls, params)
     return g
@@ -318,6 +328,89 @@ def _locate(polys, points):
     return out
 
 
+# attached footprints are shrunk by this much before their outlines are sampled (metres), so
+# the two sides of a party wall stay apart and the cut between them runs down the wall
+_WALL_INSET = 0.5
+_WALL_STEP = 2.0  # metres between samples of a footprint outline
+
+
+def _attached(bidx, buildings):
+    """Bool per building index (of the whole input): does its footprint touch another one of
+    ``bidx`` (a party wall)?"""
+    out = np.zeros(len(buildings.ids), dtype=bool)
+    if len(bidx) < 2:
+        return out
+    fps = buildings.footprints(bidx)
+    poly = np.flatnonzero(np.isin(shapely.get_type_id(fps), (3, 6)))
+    if len(poly) < 2:
+        return out
+    i, j = shapely.STRtree(fps[poly]).query(fps[poly], predicate="intersects")
+    hit = i != j
+    out[bidx[poly[i[hit]]]] = True
+    return out
+
+
+def _party_walls(face, pts, mem, buildings, attached):
+    """Cuts between the buildings of one block that follow their outlines: the Voronoi
+    diagram of points along every footprint (shrunk by ``_WALL_INSET``), with the cells of one
+    building merged, so that a cut runs down party walls and the middle of yards instead of
+    through buildings.  Only for blocks whose footprints touch (attached buildings); None
+    otherwise (the Voronoi diagram of the building points is used)."""
+    whole = [k for k, ms in enumerate(mem) if len(ms) == 1 and ms[0].units is None]
+    if len(whole) < 2:
+        return None
+    bidx = np.asarray([mem[k][0].building for k in whole], dtype=np.int64)
+    if not attached[bidx].any():
+        return None  # detached buildings: the points' Voronoi diagram is as good
+    fps = buildings.footprints(bidx)
+    poly = np.isin(shapely.get_type_id(fps), (3, 6))
+    if poly.sum() < 2:
+        return None
+    owner = [np.arange(len(pts))]  # each generator its own owner; a building's samples join it
+    xs = [pts]
+    sel = np.flatnonzero(poly)
+    inner = shapely.buffer(fps[sel], -_WALL_INSET)
+    ok = ~shapely.is_empty(inner) & (shapely.area(inner) >= 4.0)
+    if ok.any():
+        c, ci = shapely.get_coordinates(
+            shapely.segmentize(shapely.boundary(inner[ok]), _WALL_STEP), return_index=True
+        )
+        xs.append(c)
+        owner.append(np.asarray(whole, dtype=np.int64)[sel[ok]][ci])
+    allp = np.concatenate(xs)
+    owner = np.concatenate(owner)
+    key = np.round(allp, 3)
+    _, first = np.unique(key, axis=0, return_index=True)
+    first.sort()
+    allp, owner = allp[first], owner[first]
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(shapely.multipoints(allp), extend_to=face, ordered=True)
+    )
+    if len(cells) != len(allp):
+        return None
+    rings, ri = shapely.get_rings(cells, return_index=True)
+    coords, ci = shapely.get_coordinates(rings, return_index=True)
+    same = ci[:-1] == ci[1:]
+    p0, p1 = coords[:-1][same], coords[1:][same]
+    own = owner[ri[ci[:-1][same]]]
+    swap = (p0[:, 0] > p1[:, 0]) | ((p0[:, 0] == p1[:, 0]) & (p0[:, 1] > p1[:, 1]))
+    s0 = np.where(swap[:, None], p1, p0)
+    s1 = np.where(swap[:, None], p0, p1)
+    k_ = np.ascontiguousarray(np.round(np.column_stack([s0, s1]), 6))
+    _, inv = np.unique(k_.view(np.dtype((np.void, 32))).ravel(), return_inverse=True)
+    inv = inv.ravel()
+    order = np.argsort(inv, kind="stable")
+    inv_s = inv[order]
+    pair = np.flatnonzero(inv_s[:-1] == inv_s[1:])
+    a, b = own[order[pair]], own[order[pair + 1]]
+    cut = order[pair][a != b]
+    if not len(cut):
+        return None
+    segs = shapely.linestrings(np.stack([s0[cut], s1[cut]], axis=1))
+    merged = shapely.line_merge(shapely.union_all(segs))
+    return _lines_only(shapely.intersection(merged, shapely.buffer(face, _RIDGE_OVERSHOOT)))
+
+
 def _snap_ridges(ridges, face, clines, extra, tol):
     """Cuts between buildings that run within ``tol`` metres of a line inside the block (a dead
     end, a footpath) are moved onto it: the ridges are cut back to ``tol`` from the line and
@@ -334,11 +427,23 @@ def _snap_ridges(ridges, face, clines, extra, tol):
     inner = clines[inside]
     # only lines that enter the block (dead ends, paths through it); its rim is a line anyway
     inner = inner[shapely.relate_pattern(face, inner, "T********")]
+    if len(inner):  # more than the lengthened end of a line at a corner
+        inner = inner[shapely.length(shapely.intersection(inner, face)) > 2 * _SNAP + 0.1]
     if not len(inner):
         return ridges
+    close = np.unique(shapely.STRtree(ridges).query(inner, predicate="dwithin", distance=tol)[1])
+    if not len(close):
+        return ridges
     near = shapely.union_all(inner)
-    zone = shapely.buffer(near, tol)
-    cut = _lines_only(shapely.difference(ridges, zone))
+    zone = shapely.buffer(near, tol, quad_segs=2)
+    # a ridge that only meets the line end-on is left alone; one that runs along it is moved
+    along = shapely.length(shapely.intersection(ridges[close], zone)) > 2.5 * tol
+    close = close[along]
+    if not len(close):
+        return ridges
+    keep = np.ones(len(ridges), dtype=bool)
+    keep[close] = False
+    cut = np.concatenate([ridges[keep], _lines_only(shapely.difference(ridges[close], zone))])
     if not len(cut):
         return cut
     ends = np.concatenate([shapely.get_point(cut, 0), shapely.get_point(cut, -1)])

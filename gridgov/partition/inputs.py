@@ -36,6 +36,19 @@ class Buildings:
     units: list  # list[list[int]] | None per building
     points: np.ndarray  # shapely Points (representative points), projected
     xy: np.ndarray  # (n, 2) float
+    geoms: np.ndarray | None = None  # footprints (or points) in the input CRS, repaired
+    projection: object = None
+
+    def footprints(self, idx):
+        """Projected footprints of the buildings ``idx`` (Points where only a point was given)."""
+        if self.geoms is None or self.projection is None:
+            return self.points[idx]
+        cache = self.__dict__.setdefault("_fp", {})
+        miss = [i for i in idx.tolist() if i not in cache]
+        if miss:
+            for i, g in zip(miss, self.projection.forward(self.geoms[miss]), strict=True):
+                cache[i] = g
+        return np.asarray([cache[i] for i in idx.tolist()], dtype=object)
 
 
 @dataclass
@@ -408,7 +421,7 @@ def read_inputs(buildings, streets, boundaries, crs: str) -> Inputs:
     spts = proj.forward(shapely.point_on_surface(bgeoms)) if len(bgeoms) else np.empty(0, dtype=object)
     slines = proj.forward(sgeoms) if len(sgeoms) else np.empty(0, dtype=object)
     xy = shapely.get_coordinates(spts) if len(spts) else np.empty((0, 2))
-    b = Buildings(ids=ids, households=hh, units=units, points=spts, xy=xy)
+    b = Buildings(ids=ids, households=hh, units=units, points=spts, xy=xy, geoms=bgeoms, projection=proj)
     return Inputs(
         buildings=b,
         streets=slines,

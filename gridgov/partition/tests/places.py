@@ -44,7 +44,7 @@ class Spec:
 PLACES = {
     "helsinki_old_town": Spec(grids=24),
     "helsinki_station": Spec(grids=18, high_rise=True, min_area_hh=1800),
-    "prague_bubenec": Spec(grids=10, min_area_hh=1800, major_lines=False, all_homes=True),
+    "prague_bubenec": Spec(grids=8, min_area_hh=1800, major_lines=False, all_homes=True),
     "kotka_karhula_west": Spec(grids=12),
     "kotka_karhula_east": Spec(grids=12),
 }

@@ -37,17 +37,9 @@ def _city(cities, name, seed=0):
     return cities[name, seed]
 
 
-@pytest.mark.parametrize(
-    "name,seed,target",
-    [
-        ("helsinki", 0, "balanced"),
-        ("helsinki", 1, "balanced"),
-        ("helsinki", 0, "max"),
-        ("kotka", 0, "balanced"),
-        ("kotka", 1, "balanced"),
-        ("kotka", 0, "max"),
-    ],
-)
+# the five real places of test_places.py cover these sources in depth; one run per extract
+# and target here keeps the older fixtures honest
+@pytest.mark.parametrize("name,seed,target", [("helsinki", 1, "balanced"), ("kotka", 0, "max")])
 def test_real_osm_partition(cities, name, seed, target):
     c = _city(cities, name, seed)
     r = partition(c.buildings, c.streets, c.areas, PartitionParams(target=target))
