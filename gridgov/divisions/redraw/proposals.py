@@ -100,6 +100,18 @@ def successors(previous, new_features, overlap):
     return out
 
 
+def _renamed_cuts(cuts, rename):
+    """The engine's in-block cuts (where a boundary between two grids leaves the streets and
+    runs between buildings) with the final grid codes, for the proposal map."""
+    features = []
+    for f in (cuts or {}).get("features") or []:
+        p = f.get("properties") or {}
+        grids = [rename.get(c, c) for c in p.get("grids") or []]
+        features.append({"type": "Feature", "geometry": f["geometry"],
+                         "properties": {"grids": grids, "length_m": p.get("length_m")}})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def build_proposal_data(inputs, result, mode):
     """(grids_fc, assignment, moves, platform_report) from an engine result."""
     features = result.grids["features"]
@@ -116,6 +128,7 @@ def build_proposal_data(inputs, result, mode):
     for cert in result.report.get("certificates") or []:
         cert["code"] = rename.get(cert["code"], cert["code"])
     result.report["out_of_range"] = [rename.get(c, c) for c in result.report.get("out_of_range") or []]
+    result.report["in_block_cut_lines"] = _renamed_cuts(getattr(result, "cuts", None), rename)
 
     rows = inputs.building_rows
     succ = successors(inputs.previous, features, _overlap(features, rows))

@@ -87,7 +87,7 @@ def _grid_table(proposal):
         p = f["properties"]
         rows.append({"code": p["code"], "households": p["households"], "buildings": len(p.get("building_ids") or []),
                      "in_range": lo <= p["households"] <= hi, "kept": p["code"] in kept,
-                     "certificate": p.get("certificate")})
+                     "certificate": p.get("certificate"), "in_block_cut_m": p.get("in_block_cut_m")})
     return rows
 
 
@@ -97,8 +97,9 @@ def _map_data(proposal):
             {"type": "Feature", "geometry": f["geometry"],
              "properties": {k: f["properties"].get(k) for k in keys}} for f in (fc or {}).get("features", [])]}
 
-    return {"proposed": slim(proposal.grids, ("code", "households")),
-            "current": slim(proposal.previous, ("code", "households", "name"))}
+    return {"proposed": slim(proposal.grids, ("code", "households", "in_block_cut_m")),
+            "current": slim(proposal.previous, ("code", "households", "name")),
+            "cuts": slim(proposal.report.get("in_block_cut_lines"), ("grids", "length_m"))}
 
 
 @login_required
