@@ -22,8 +22,9 @@ import numpy as np
 class Region:
     """A view of an area graph restricted to some nodes, with helpers for cuts."""
 
-    def __init__(self, g, params):
+    def __init__(self, g, params, effort=1):
         self.g = g
+        self.effort = effort  # 2: a small input, worth a wider search of pair re-splits
         self.w = g.weight.tolist()
         pen = params.block_cut_penalty
         self.lo, self.hi = params.min_households, params.max_households
@@ -512,9 +513,10 @@ def improve_pairs(R: Region, label: dict, parts: dict, fixed: set = frozenset(),
                 continue
             cur = _pair_cut(R, a, b)
             nodes = list(a | b)
+            lim, seeds = (4, 32) if R.effort > 1 else (1, 8)
             best = None
             for stage in _PAIR_STAGES:
-                for x, _, y, _ in bisect(R, nodes, 2, 0, stage, limit=1, seeds=8):
+                for x, _, y, _ in bisect(R, nodes, 2, 0, stage, limit=lim, seeds=seeds):
                     cst = sum(c for v in x for u, c in R.cost[v] if u in set(y))
                     if cst < cur - 1e-6 and (best is None or cst < best[0]):
                         best = (cst, x, y)

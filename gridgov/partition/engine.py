@@ -25,7 +25,13 @@ from .parallel import map_areas, worker_count
 from .params import PartitionParams, PartitionResult
 
 FINE_SPLIT = 1  # households: with this threshold every block with 2+ buildings is cut into pieces
+SMALL_INPUT = 4000  # buildings
 DIVIDE = "divide"  # the last level: every block cut, and buildings with units divisible by unit
+# Ways to cut the land, tried in turn while a grid is left out of range: (cuts along party
+# walls in blocks of attached buildings, paths beside streets bound strips of their own).
+# The first keeps blocks whole beside streets (compact grids); the others give the search
+# more, smaller pieces.
+LAND_MODELS = ((True, False), (False, False), (True, True))
 
 
 class _Regions:
@@ -39,7 +45,7 @@ class _Regions:
         g = self._ws.graphs[a]
         r = self._cache.get(a)
         if r is None or r.g is not g:
-            r = self._cache[a] = Region(g, self._ws.params)
+            r = self._cache[a] = Region(g, self._ws.params, self._ws.effort)
         return r
 
     def __len__(self):
@@ -66,6 +72,9 @@ class Workspace:
         self.bidx = [order[bounds[a] : bounds[a + 1]] for a in range(len(self.inp.areas.codes))]
         self.graphs = [None] * len(self.bidx)
         self.regions = _Regions(self)
+        # small inputs (a place of a few thousand buildings) get a wider search for cheaper
+        # cuts: their runtime has room for it, a district's does not
+        self.effort = 2 if len(self.inp.buildings.ids) < SMALL_INPUT else 1
         self.fine = [False] * len(self.bidx)
         self._faces = {}  # area -> street blocks (reused when the area is rebuilt at a finer level)
         # area -> (street m, internal boundary m, blocks, split blocks) for areas kept without a graph
@@ -74,22 +83,25 @@ class Workspace:
             for a in range(len(self.bidx)):
                 self.build(a)
 
-    def faces(self, a):
+    def faces(self, a, sidewalks=False):
         """Street blocks of area ``a`` (cached): (noded lines, blocks, block of each building,
-        households per block, ridge cache)."""
-        faces = self._faces.get(a)
+        households per block, cache of the finer levels).  ``sidewalks``: paths and tracks that
+        run along a street bound blocks of their own too (thin empty strips)."""
+        key = (a, sidewalks)
+        faces = self._faces.get(key)
         if faces is None:
-            faces = self._faces[a] = _area_faces(
+            faces = self._faces[key] = _area_faces(
                 self.inp.areas.polygons[a],
                 self.inp.streets,
                 self._tree,
                 self.inp.buildings,
                 self.bidx[a],
                 self.inp.street_class,
+                sidewalks,
             )
         return faces
 
-    def build(self, a, split_threshold=None, split_faces=None, divide=False, walls=True):
+    def build(self, a, split_threshold=None, split_faces=None, divide=False, walls=True, sidewalks=False):
         """(Re)build the face graph of area ``a``; a small threshold gives finer pieces;
         ``split_faces`` (bool per block) cuts those blocks into building pieces as well;
         ``divide`` lets buildings with unit counts be divided by unit (refined land)."""
@@ -102,7 +114,7 @@ class Workspace:
             self.bidx[a],
             self.params,
             split_threshold,
-            faces_cache=self.faces(a),
+            faces_cache=self.faces(a, sidewalks),
             split_faces=split_faces,
             divide=divide,
             walls=walls,
@@ -293,14 +305,14 @@ def plan_area(ws: Workspace, a: int):
     if ws.divisible(a):
         levels.append(DIVIDE)
     best = None
-    for walls in (True, False):
+    for variant, (walls, sidewalks) in enumerate(LAND_MODELS):
         for li, level in enumerate(levels):
             final = li == len(levels) - 1
-            if li > 0 or not walls:
+            if li > 0 or variant > 0:
                 if level == DIVIDE:
-                    ws.build(a, FINE_SPLIT, divide=True, walls=walls)
+                    ws.build(a, FINE_SPLIT, divide=True, walls=walls, sidewalks=sidewalks)
                 else:
-                    ws.build(a, level, walls=walls)
+                    ws.build(a, level, walls=walls, sidewalks=sidewalks)
             R = ws.regions[a]
             g = R.g
             comps = components(list(range(g.n)), R.cost)
@@ -315,9 +327,8 @@ def plan_area(ws: Workspace, a: int):
         misses = _misses([(pl.nodes, pl.certificate) for pl in plans])
         if best is None or misses < best[0]:
             best = (misses, plans, ws.graphs[a], ws.fine[a])
-        # cuts along party walls are tried first; the plain plots of the building points only
-        # when that land model leaves a grid out of range (and only where walls were used)
-        if not misses or not ws.graphs[a].walls:
+        # the land models are tried in turn only while a grid is left out of range
+        if not misses:
             break
     _, plans, g, fine = best
     if ws.graphs[a] is not g:

@@ -21,6 +21,8 @@ import shapely
 _CHUNK_RADIUS = 0.05
 # street ends are lengthened by this (metres) so T-junctions that miss by a hair are noded
 _SNAP = 0.5
+# a path or track lying this close to a street (metres) along most of its length runs beside it
+_SIDEWALK = 12.0
 # Voronoi ridges are clipped to the block grown by this (metres) so they cross the street
 # line and get noded onto it
 _RIDGE_OVERSHOOT = 0.05
@@ -177,7 +179,7 @@ def _dedupe(pts, mem):
     return pts[first], merged
 
 
-def _class_lines(area, streets, street_tree, street_class):
+def _class_lines(area, streets, street_tree, street_class, sidewalks=False):
     """The cut lines inside ``area`` (lengthened at both ends) and their class indexes."""
     if street_tree is None:
         return np.empty(0, dtype=object), np.zeros(0, dtype=np.int8)
@@ -187,16 +189,27 @@ def _class_lines(area, streets, street_tree, street_class):
     parts, owner = shapely.get_parts(shapely.intersection(streets[cand], area), return_index=True)
     ok = np.isin(shapely.get_type_id(parts), (1, 2)) & ~shapely.is_empty(parts)
     cls = street_class[cand][owner] if street_class is not None else np.zeros(len(parts), dtype=np.int8)
-    return extend_ends(parts[ok], _SNAP), np.asarray(cls[ok], dtype=np.int8)
+    parts, cls = parts[ok], np.asarray(cls[ok], dtype=np.int8)
+    side = cls != 0
+    if not sidewalks and side.any() and (~side).any():
+        # a path or track along a street (a sidewalk, a tram track in the carriageway) is the
+        # street itself: it would only cut thin empty strips beside it
+        zone = shapely.buffer(shapely.union_all(parts[~side]), _SIDEWALK, quad_segs=2)
+        ln = shapely.length(parts[side])
+        inside = shapely.length(shapely.intersection(parts[side], zone))
+        drop = np.zeros(len(parts), dtype=bool)
+        drop[np.flatnonzero(side)[inside > 0.8 * ln]] = True
+        parts, cls = parts[~drop], cls[~drop]
+    return extend_ends(parts, _SNAP), cls
 
 
-def _area_faces(area, streets, street_tree, buildings, bidx, street_class=None):
+def _area_faces(area, streets, street_tree, buildings, bidx, street_class=None, sidewalks=False):
     """Street blocks of one area and the block of each building (independent of the split level).
 
     Every cut line bounds blocks (streets, service roads, paths, rail, water, park edges);
     a line that closes no block (a dead end) still cuts the pieces of a block split into
     building plots."""
-    clines, ccls = _class_lines(area, streets, street_tree, street_class)
+    clines, ccls = _class_lines(area, streets, street_tree, street_class, sidewalks)
     lines = _lines_only(np.concatenate([np.atleast_1d(shapely.boundary(area)), clines]))
     noded, faces = _polygonize(lines, area)
     if not len(faces):
