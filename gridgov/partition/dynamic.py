@@ -148,6 +148,12 @@ def _repair_area(ws, cur, a, params):
         R = ws.regions[a]
         label, parts = _settle(R, cur, a)
         bad = _bad(R, parts, params)
+        if bad and ws.divisible(a):
+            # refined land: single staircases move instead of whole buildings
+            cur.prepare(a, None, also_split=mask, divide=True)
+            R = ws.regions[a]
+            label, parts = _settle(R, cur, a)
+            bad = _bad(R, parts, params)
     if bad:
         # a re-split moves more households than boundary moves: only where moves failed
         fixed = {c for c, ns in parts.items() if ns and not lo <= sum(R.w[v] for v in ns) <= hi} - set(bad)

@@ -200,7 +200,7 @@ class Current:
 
     # -------------------------------------------------------------- areas to work on
 
-    def prepare(self, a, split_threshold=None, also_split=None):
+    def prepare(self, a, split_threshold=None, also_split=None, divide=False):
         """Build area ``a``'s graph (blocks cut by previous grids, and the blocks flagged in
         ``also_split``, split into building pieces) and label it."""
         ws = self.ws
@@ -218,7 +218,7 @@ class Current:
                     mark[f] = True
             self.split[a] = mark
         mark = self.split[a] if also_split is None else self.split[a] | also_split
-        ws.build(a, split_threshold, split_faces=mark if mark.any() else None)
+        ws.build(a, split_threshold, split_faces=mark if mark.any() else None, divide=divide)
         self.label_area(a)
 
     def label_area(self, a):
