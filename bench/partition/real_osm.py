@@ -26,6 +26,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 
@@ -111,7 +112,8 @@ def figures(v):
 
 
 def row(label, f, wall=None, cpu=None):
-    t = f" {wall:6.2f} {cpu:6.2f}" if wall is not None else f" {'—':>6} {'—':>6}"
+    t = f" {wall:6.2f}" if wall is not None else f" {'—':>6}"
+    t += f" {cpu:6.2f}" if cpu is not None else f" {'—':>6}"
     print(
         f"  {label:<16} {f['grids']:>5} {f['in_range']:>4}+{f['excepted']:<2} {f['unexcused']:>5}"
         f" {f['in_or_exc']:>7.1%} {f['line']:>6.1%} {f['street']:>6.1%} {f['in_block_m']:>7.0f}"
@@ -156,7 +158,7 @@ def run_place(name, seed):
         t0 = time.perf_counter()
         mg = metis_grids(p, counts, fine)
         mf = figures(verify(p.buildings, p.streets, p.areas, mg))
-        row(label, mf, time.perf_counter() - t0, 0.0)
+        row(label, mf, time.perf_counter() - t0)
         out[label] = mf
     shares = " ".join(f"{c} {x:.1%}" for c, x in f["by_class"].items())
     print(f"  engine boundary within 5 m of: {shares}; in block {f['in_block_m']:.0f} m")
@@ -182,7 +184,7 @@ def run_repair(name):
     )
     print(HEADER)
     row("before", v0)
-    row("after repair", v1, wall, 0.0)
+    row("after repair", v1, wall)
     print(
         f"  moved {rep['moved_households']} households ({rep['moved_household_share']:.2%}) in"
         f" {rep['moved_buildings']} buildings; codes kept {len(rep['kept_codes'])}, new {len(rep['new_codes'])},"
@@ -202,6 +204,30 @@ def main(argv=None):
     for seed in range(args.seeds):
         for name in args.place or sorted(PLACES):
             results[name, seed] = run_place(name, seed)[2]
+    print("\nper place (median over seeds, [min–max]); wall/CPU of the engine:")
+    print(
+        f"  {'place':<20} {'':<16} {'grids':>5} {'in or exc':>10} {'unexc':>5} {'line share':>20} {'streets':>7} {'PP mean':>19} {'PP min':>6} {'1poly':>5} {'wall s':>6} {'cpu s':>6}"
+    )
+    for name in args.place or sorted(PLACES):
+        runs = [results[name, s] for s in range(args.seeds)]
+        for label in ("engine", "METIS buildings", "METIS blocks"):
+            fs = [r[label] for r in runs]
+
+            def med(key, fs=fs):
+                return statistics.median(f[key] for f in fs)
+
+            rng = lambda key, fs=fs: f"[{min(f[key] for f in fs):.1%}–{max(f[key] for f in fs):.1%}]"  # noqa: E731
+            wall = (
+                f"{statistics.median(r['wall'] for r in runs):6.2f} {statistics.median(r['cpu'] for r in runs):6.2f}"
+                if label == "engine"
+                else f"{'—':>6} {'—':>6}"
+            )
+            print(
+                f"  {name if label == 'engine' else '':<20} {label:<16} {med('grids'):>5.0f} {min(f['in_or_exc'] for f in fs):>10.1%}"
+                f" {sum(f['unexcused'] for f in fs):>5} {med('line'):>6.1%} {rng('line'):>13} {med('street'):>7.1%}"
+                f" {med('pp_mean'):>6.3f} [{min(f['pp_mean'] for f in fs):.3f}–{max(f['pp_mean'] for f in fs):.3f}]"
+                f" {min(f['pp_min'] for f in fs):>6.3f} {'all' if all(f['poly'] for f in fs) else 'NO':>5} {wall}"
+            )
     lines = [o["engine"]["line"] for o in results.values()]
     pps = [o["engine"]["pp_mean"] for o in results.values()]
     print(
@@ -227,4 +253,5 @@ def main(argv=None):
 
 if __name__ == "__main__":
     np.seterr(all="ignore")
+    warnings.simplefilter("ignore", DeprecationWarning)
     sys.exit(main())

@@ -492,7 +492,7 @@ def improve_pairs(R: Region, label: dict, parts: dict, fixed: set = frozenset(),
     through a block. Only pairs that are both in range are touched, and both stay in range.
     """
     lo, hi, w = R.lo, R.hi, R.w
-    for _ in range(rounds or _ROUNDS):
+    for _ in range(rounds or (_ROUNDS if R.effort > 1 else 1)):
         changed = 0
         pairs = {}
         for v, p in label.items():

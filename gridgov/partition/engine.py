@@ -74,7 +74,7 @@ class Workspace:
         self.regions = _Regions(self)
         # small inputs (a place of a few thousand buildings) get a wider search for cheaper
         # cuts: their runtime has room for it, a district's does not
-        self.effort = 2 if len(self.inp.buildings.ids) < SMALL_INPUT else 1
+        self.effort = params.effort or (2 if len(self.inp.buildings.ids) < SMALL_INPUT else 1)
         self.fine = [False] * len(self.bidx)
         self._faces = {}  # area -> street blocks (reused when the area is rebuilt at a finer level)
         # area -> (street m, internal boundary m, blocks, split blocks) for areas kept without a graph
@@ -117,7 +117,8 @@ class Workspace:
             faces_cache=self.faces(a, sidewalks),
             split_faces=split_faces,
             divide=divide,
-            walls=walls,
+            walls=walls and self.effort > 1,
+            snap=self.effort > 1,
         )
         self.set_graph(a, g, split_threshold == FINE_SPLIT)
 
@@ -305,7 +306,7 @@ def plan_area(ws: Workspace, a: int):
     if ws.divisible(a):
         levels.append(DIVIDE)
     best = None
-    for variant, (walls, sidewalks) in enumerate(LAND_MODELS):
+    for variant, (walls, sidewalks) in enumerate(LAND_MODELS if ws.effort > 1 else LAND_MODELS[:1]):
         for li, level in enumerate(levels):
             final = li == len(levels) - 1
             if li > 0 or variant > 0:

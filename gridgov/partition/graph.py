@@ -233,6 +233,7 @@ def build_area_graph(
     street_class=None,
     divide=False,
     walls=True,
+    snap=True,
 ):
     """The face graph of one area. ``bidx``: indexes of the buildings inside it.
 
@@ -267,7 +268,7 @@ def build_area_graph(
     gface = face_of_b[gpos] if len(gpos) else gpos
     clines, ccls = extra.get("lines", (np.empty(0, dtype=object), np.zeros(0, dtype=np.int8)))
     for f in heavy.tolist():
-        cached = extra.get((f, divide, walls))
+        cached = extra.get((f, divide, walls, snap))
         if cached is None:
             sel = np.flatnonzero(gface == f)
             pts, mem = _dedupe(gpts[sel], [gmem[k] for k in sel.tolist()])
@@ -281,8 +282,9 @@ def build_area_graph(
                     mp = shapely.multipoints(pts)
                     edges = shapely.voronoi_polygons(mp, only_edges=True, extend_to=faces[f])
                     r = _lines_only(shapely.intersection(edges, shapely.buffer(faces[f], _RIDGE_OVERSHOOT)))
-                r = _snap_ridges(r, faces[f], clines, extra, params.snap_m)
-            cached = extra[(f, divide, walls)] = (r, on_walls)
+                if snap:
+                    r = _snap_ridges(r, faces[f], clines, extra, params.snap_m)
+            cached = extra[(f, divide, walls, snap)] = (r, on_walls)
         r, on_walls = cached
         used_walls |= on_walls
         if r is not False:

@@ -34,6 +34,10 @@ class PartitionParams:
     line_weights: tuple = (1.0, 1.2, 1.0, 1.0, 1.6, 1.8)
     # a cut between buildings that runs within this many metres of a line is moved onto it
     snap_m: float = 4.0
+    # 0 = automatic: inputs under 4,000 buildings (a place) get the thorough search — cuts along
+    # party walls, snapping, several land models, wider pair re-splits; larger inputs (a
+    # district) the fast one. 1 = fast, 2 = thorough.
+    effort: int = 0
     # processes for the per-area work: 0 = automatic (all cores when safe), 1 = in-process;
     # the output does not depend on it
     workers: int = 0
@@ -43,6 +47,11 @@ class PartitionParams:
         if not (isinstance(lo, int) and isinstance(hi, int)) or lo < 1 or hi < lo:
             raise PartitionError(
                 f"参数错误：户数下限 {lo}、上限 {hi} 不合法（需 1 ≤ 下限 ≤ 上限）", reason="bad_params"
+            )
+        e = self.effort
+        if isinstance(e, bool) or e not in (0, 1, 2):
+            raise PartitionError(
+                f"参数错误：effort={e!r} 不合法（应为 0 自动、1 快速或 2 精细）", reason="bad_params"
             )
         w = self.workers
         if isinstance(w, bool) or not isinstance(w, int) or w < 0:
