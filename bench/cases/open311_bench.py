@@ -171,8 +171,9 @@ def main():
     ensure_district()
     from gridgov.cases import actions
     from gridgov.cases.models import CaseCategory
+    from gridgov.core.actors import system_actor
 
-    _, key = actions.create_api_key(actor=None, name="压测客户端")
+    _, key = actions.create_api_key(actor=system_actor(), name="压测客户端")
     code = CaseCategory.objects.filter(parent__isnull=False, extra_questions=[]).order_by("code").first().code
     configs = [tuple(int(x) for x in c.split("x")) for c in args.configs.split(",") if c] or \
         [(args.workers, args.threads)]

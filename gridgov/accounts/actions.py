@@ -8,10 +8,10 @@ permission they do not hold themselves over that division (no privilege escalati
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from gridgov.core import audit
 from gridgov.core.access import can, require
+from gridgov.core.actors import action
 
 from .models import RoleAssignment, User
 from .queries import is_district_wide, visible_users
@@ -43,7 +43,7 @@ def _check_grantable(actor, role, division):
             raise PermissionDenied(f"不能分配角色“{role}”：您本人没有其中的权限 {perm}")
 
 
-@transaction.atomic
+@action
 def create_user(*, actor, username, password, full_name="", phone="", email="", is_active=True,
                 role=None, division=None, department=None):
     """Create a user, optionally with a first role assignment. Actors below whole-install scope
@@ -65,7 +65,7 @@ def create_user(*, actor, username, password, full_name="", phone="", email="", 
     return user
 
 
-@transaction.atomic
+@action
 def update_user(*, actor, user, **fields):
     """Change a user's profile fields (username, name, phone, e-mail, active)."""
     _require_manage(actor, user)
@@ -83,7 +83,7 @@ def update_user(*, actor, user, **fields):
     return user
 
 
-@transaction.atomic
+@action
 def set_password(*, actor, user, password):
     """Set a user's password (an administrator resetting it, or the user changing their own)."""
     if actor.pk != user.pk:
@@ -95,7 +95,7 @@ def set_password(*, actor, user, password):
     return user
 
 
-@transaction.atomic
+@action
 def assign_role(*, actor, user, role, division=None, department=None):
     """Give `user` role `role` over `division` (None = whole install), optionally bound to a
     department (department handlers)."""
@@ -114,7 +114,7 @@ def assign_role(*, actor, user, role, division=None, department=None):
     return assignment
 
 
-@transaction.atomic
+@action
 def revoke_role(*, actor, assignment):
     """Remove one role assignment."""
     division = assignment.division
@@ -130,7 +130,7 @@ def revoke_role(*, actor, assignment):
                  division_code=division.code if division else "")
 
 
-@transaction.atomic
+@action
 def set_role_permissions(*, actor, role, permissions):
     """Replace the permissions a role grants (permissions are data). Whole-install only."""
     _require_whole_install(actor, "accounts.change_role")
@@ -150,7 +150,7 @@ def set_role_permissions(*, actor, role, permissions):
     return role
 
 
-@transaction.atomic
+@action
 def unlock_user(*, actor, user):
     """Lift a login lockout before it expires."""
     _require_manage(actor, user)

@@ -42,6 +42,10 @@ class LockoutModelBackend(ModelBackend):
         User.objects.filter(pk=user.pk).update(failed_logins=failures, locked_until=locked)
         return None
 
+    def user_can_authenticate(self, user):
+        """The system actor never logs in (it has no usable password either)."""
+        return super().user_can_authenticate(user) and not getattr(user, "is_system", False)
+
     def _get_group_permissions(self, user_obj):
         """Role permissions stand where Django puts group permissions, so `user.has_perm()`
         answers from the roles (scope aside; scoped checks use core.access.can)."""

@@ -16,6 +16,10 @@ DESCRIPTIONS = {
     R.LEADER: "只读查看统计与大屏",
     R.RESIDENT: "居民门户账号",
 }
+SYSTEM = RoleDefault(
+    "system", name="系统", order=len(R),
+    description="后台任务、定时巡检、命令行与演示数据以系统身份执行的操作；可执行的权限由各应用声明（见 gridgov/accounts/system.py）",
+)
 PERMISSIONS = {
     R.DISTRICT_ADMIN: ("*",),
     R.STREET_STAFF: ("accounts.view_user", "accounts.add_user", "accounts.change_user"),
@@ -32,7 +36,7 @@ CONTRIBUTIONS = Contributions(
         RoleDefault(code.value, PERMISSIONS.get(code, ()), name=str(code.label), description=DESCRIPTIONS[code],
                     order=i)
         for i, code in enumerate(R)
-    ),
+    ) + (SYSTEM,),
     # an assignment or department bound to a division keeps it when grids are redrawn (the
     # administrator re-assigns people) and follows it when codes change
     redraw=(

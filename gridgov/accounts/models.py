@@ -1,6 +1,6 @@
 """Users, roles (permissions as data), role assignments bound to a division, departments."""
 
-from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,13 +56,30 @@ class Role(models.Model):
         return self._permission_keys
 
 
+SYSTEM_USERNAME = "system"
+
+
+class PlatformUserManager(UserManager):
+    def system(self, *, started_by=None):
+        """The system actor (see `gridgov.accounts.system`)."""
+        from .system import system_actor
+
+        return system_actor(started_by=started_by)
+
+
 class User(AbstractUser):
-    """A platform user. What a user may do and where comes only from role assignments."""
+    """A platform user. What a user may do and where comes only from role assignments.
+
+    One row is the *system actor* (`is_system`): jobs, sweeps and commands act as it, with the
+    permissions of the 系统 role, never as an "everything allowed" key; it cannot log in."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    is_system = models.BooleanField(_("系统账号"), default=False, editable=False)
+
+    objects = PlatformUserManager()
 
     class Meta:
         verbose_name = _("用户")
@@ -72,6 +89,8 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     def get_full_name(self):
+        if self.is_system and getattr(self, "started_by", None) is not None:
+            return f"系统（{self.started_by} 发起）"
         return self.full_name or super().get_full_name()
 
     def active_assignments(self):

@@ -10,10 +10,11 @@ import math
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection
 
 from gridgov.core import audit, clock, limits, pii, uploads
 from gridgov.core.access import ALL, can, ensure_visible, require, scope_prefixes
+from gridgov.core.actors import action
 from gridgov.core.workcalendar import WorkCalendar
 
 from . import conf, sla
@@ -162,7 +163,7 @@ def _next_case_id():
         return cur.fetchone()[0]
 
 
-@transaction.atomic
+@action
 def report_case(*, actor, category, title, description="", channel, lng=None, lat=None, grid=None, address="",
                 component=None, urgency=Urgency.NORMAL, reporter_name="", reporter_phone="", photos=None,
                 attributes=None, api_key=None, ip=None, solve_evidence=None, solve_note=""):
@@ -279,7 +280,7 @@ def _need(note, what):
         raise ValidationError({"note": f"请填写{what}"})
 
 
-@transaction.atomic
+@action
 def register_case(*, actor, case, note="", expected_state=CaseState.REPORTED, category=None, urgency=None):
     """立案: accept the report as a case (optionally correcting its class or urgency). The
     立案派遣 clock keeps running from the report: it covers both steps."""
@@ -293,7 +294,7 @@ def register_case(*, actor, case, note="", expected_state=CaseState.REPORTED, ca
     return case
 
 
-@transaction.atomic
+@action
 def reject_case(*, actor, case, note, expected_state=CaseState.REPORTED):
     """不予立案, with the reason."""
     _need(note, "不予立案的理由")
@@ -302,7 +303,7 @@ def reject_case(*, actor, case, note, expected_state=CaseState.REPORTED):
     return case
 
 
-@transaction.atomic
+@action
 def cancel_case(*, actor, case, note, expected_state=None):
     """撤销 a report or registered case (duplicate, mistaken), with the reason."""
     _need(note, "撤销理由")
@@ -322,7 +323,7 @@ def route(case):
     return case.category.default_department
 
 
-@transaction.atomic
+@action
 def dispatch_case(*, actor, case, department=None, note="", expected_state=CaseState.REGISTERED):
     """派遣 to a department: the one given (manual override) or the routing result."""
     case, t = _lock(case, "dispatch", actor, expected_state)
@@ -339,7 +340,7 @@ def dispatch_case(*, actor, case, department=None, note="", expected_state=CaseS
     return case
 
 
-@transaction.atomic
+@action
 def accept_case(*, actor, case, note="", expected_state=CaseState.DISPATCHED):
     """签收: the department takes the case; the handling clock starts."""
     case, t = _lock(case, "accept", actor, expected_state)
@@ -348,7 +349,7 @@ def accept_case(*, actor, case, note="", expected_state=CaseState.DISPATCHED):
     return case
 
 
-@transaction.atomic
+@action
 def return_case(*, actor, case, note, expected_state=None):
     """退回: "not ours" — back to the command centre for re-dispatch."""
     _need(note, "退回理由")
@@ -359,7 +360,7 @@ def return_case(*, actor, case, note, expected_state=None):
     return case
 
 
-@transaction.atomic
+@action
 def handle_case(*, actor, case, note, photos=None, expected_state=CaseState.HANDLING):
     """处置反馈: the department reports what it did, with photos."""
     _need(note, "处置情况")
@@ -375,7 +376,7 @@ def handle_case(*, actor, case, note, photos=None, expected_state=CaseState.HAND
     return case
 
 
-@transaction.atomic
+@action
 def request_deferral(*, actor, case, minutes, note, expected_state=CaseState.HANDLING):
     """缓办申请: the department asks for more working time, with the reason."""
     _need(note, "缓办理由")
@@ -392,7 +393,7 @@ def request_deferral(*, actor, case, minutes, note, expected_state=CaseState.HAN
     return case
 
 
-@transaction.atomic
+@action
 def decide_deferral(*, actor, case, approve, note="", minutes=None, expected_state=CaseState.HANDLING):
     """Approve (the handling deadline moves by the granted working minutes; that time is not
     counted as overdue) or reject a pending deferral."""
@@ -416,7 +417,7 @@ def decide_deferral(*, actor, case, approve, note="", minutes=None, expected_sta
     return case
 
 
-@transaction.atomic
+@action
 def verify_case(*, actor, case, passed, note="", photos=None, expected_state=CaseState.HANDLED):
     """核查 on site by the grid worker: pass → awaiting closure; fail → back to handling (返工)."""
     if not passed:
@@ -433,7 +434,7 @@ def _all_on_time(case):
     return not case.events.filter(on_time=False).exists()
 
 
-@transaction.atomic
+@action
 def close_case(*, actor, case, note="", expected_state=CaseState.VERIFIED):
     """结案. The close event's `on_time` says whether every timed step met its deadline."""
     case, t = _lock(case, "close", actor, expected_state)
@@ -446,7 +447,7 @@ def close_case(*, actor, case, note="", expected_state=CaseState.VERIFIED):
     return case
 
 
-@transaction.atomic
+@action
 def solve_in_grid(*, actor, case, note, photos=None, expected_state=CaseState.REPORTED):
     """简易程序: the grid worker solved it on the spot; closed with evidence."""
     _need(note, "处理情况")
@@ -462,7 +463,7 @@ def solve_in_grid(*, actor, case, note, photos=None, expected_state=CaseState.RE
     return case
 
 
-@transaction.atomic
+@action
 def rate_case(*, actor, case, rating, comment="", token=None):
     """评价 by the reporter (logged in, or holding the case's public token)."""
     try:
@@ -481,7 +482,7 @@ def rate_case(*, actor, case, rating, comment="", token=None):
     return case
 
 
-@transaction.atomic
+@action
 def reopen_case(*, actor, case, note, token=None):
     """重新办理: the reporter is not satisfied, within CASES_REOPEN_DAYS of closure."""
     _need(note, "重新办理的原因")
@@ -495,7 +496,7 @@ def reopen_case(*, actor, case, note, token=None):
     return case
 
 
-@transaction.atomic
+@action
 def supervise_case(*, actor, case, note):
     """督办: a supervisor presses the case; level +1 and the handlers are notified."""
     _need(note, "督办意见")
@@ -513,7 +514,7 @@ def supervise_case(*, actor, case, note):
     return case
 
 
-@transaction.atomic
+@action
 def recategorise_case(*, actor, case, category, note=""):
     """更改分类: deadlines of the running step are recomputed from the new class's limits."""
     if not category.is_minor:
@@ -528,7 +529,7 @@ def recategorise_case(*, actor, case, category, note=""):
     return case
 
 
-@transaction.atomic
+@action
 def merge_case(*, actor, case, into, note=""):
     """合并: a duplicate joins an open case; its reporter then follows the parent's progress."""
     if into.pk == case.pk:
@@ -573,7 +574,7 @@ def duplicates(category, lng, lat, *, exclude_pk=None, limit=10):
 
 # --- configuration -----------------------------------------------------------------------------
 
-@transaction.atomic
+@action
 def save_category(*, actor, category, data):
     """Create or edit a case class (district administrator)."""
     require(actor, "cases.change_category")
@@ -586,11 +587,10 @@ def save_category(*, actor, category, data):
     return category
 
 
-@transaction.atomic
+@action
 def create_api_key(*, actor, name):
     """A new Open311 key; returns (key row, the plain key — shown once, only its hash is kept)."""
-    if actor is not None:
-        require(actor, "cases.manage_open311")
+    require(actor, "cases.manage_open311")
     if not (name or "").strip():
         raise ValidationError({"name": "请填写名称"})
     plain = "o311_" + secrets.token_urlsafe(24)
@@ -600,7 +600,7 @@ def create_api_key(*, actor, name):
     return key, plain
 
 
-@transaction.atomic
+@action
 def revoke_api_key(*, actor, key):
     """Disable an Open311 key."""
     require(actor, "cases.manage_open311")

@@ -45,6 +45,7 @@ CONTRIBUTIONS = Contributions(
         RoleDefault("grid_worker", ("cases.view_case", "cases.add_case", "cases.verify_case", "cases.solve_in_grid")),
         RoleDefault("department_handler", ("cases.view_case", "cases.handle_case")),
         RoleDefault("leader", ("cases.view_*",)),
+        RoleDefault("system", ("cases.view_case", "cases.manage_open311")),  # gridgov open311_key
     ),
     redraw=(
         RedrawRule("cases.Case", ("point",), row_filter="gridgov.cases.queries.open_cases", order=70),

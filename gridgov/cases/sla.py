@@ -67,22 +67,25 @@ def measure(case, at, calendar=None):
 def sweep(now=None):
     """Flag warnings, overdue steps and escalations. Idempotent: each flag is claimed with a
     conditional UPDATE, so a re-run (or two workers) acts once; notifications carry dedupe keys."""
+    from gridgov.core.actors import system_actor
+
     from .models import Case
 
     now = now or clock.now()
     counts = {"warned": 0, "overdue": 0, "escalated": 0}
+    actor = None  # the system actor, fetched when there is something to flag
     base = Case.objects.filter(state__in=OPEN_STATES).exclude(step="")
-    for pk in base.filter(warned=False, warn_at__lte=now).values_list("pk", flat=True)[:5000]:
-        counts["warned"] += _flag(pk, "warned", Q(warned=False, warn_at__lte=now), now)
-    for pk in base.filter(overdue=False, due_at__lte=now).values_list("pk", flat=True)[:5000]:
-        counts["overdue"] += _flag(pk, "overdue", Q(overdue=False, due_at__lte=now), now)
-    for pk in base.filter(escalate_at__lte=now).values_list("pk", flat=True)[:5000]:
-        counts["escalated"] += _flag(pk, "escalate", Q(escalate_at__lte=now), now)
+    for key, what, condition in (("warned", "warned", Q(warned=False, warn_at__lte=now)),
+                                 ("overdue", "overdue", Q(overdue=False, due_at__lte=now)),
+                                 ("escalated", "escalate", Q(escalate_at__lte=now))):
+        for pk in base.filter(condition).values_list("pk", flat=True)[:5000]:
+            actor = actor or system_actor()
+            counts[key] += _flag(pk, what, condition, now, actor)
     return counts
 
 
 @transaction.atomic
-def _flag(pk, what, condition, now):
+def _flag(pk, what, condition, now, actor):
     from .models import Case
 
     if what == "escalate":
@@ -96,15 +99,15 @@ def _flag(pk, what, condition, now):
     from .notifications import notify_step
 
     if what == "warned":
-        write_event(case, EventKind.WARN, None, at=now, due_at=case.due_at,
+        write_event(case, EventKind.WARN, actor, at=now, due_at=case.due_at,
                     note=f"{case.get_step_display()}环节临近时限")
     elif what == "overdue":
-        write_event(case, EventKind.OVERDUE, None, at=now, due_at=case.due_at,
+        write_event(case, EventKind.OVERDUE, actor, at=now, due_at=case.due_at,
                     note=f"{case.get_step_display()}环节已超期")
     else:
         case.escalation_level += 1
         Case.objects.filter(pk=pk).update(escalation_level=case.escalation_level)
-        write_event(case, EventKind.ESCALATE, None, at=now, due_at=case.due_at,
+        write_event(case, EventKind.ESCALATE, actor, at=now, due_at=case.due_at,
                     note=f"{case.get_step_display()}环节超时，升级至第 {case.escalation_level} 级督办",
                     data={"level": case.escalation_level})
     notify_step(case, what)

@@ -64,6 +64,12 @@ def is_district_wide(user, perm):
     return prefixes == ALL or any(settings.DISTRICT_CODE.startswith(p) for p in prefixes)
 
 
+def require_district_wide(user, perm):
+    """Raise PermissionDenied unless `user` holds `perm` over the whole install."""
+    if not is_district_wide(user, perm):
+        raise PermissionDenied(f"没有权限：{perm}（需要全区范围）")
+
+
 def prefix_q(field, prefixes):
     q = Q()
     for p in prefixes:

@@ -98,9 +98,13 @@ def action_label(code, labels=None):
 
 def record(actor, action, obj, before=None, after=None, *, kind=AuditKind.WRITE, reason="", division_code=None,
            actor_name=None):
-    """Write one audit entry. Call inside the action's transaction. `actor_name` names an actor
-    that is not a user (an Open311 key)."""
+    """Write one audit entry. Call inside the action's transaction. `actor` is required (rule 1:
+    system work passes the system actor, never None); `actor_name` names an actor that is not a
+    user (an Open311 key)."""
+    from .actors import require_actor
     from .models import AuditEntry
+
+    require_actor(actor)
 
     if isinstance(obj, models.Model):
         otype, oid, orepr = object_type(obj), str(obj.pk), str(obj)[:200]

@@ -1,10 +1,10 @@
 """Writes to the work calendar (rule 1 in docs/architecture.md): holidays and adjusted workdays, audited."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from . import audit
 from .access import is_district_wide
+from .actors import action
 from .choices import CalendarDayKind
 from .models import CalendarDay
 
@@ -17,7 +17,7 @@ def _require(actor, perm):
         raise PermissionDenied(f"没有权限：{perm}（需要全区范围）")
 
 
-@transaction.atomic
+@action
 def set_day(*, actor, date, kind, name="", official=True):
     """Mark `date` as a holiday or an adjusted workday (creates or replaces the entry)."""
     if kind not in CalendarDayKind.values:
@@ -33,7 +33,7 @@ def set_day(*, actor, date, kind, name="", official=True):
     return day
 
 
-@transaction.atomic
+@action
 def remove_day(*, actor, date):
     """Make `date` an ordinary day again (weekday works, weekend rests)."""
     _require(actor, "core.delete_calendarday")
@@ -46,7 +46,7 @@ def remove_day(*, actor, date):
     return before
 
 
-@transaction.atomic
+@action
 def load_schedule(*, actor, entries, replace_years=False):
     """Load a published schedule: entries are (date, kind, name, official). With
     `replace_years`, existing entries of the years in the file are removed first."""

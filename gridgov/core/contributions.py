@@ -20,6 +20,7 @@ CONTRIBUTIONS = Contributions(
     roles=(
         RoleDefault("street_staff", ("core.view_auditentry",)),
         RoleDefault("community_staff", ("core.view_auditentry",)),
+        RoleDefault("system", ("core.add_calendarday", "core.change_calendarday", "core.delete_calendarday")),
     ),
     # the audit log and the job records say where something happened at that moment
     redraw=(

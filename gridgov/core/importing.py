@@ -28,6 +28,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from .actors import action
 from .exports import escape_row
 
 DEFAULT_MAX_CELL = 1000  # characters; a longer cell is rejected, never truncated silently
@@ -443,6 +444,7 @@ def validate_file(spec, source, *, filename=None, run=None):
     return report, valid
 
 
+@action(atomic=False)
 def run_import(spec, source, *, actor, apply=False, apply_valid=False, run=None, filename=None):
     """Validate, then (when `apply`) write all rows in one transaction — or, with
     `apply_valid`, the valid rows only (the rejected ones stay in the report's error file)."""

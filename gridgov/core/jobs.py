@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from . import clock
+from .actors import action
 from .choices import JobStatus
 from .context import job_context
 
@@ -52,6 +53,7 @@ class JobRun:
         Job.objects.filter(pk=self.job.pk).update(**{f: getattr(self.job, f) for f in fields})
 
 
+@action(atomic=False)
 def start_job(*, actor, kind, title, handler, params=None, division_code="", run_now=False):
     """Create the Job row and queue it after commit. `run_now` runs it in-process (CLI)."""
     from .models import Job

@@ -13,6 +13,7 @@ import numpy as np
 from django.db import transaction
 
 from gridgov.core import audit, clock
+from gridgov.core.actors import system_actor
 from gridgov.core.manifest import collect, resolve
 from gridgov.divisions import geo
 from gridgov.divisions.choices import Level
@@ -180,7 +181,7 @@ def run_steps(steps, *, plan, scale, seed, progress, failures=None):
 
 
 def record_audit(plan, summary):
-    audit.record(None, "demo.generate", ("demo.district", plan.district.code, f"演示区划（{plan.scale}）"),
+    audit.record(system_actor(), "demo.generate", ("demo.district", plan.district.code, f"演示区划（{plan.scale}）"),
                  after={"scale": plan.scale, "seed": plan.seed, **summary}, division_code=plan.district.code)
 
 

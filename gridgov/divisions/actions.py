@@ -1,17 +1,17 @@
 """Writes to the division tree (rule 1 in docs/architecture.md). Each action is atomic, checks permission, audits."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.access import require
+from gridgov.core.actors import action
 
 from . import geo
 from .codes import level_of, parent_code_of
 from .models import Division, DivisionShape
 
 
-@transaction.atomic
+@action
 def create_division(*, actor, code, name, parent=None, urban_rural_code="", centre=None):
     """Add a node to the tree; the code must fit the parent (its digits name the parent)."""
     level = level_of(code)
@@ -33,7 +33,7 @@ def create_division(*, actor, code, name, parent=None, urban_rural_code="", cent
     return division
 
 
-@transaction.atomic
+@action
 def set_shape(*, actor, division, geometry, households=None, note="", now=None):
     """Give a division a new polygon version; the previous version is closed, not changed."""
     require(actor, "divisions.change_division", division.code)

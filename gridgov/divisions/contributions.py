@@ -40,6 +40,7 @@ CONTRIBUTIONS = Contributions(
         RoleDefault("party_secretary", VIEW),
         RoleDefault("department_handler", VIEW),
         RoleDefault("leader", VIEW_ALL),
+        RoleDefault("system", (*VIEW_ALL, "divisions.import_division")),  # gridgov import divisions
     ),
     # The tree itself, its shapes and the proposals are versioned by the redraw flow: old rows
     # stay as history. Street lines belong to a street and follow when codes change.

@@ -59,6 +59,10 @@ CONTRIBUTIONS = Contributions(
                                         "party.change_postclaim", "party.add_volunteerevent",
                                         "party.change_volunteerevent", "party.change_eventsignup")),
         RoleDefault("leader", VIEW),
+        # the daily scoring run, `gridgov import party-members`, and branches following a redraw
+        RoleDefault("system", (*VIEW, "party.add_partyorganization", "party.change_partyorganization",
+                               "party.add_partymember", "party.change_partymember", "party.import_partymember",
+                               "party.run_memberscore", "party.verify_serviceactivity")),
     ),
     # Organisations, members and their pending requests follow through the hook below; verified
     # records, scores, signups and the organisation history stay where they happened.

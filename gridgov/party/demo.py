@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gridgov.core import clock
+from gridgov.core.actors import system_actor
 
 from .bulk import ACTIVITY_COLUMNS, insert_rows
 from .choices import ActivityStatus, ItemSource, MemberCategory, RequestStatus, SignupStatus
@@ -44,7 +45,7 @@ def generate(*, scale, seed, progress):
     from .models import PartyOrganization
 
     rng = random.Random(seed * 7 + 6)
-    counts = sync_organizations(actor=None)
+    counts = sync_organizations(actor=system_actor())
     progress(f"党组织：新建 {counts['created']} 个")
     branches = list(PartyOrganization.objects.filter(kind="grid", is_active=True).order_by("division_code"))
     if not branches:
@@ -352,6 +353,6 @@ def _demo_account(members, progress):
         return
     secretary.user = User.objects.create(username="shuji01", full_name=secretary.name, password=hashed)
     secretary.save(update_fields=["user"])
-    hand_over_secretary_role(actor=None, organization=branch, previous=None, secretary=secretary)
+    hand_over_secretary_role(actor=system_actor(), organization=branch, previous=None, secretary=secretary)
     progress(f"演示支部书记账号：shuji01（{secretary.name}，{branch.name}）")
 

@@ -240,7 +240,7 @@ def _post_request(request, fmt):
     name = " ".join(x for x in (_param(request, "last_name"), _param(request, "first_name")) if x)
     try:
         case = actions.report_case(
-            actor=None, category=category, title=(description[:30] or category.name), description=description,
+            actor=request.user, category=category, title=(description[:30] or category.name), description=description,
             channel=Channel.OPEN311, lng=lng, lat=lat, grid=grid, address=address or "", component=component,
             reporter_name=name, reporter_phone=_param(request, "phone") or "", attributes=_attributes(request),
             api_key=key,

@@ -7,6 +7,7 @@ import pytest
 
 from gridgov.cases import actions
 from gridgov.cases.models import Case
+from gridgov.core.actors import system_actor
 
 from .conftest import POINT
 
@@ -16,7 +17,7 @@ BASE = "/open311/v2"
 
 @pytest.fixture
 def api_key(db, tree):
-    return actions.create_api_key(actor=None, name="测试客户端")[1]
+    return actions.create_api_key(actor=system_actor(), name="测试客户端")[1]
 
 
 def xml(response):

@@ -1,77 +1,108 @@
-"""The records that belong to a grid and how each re-derives its grid when grids are redrawn.
+"""How the rows that belong to a grid follow when grids are redrawn: the apps' `RedrawRule`s
+(contributions.py) applied with set-based UPDATEs, never per-row saves, and only inside the
+redrawn area; then the apps' after-redraw hooks.
 
-The list is explicit (grep for a model label to see how it follows a redraw). Each rule is
-applied with set-based UPDATEs, never per-row saves, and only inside the redrawn area. A model
-whose app is not installed (or not written yet) is skipped. After the rules, a *successor
-sweep* moves whatever still points at a retired grid to the grid that took over most of its
-households, so no live record is left on a retired grid.
-
-Rules:
-    assignment  the proposal's building → grid map (buildings)
-    building    follow `building.grid` (houses; legal entities with a building)
+Rules (see `gridgov.core.manifest.RedrawRule`):
+    assignment  the proposal's building → grid map (the building register)
+    <fk>        follow the grid of the row the foreign key points at ("building", "house" …)
     unit        houses of a building split between grids follow their unit (单元)
-    house       follow `house.grid` (households; persons; legal entities with a house)
-    household   follow `household.grid` (persons without a house)
-    point       the new polygon containing (lng, lat) (components; open cases)
-    successor   the successor of the retired grid only
-With several via rules, a later one applies only to rows without the earlier relation: a
-person with a house lives there, whatever household they are registered in (人户分离).
-Closed cases, visits and other history keep the grid they happened in.
+    point       the new polygon containing (lng, lat)
+    keep, hook  nothing moves here (history; or the app's after-redraw hook moves them)
+With several foreign-key rules, a later one applies only to rows without the earlier relation:
+a person with a house lives there, whatever household they are registered in (人户分离). Unless
+"keep" or "hook", a *successor sweep* then moves whatever still points at a retired grid to the
+grid that took over most of its households, so no live row is left on a retired grid.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import shapely
 from django.apps import apps
 from django.db.models import F, OuterRef, Subquery
 from shapely.geometry import shape
 
-DEPENDENTS = [
-    # (model label, rules in order, row filter name)
-    ("registry.Building", ["assignment"], None),
-    ("registry.House", ["building", "unit"], None),
-    ("registry.Household", ["house"], None),
-    ("registry.Person", ["house", "household"], None),
-    ("registry.LegalEntity", ["building", "house"], None),
-    ("registry.Component", ["point"], None),
-    ("cases.Case", ["point"], "open_cases"),
-]
-# Party branches and members follow through gridgov.party.actions (sync_organizations,
-# move_branch), called by publish after these rules.
+from gridgov.core.actors import system_actor
+from gridgov.core.manifest import collect, resolve
+
+from .rules import declared_rules, has_code
+
+STILL = {"keep", "hook"}
+SPECIAL = {"assignment", "unit", "point"}
+
+
+@dataclass
+class RedrawReport:
+    """What an after-redraw hook learns about the redraw it follows.
+
+    kind: "regrid" (a proposal was published) or "redivision" (a community moved or merged);
+    area: the redrawn division; grids: the area's grids now (regrid) or the new divisions
+    (redivision); retired: the divisions retired; successor_of: {retired grid: grid taking over};
+    pairs: [(old division, new division)] (redivision); counts: rows moved per model label;
+    started_by: the person who published or re-divided."""
+
+    kind: str
+    area: object
+    grids: list
+    retired: list
+    successor_of: dict = field(default_factory=dict)
+    pairs: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    started_by: object = None
+
+
+def rule_model(name):
+    """The model whose rule uses the special rule `name` ("assignment": the building register
+    the partition engine reads; "unit": its houses), or None when no installed app declares it."""
+    for rule in declared_rules():
+        if name in rule.rules:
+            return apps.get_model(rule.model)
+    return None
 
 
 def get_model(label):
-    app_label, name = label.split(".")
     try:
-        return apps.get_model(app_label, name)
+        return apps.get_model(label)
     except LookupError:
         return None
 
 
-def _open_cases(qs):
-    try:
-        from gridgov.cases.choices import OPEN_STATES
-    except ImportError:
-        return qs
-    return qs.filter(state__in=OPEN_STATES)
-
-
-FILTERS = {"open_cases": _open_cases}
-VIA_RULES = {"building", "house", "household"}
-
-
-def _scoped(model, prefix, filter_name):
+def _scoped(model, prefix, row_filter):
     qs = model.objects.filter(division_code__prefix=prefix)
-    return FILTERS[filter_name](qs) if filter_name else qs
+    return row_filter(qs) if row_filter else qs
+
+
+def _has_grid(model):
+    return any(f.name == "grid" for f in model._meta.concrete_fields)
 
 
 def _follow(model, qs, via):
-    """Rows whose grid differs from their `via` row's grid take that grid (one UPDATE)."""
+    """Rows whose grid differs from their `via` row's grid take that grid (one UPDATE); rows of a
+    model without a grid column follow the `via` row's division code."""
     target = model._meta.get_field(via).related_model
-    qs = qs.filter(**{f"{via}__isnull": False}).exclude(grid_id=F(f"{via}__grid_id"))
     src = target.objects.filter(pk=OuterRef(f"{via}_id"))
-    return qs.update(grid_id=Subquery(src.values("grid_id")[:1]),
-                     division_code=Subquery(src.values("division_code")[:1]))
+    qs = qs.filter(**{f"{via}__isnull": False})
+    values = {}
+    if _has_grid(model) and _has_grid(target):
+        qs = qs.exclude(grid_id=F(f"{via}__grid_id"))
+        values["grid_id"] = Subquery(src.values("grid_id")[:1])
+    else:
+        qs = qs.exclude(division_code=F(f"{via}__division_code"))
+    if has_code(target):
+        values["division_code"] = Subquery(src.values("division_code")[:1])
+    else:
+        values["division_code"] = Subquery(src.values("grid__code")[:1])
+    return qs.update(**values)
+
+
+def _successors(model, qs, successor_of):
+    moved = 0
+    for old, new in successor_of.items():
+        if _has_grid(model):
+            moved += qs.filter(grid_id=old.pk).update(grid_id=new.pk, division_code=new.code)
+        else:
+            moved += qs.filter(division_code=old.code).update(division_code=new.code)
+    return moved
 
 
 def _by_point(qs, polygons, grid_by_code):
@@ -156,35 +187,47 @@ def _by_unit(qs, unit_assignment, grid_by_code):
 
 
 def move_dependents(*, prefix, assignment, new_polygons, grid_by_code, successor_of, unit_assignment=None):
-    """Apply DEPENDENTS inside `prefix`. `new_polygons`: [(code, shapely geometry)];
-    `grid_by_code`: new grid Division rows; `successor_of`: {retired Division: Division}.
-    Returns {model label: rows moved}."""
+    """Apply every declared redraw rule inside `prefix`. `new_polygons`: [(code, shapely
+    geometry)]; `grid_by_code`: new grid Division rows; `successor_of`: {retired Division:
+    Division}. Returns {model label: rows moved}."""
     counts = {}
-    for label, rules, filter_name in DEPENDENTS:
-        model = get_model(label)
-        if model is None:
+    for rule in declared_rules():
+        if STILL & set(rule.rules):
             continue
+        model = apps.get_model(rule.model)
+        row_filter = resolve(rule.row_filter) if rule.row_filter else None
         n, earlier = 0, []
-        for rule in rules:
-            qs = _scoped(model, prefix, filter_name)
-            if rule in VIA_RULES:  # a later via applies only to rows without the earlier ones
+        for name in rule.rules:
+            qs = _scoped(model, prefix, row_filter)
+            if name not in SPECIAL:  # a later foreign key applies only to rows without the earlier ones
                 qs = qs.filter(**{f"{via}__isnull": True for via in earlier})
-                earlier.append(rule)
-            if rule == "assignment":
+                earlier.append(name)
+            if name == "assignment":
                 moved, recoded = move_buildings(model, assignment, grid_by_code, prefix)
                 n += moved
-                counts["registry.Building.recoded"] = recoded
-            elif rule == "unit":
+                counts[f"{rule.model}.recoded"] = recoded
+            elif name == "unit":
                 n += _by_unit(qs, unit_assignment or {}, grid_by_code)
-            elif rule == "point":
+            elif name == "point":
                 n += _by_point(qs, new_polygons, grid_by_code)
             else:
-                n += _follow(model, qs, rule)
-        for old, new in successor_of.items():
-            n += _scoped(model, prefix, filter_name).filter(grid_id=old.pk).update(grid_id=new.pk,
-                                                                                  division_code=new.code)
-        counts[label] = n
+                n += _follow(model, qs, name)
+        n += _successors(model, _scoped(model, prefix, row_filter), successor_of)
+        counts[rule.model] = n
     return counts
+
+
+def run_after_redraw(*, started_by, prefix, report):
+    """Call the apps' after-redraw hooks in INSTALLED_APPS order, inside the redraw's
+    transaction. They act as the system actor started by the person who redrew (rule 1: the
+    audit log names them both), since keeping other apps' rows in step is the platform's
+    consequence of a redraw the person may make, not a right of theirs in those apps.
+    Returns {app label: what its hook returned}."""
+    actor = system_actor(started_by=started_by)
+    results = {}
+    for app, hook in collect("after_redraw"):
+        results[app] = resolve(hook)(actor=actor, prefix=prefix, report=report)
+    return results
 
 
 def polygons_of(features):

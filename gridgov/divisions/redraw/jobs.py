@@ -2,10 +2,10 @@
 `run_partition` (the job handler) loads the area, runs the engine and stores the draft."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.access import require
+from gridgov.core.actors import action
 from gridgov.core.jobs import start_job
 
 from ..choices import Level
@@ -26,7 +26,7 @@ def engine_params(params):
     )
 
 
-@transaction.atomic
+@action
 def start_partition(*, actor, area, min_households=350, max_households=500, target=PartitionTarget.BALANCED,
                     mode=PartitionMode.REDRAW, run_now=False):
     """Start drawing grids for `area` (district, street or community): creates a proposal in

@@ -4,11 +4,11 @@ loads it). Everything is keyed by ids and codes so the engine output maps back t
 from dataclasses import dataclass, field
 
 import shapely
-from django.apps import apps
 from shapely.geometry import Point, mapping, shape
 
 from ..choices import Level
 from ..models import Division, DivisionShape
+from .dependents import rule_model
 from .streets import streets_in_bbox
 
 # A building with more households than this and several stairwell units (单元) may be split
@@ -58,16 +58,14 @@ def current_shapes(divisions):
 
 
 def building_model():
-    try:
-        return apps.get_model("registry", "Building")
-    except LookupError:
-        return None
+    """The building register: the model whose redraw rule takes the proposal's assignment."""
+    return rule_model("assignment")
 
 
 def _unit_grids(building_rows, grid_code_by_id, members):
     """For splittable buildings whose houses are in several grids: {unit index: grid code}, and
     the building listed as a member of each of those grids (the engine's previous-grid input)."""
-    House = apps.get_model("registry", "House")
+    House = rule_model("unit")  # the building register's houses, which follow their unit
     big = [pk for pk, r in building_rows.items() if r["units"]]
     for i in range(0, len(big), 2000):
         pairs = House.objects.filter(building_id__in=big[i:i + 2000]).values_list("building_id", "unit", "grid_id")

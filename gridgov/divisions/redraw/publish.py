@@ -3,21 +3,20 @@ one transaction, with an audit trail of what moved where."""
 
 import logging
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from shapely.geometry import mapping, shape
 
 from gridgov.core import audit, clock
-from gridgov.core.access import can, require
+from gridgov.core.access import require
+from gridgov.core.actors import action
 
 from .. import geo
 from ..choices import Level
 from ..models import Division, DivisionShape
 from .choices import ChangeKind, ProposalStatus
 from .counts import recount_up
-from .dependents import get_model, move_dependents, polygons_of
+from .dependents import RedrawReport, move_dependents, polygons_of, rule_model, run_after_redraw
 from .loaders import even_units
 from .models import DivisionChange, GridProposal
 
@@ -90,7 +89,7 @@ def _grids_and_shapes(proposal, old_grids, now, actor):
 def _recount(grid_by_code, proposal):
     """household_count of the grids from their buildings (one aggregate query); a building
     split between grids counts in each grid by its share of units."""
-    Building = get_model("registry.Building")
+    Building = rule_model("assignment")  # the building register (registry.Building)
     sums = {}
     if Building is not None:
         sums = dict(Building.objects.filter(grid__in=list(grid_by_code.values())).values_list("grid_id")
@@ -110,24 +109,6 @@ def _recount(grid_by_code, proposal):
         grid.household_count = int(sums.get(grid.pk) or 0)
     Division.objects.bulk_update(list(grid_by_code.values()), ["household_count"], batch_size=500)
     return before
-
-
-def _sync_party(actor, area, grid_by_code, retired, successor_of):
-    """Party branches follow their grids (gridgov.party, when installed)."""
-    if not apps.is_installed("gridgov.party"):
-        return {}
-    try:
-        from gridgov.party.actions import move_branch, sync_organizations
-    except ImportError:
-        return {}
-    party_actor = actor if can(actor, "party.change_partyorganization", area.code) else None
-    counts = sync_organizations(actor=party_actor, divisions=list(grid_by_code.values()))
-    members = 0
-    for old in retired:
-        members += move_branch(actor=party_actor, from_grid=old, to_grid=successor_of[old],
-                               note="网格重划，支部随网格调整")
-    sync_organizations(actor=party_actor, divisions=retired)
-    return {"organizations": counts, "members_moved": members}
 
 
 def _audit_grids(actor, proposal, grid_by_code, retired, before_counts, changed, old_codes):
@@ -159,13 +140,14 @@ def _audit_grids(actor, proposal, grid_by_code, retired, before_counts, changed,
         )
 
 
-@transaction.atomic
+@action
 def publish_proposal(*, actor, proposal):
     """Make a draft proposal today's grids: surviving grids keep their codes, new grids get new
-    codes, retired grids are closed (history stays queryable); buildings, houses, households,
-    persons, legal entities, components, open cases and party branches move with set-based
-    updates; grid household counts are recounted; one audit entry per changed grid plus a
-    summary. All or nothing."""
+    codes, retired grids are closed (history stays queryable); every row that belongs to a grid
+    follows as its app's redraw rule says (buildings, houses, households, persons, legal
+    entities, components, open cases …) with set-based updates, then the apps' after-redraw
+    hooks run (party branches) as the system actor started by `actor`; grid household counts
+    are recounted; one audit entry per changed grid plus a summary. All or nothing."""
     require(actor, "divisions.partition_division", proposal.division_code)
     proposal = GridProposal.objects.select_for_update().select_related("area").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.DRAFT:
@@ -197,7 +179,9 @@ def publish_proposal(*, actor, proposal):
     codes = list(grid_by_code) + list(old_grids)
     recount_up(list(Division.objects.filter(code__in={c[:12] for c in codes} | {c[:9] + "000" for c in codes}))
                + area.ancestors() + [area])
-    party = _sync_party(actor, area, grid_by_code, retired, successor_of)
+    report = RedrawReport(kind="regrid", area=area, grids=list(grid_by_code.values()), retired=retired,
+                          successor_of=successor_of, counts=counts, started_by=actor)
+    hooks = run_after_redraw(started_by=actor, prefix=area.path, report=report)
 
     _audit_grids(actor, proposal, grid_by_code, retired, before_counts, changed, set(old_grids))
     platform = proposal.report.get("platform") or {}
@@ -205,7 +189,7 @@ def publish_proposal(*, actor, proposal):
         "proposal": proposal.pk, "grids": len(grid_by_code), "kept": platform.get("kept_codes", []),
         "new": platform.get("new_codes", []), "retired": [g.code for g in retired], "shapes_changed": changed,
         "moved_buildings": platform.get("moved_buildings", 0), "moved_households": platform.get("moved_households", 0),
-        "rows_moved": counts, "party": party,
+        "rows_moved": counts, "after_redraw": hooks,
     }
     audit.record(actor, "divisions.publish_proposal", proposal, after=summary, division_code=area.code)
     DivisionChange.objects.create(
@@ -219,7 +203,7 @@ def publish_proposal(*, actor, proposal):
     return summary
 
 
-@transaction.atomic
+@action
 def discard_proposal(*, actor, proposal):
     """Set a draft aside (放弃); it stays listed for reference."""
     require(actor, "divisions.partition_division", proposal.division_code)

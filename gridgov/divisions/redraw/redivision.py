@@ -5,7 +5,7 @@ communities merge. Codes are materialised paths, so the community and its grids 
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Case, Value, When
 from django.db.models.functions import Concat, Substr
 from shapely.geometry import mapping, shape
@@ -13,51 +13,33 @@ from shapely.ops import unary_union
 
 from gridgov.core import audit, clock
 from gridgov.core.access import require
+from gridgov.core.actors import action
 
 from ..choices import Level
 from ..models import Division, DivisionShape
 from .choices import ChangeKind
 from .counts import recount_up
+from .dependents import RedrawReport, run_after_redraw
 from .models import DivisionChange
 from .publish import _new_shape
-
-# The models whose rows follow a community to its new code, listed explicitly (grep a label to
-# see it). For each, every FK to Division is remapped and `division_code` rewritten. Tables that
-# record what happened at a moment (audit, jobs, case events, statistics) keep the code of that
-# moment; the division tree and its shapes are versioned by new rows; party organisations and
-# members follow through gridgov.party.actions (sync_organizations, move_branch).
-FOLLOWERS = [
-    "registry.Building", "registry.House", "registry.Household", "registry.Person", "registry.PersonEvent",
-    "registry.LegalEntity", "registry.Component", "registry.Visit", "registry.ChangeRequest",
-    "cases.Case",
-    "accounts.RoleAssignment", "accounts.Department",
-    "divisions.StreetLine",
-]
+from .rules import declared_rules, division_fks, has_code
 
 
 def follower_models():
-    """[(model, [division FK field names], has division_code)] for the installed FOLLOWERS."""
+    """[(model, [division FK field names], has division_code)] of the models whose redraw rule
+    says they follow a re-division (`redivision="follow"`, the default). Tables that record
+    what happened at a moment (audit, jobs, case events, statistics) keep the code of that
+    moment; the division tree and its shapes are versioned by new rows; rows with
+    `redivision="hook"` are moved by their app's after-redraw hook (party organisations)."""
     out = []
-    for label in FOLLOWERS:
-        try:
-            model = apps.get_model(label)
-        except LookupError:
+    for rule in declared_rules():
+        if rule.redivision != "follow":
             continue
-        fks = [f.name for f in model._meta.concrete_fields
-               if isinstance(f, models.ForeignKey) and f.related_model is Division]
-        has_code = any(f.name == "division_code" for f in model._meta.concrete_fields)
-        if fks or has_code:
-            out.append((model, fks, has_code))
+        model = apps.get_model(rule.model)
+        fks, code = division_fks(model), has_code(model)
+        if fks or code:
+            out.append((model, fks, code))
     return out
-
-
-def not_followed():
-    """Installed models carrying a division code that are not FOLLOWERS (reported in the
-    change record so a new table is noticed)."""
-    listed = {label.lower() for label in FOLLOWERS}
-    return sorted(m._meta.label for m in apps.get_models()
-                  if m._meta.label_lower not in listed and m._meta.app_label not in ("party", "core", "divisions")
-                  and any(f.name == "division_code" for f in m._meta.concrete_fields))
 
 
 def rewrite_codes(pairs):
@@ -69,14 +51,14 @@ def rewrite_codes(pairs):
     grid_pairs = [(o, n) for o, n in pairs if o.level == Level.GRID]
     upper_pairs = [(o, n) for o, n in pairs if o.level != Level.GRID]
     counts = {}
-    for model, fks, has_code in follower_models():
+    for model, fks, with_code in follower_models():
         n_fk = n_code = 0
         for fk in fks:
             column = f"{fk}_id"
             whens = [When(**{column: o.pk}, then=Value(n.pk)) for o, n in pairs]
             n_fk += model.objects.filter(**{f"{column}__in": [o.pk for o, _ in pairs]}).update(
                 **{column: Case(*whens, output_field=models.BigIntegerField())})
-        if has_code:
+        if with_code:
             if grid_pairs:
                 whens = [When(division_code=o.code, then=Value(n.code)) for o, n in grid_pairs]
                 n_code += model.objects.filter(division_code__in=[o.code for o, _ in grid_pairs]).update(
@@ -86,7 +68,7 @@ def rewrite_codes(pairs):
                 n_code += model.objects.filter(division_code__prefix=old_p).update(
                     division_code=Concat(Value(new_p), Substr("division_code", len(old_p) + 1),
                                          output_field=models.CharField()))
-        counts[model._meta.label] = n_code if has_code else n_fk
+        counts[model._meta.label] = n_code if with_code else n_fk
     return counts
 
 
@@ -122,24 +104,11 @@ def _next_number(prefix, width=3, suffix=""):
     raise ValidationError("编号已用尽")
 
 
-def _sync_party(actor, new_divisions, pairs):
-    if not apps.is_installed("gridgov.party"):
-        return 0
-    try:
-        from gridgov.party.actions import move_branch, sync_organizations
-    except ImportError:
-        return 0
-    sync_organizations(actor=None, divisions=new_divisions)
-    moved = sum(move_branch(actor=None, from_grid=o, to_grid=n, note="行政区划调整")
-                for o, n in pairs if o.level == Level.GRID)
-    sync_organizations(actor=None, divisions=[o for o, _ in pairs])
-    return moved
-
-
 def _finish(actor, kind, pairs, new_divisions, now, note, recount):
     counts = rewrite_codes(pairs)
-    counts["party.members_moved"] = _sync_party(actor, new_divisions, pairs)
-    counts["not_followed"] = not_followed()
+    report = RedrawReport(kind="redivision", area=pairs[-1][1], grids=new_divisions, retired=[o for o, _ in pairs],
+                          pairs=pairs, counts=counts, started_by=actor)
+    counts["after_redraw"] = run_after_redraw(started_by=actor, prefix=pairs[-1][1].path, report=report)
     recount_up(recount)
     code_map = {o.code: n.code for o, n in pairs}
     head_old, head_new = pairs[-1]
@@ -152,7 +121,7 @@ def _finish(actor, kind, pairs, new_divisions, now, note, recount):
     return change
 
 
-@transaction.atomic
+@action
 def move_community(*, actor, community, new_street, note=""):
     """Move `community` under `new_street`: the community gets the next free code of that street,
     its grids keep their numbers under the new code, every record follows; old rows stay
@@ -183,7 +152,7 @@ def move_community(*, actor, community, new_street, note=""):
                    note or f"{community.name} 由 {old_street} 调整至 {new_street}", [old_street, new_street])
 
 
-@transaction.atomic
+@action
 def merge_communities(*, actor, keep, absorb, note=""):
     """Merge community `absorb` into `keep`: absorb's grids become grids of `keep` (next free
     numbers), keep's polygon becomes the union, absorb is retired; every record follows."""

@@ -48,8 +48,12 @@ def _rule_problems(model, rule):
             yield f"{label}: redraw rule “{name}” is neither {sorted(SPECIAL)} nor a foreign key of the model"
         elif not ({"grid", "division_code"} & {f.name for f in field.related_model._meta.concrete_fields}):
             yield f"{label}: “{name}” points at {field.related_model._meta.label}, which has no grid to follow"
-    if "point" in rule.rules and not {"lng", "lat"} <= set(fields):
-        yield f"{label}: the “point” rule needs lng and lat fields"
+    if "point" in rule.rules and not {"lng", "lat", "grid"} <= set(fields):
+        yield f"{label}: the “point” rule needs grid, lng and lat fields"
+    if "assignment" in rule.rules and not {"grid", "code", "household_count"} <= set(fields):
+        yield f"{label}: the “assignment” rule is for the building register (grid, code, household_count)"
+    if "unit" in rule.rules and not {"grid", "building", "unit"} <= set(fields):
+        yield f"{label}: the “unit” rule needs grid, building and unit fields"
     if ("keep" in rule.rules or "hook" in rule.rules) and len(rule.rules) > 1:
         yield f"{label}: “keep” and “hook” stand alone"
     if rule.redivision not in REDIVISION:

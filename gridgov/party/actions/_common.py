@@ -1,26 +1,19 @@
-"""Helpers shared by the party actions: who may act for a member, and system actors."""
+"""Helpers shared by the party actions: who may act for a member."""
 
 from django.core.exceptions import PermissionDenied
 
 from gridgov.core.access import can, require
-
-
-def is_system(actor):
-    """Jobs and CLI commands run with actor=None (the audit log shows 系统)."""
-    return actor is None
+from gridgov.core.actors import is_system  # noqa: F401  (re-exported for the party actions)
 
 
 def require_staff(actor, perm, division_code):
-    if is_system(actor):
-        return
+    """Party staff (or the system actor, through its role) holding `perm` over the division."""
     require(actor, perm, division_code)
 
 
 def require_self_or(actor, member, perm):
     """A member acts for themself (self-service pages); otherwise party staff with `perm` over
     the member's grid may act for them."""
-    if is_system(actor):
-        return
     if member.user_id and getattr(actor, "pk", None) == member.user_id:
         return
     if not can(actor, perm, member.division_code):

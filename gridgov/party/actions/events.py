@@ -2,9 +2,9 @@
 capacity enforced under row locks), check in/out; attendance becomes a verified record."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from gridgov.core import audit, clock
+from gridgov.core.actors import action
 
 from ..choices import ACTIVE_SIGNUP, ActivityStatus, EventStatus, ItemSource, MemberStatus, SignupStatus
 from ..models import EventSignup, PartyMember, ServiceActivity, VolunteerEvent
@@ -12,7 +12,7 @@ from ._common import require_self_or, require_staff
 from .service import current_post_id
 
 
-@transaction.atomic
+@action
 def publish_event(*, actor, organization, title, place, starts_at, ends_at, capacity, item, description=""):
     """An organisation publishes a volunteer event with a time window and capacity."""
     require_staff(actor, "party.add_volunteerevent", organization.division_code)
@@ -32,7 +32,7 @@ def publish_event(*, actor, organization, title, place, starts_at, ends_at, capa
     return event
 
 
-@transaction.atomic
+@action
 def cancel_event(*, actor, event, reason=""):
     """Cancel an event; its signups are cancelled."""
     require_staff(actor, "party.change_volunteerevent", event.division_code)
@@ -43,7 +43,7 @@ def cancel_event(*, actor, event, reason=""):
     return event
 
 
-@transaction.atomic
+@action
 def sign_up(*, actor, event, member):
     """Sign a member up. The member row and the event row are locked so that neither a double
     booking (two overlapping events) nor an overfull event can slip through concurrent requests."""
@@ -69,7 +69,7 @@ def sign_up(*, actor, event, member):
     return signup
 
 
-@transaction.atomic
+@action
 def cancel_signup(*, actor, signup):
     """The member withdraws before the event starts."""
     require_self_or(actor, signup.member, "party.change_eventsignup")
@@ -81,7 +81,7 @@ def cancel_signup(*, actor, signup):
     return signup
 
 
-@transaction.atomic
+@action
 def check_in(*, actor, signup):
     """Check in at the event (from the event's opening until its end)."""
     signup = EventSignup.objects.select_for_update().select_related("event", "member").get(pk=signup.pk)
@@ -97,7 +97,7 @@ def check_in(*, actor, signup):
     return signup
 
 
-@transaction.atomic
+@action
 def check_out(*, actor, signup):
     """Check out: the attendance becomes a verified service record of the event's item."""
     signup = EventSignup.objects.select_for_update().select_related("event__item", "member").get(pk=signup.pk)

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.access import ensure_visible
+from gridgov.core.actors import action
 from gridgov.core.notify import notify
 
 from ..choices import MemberCategory, MemberStatus, RegistrationKind, RequestStatus, SignupStatus
@@ -28,7 +29,7 @@ def _check_category(category, work_unit, origin_organization):
         raise ValidationError({"origin_organization": "流动党员必须填写原党组织"})
 
 
-@transaction.atomic
+@action
 def create_member(*, actor, person, category, grid=None, work_unit=None, origin_organization="", joined_on=None,
                   user=None, skills="", register=False):
     """Add a party member for a registry person. `grid` defaults to the person's grid; with
@@ -59,7 +60,7 @@ def create_member(*, actor, person, category, grid=None, work_unit=None, origin_
     return member
 
 
-@transaction.atomic
+@action
 def update_member(*, actor, member, **fields):
     """Edit a member's category, unit, origin organisation, skills, account link."""
     require_staff(actor, "party.change_partymember", member.division_code)
@@ -81,7 +82,7 @@ def update_member(*, actor, member, **fields):
     return member
 
 
-@transaction.atomic
+@action
 def request_registration(*, actor, member, grid, note=""):
     """A member asks to register (报到) at the branch of `grid` — usually where they live."""
     require_self_or(actor, member, "party.add_registration")
@@ -111,7 +112,7 @@ def _place_member(member, branch, now):
     member.save(update_fields=["branch", "grid", "division_code", "registered_at"])
 
 
-@transaction.atomic
+@action
 def decide_registration(*, actor, registration, approve, note=""):
     """The branch approves or rejects a registration; on approval the member joins the branch."""
     reg = Registration.objects.select_for_update().select_related("member", "branch").get(pk=registration.pk)
@@ -134,7 +135,7 @@ def decide_registration(*, actor, registration, approve, note=""):
     return reg
 
 
-@transaction.atomic
+@action
 def transfer_member(*, actor, member, to_grid, note=""):
     """Staff move a member to another grid branch (组织关系转接) in one step."""
     require_staff(actor, "party.change_partymember", member.division_code)
@@ -155,7 +156,7 @@ def transfer_member(*, actor, member, to_grid, note=""):
     return reg
 
 
-@transaction.atomic
+@action
 def member_leaves(*, actor, member, note=""):
     """A member leaves the grid (moved away, relation transferred out): claims end, future
     signups are cancelled, history stays."""
@@ -180,7 +181,7 @@ def member_leaves(*, actor, member, note=""):
     return member
 
 
-@transaction.atomic
+@action
 def create_work_unit(*, actor, name, division, credit_code="", party_org_name="", contact_name="",
                      contact_phone=""):
     """Register an employer of in-service members (dual management: unit + grid)."""

@@ -2,12 +2,13 @@
 division tree, move a branch with its members when grids change, set the secretary."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from gridgov.accounts.choices import RoleCode
 from gridgov.accounts.models import Role, RoleAssignment
 from gridgov.accounts.roles import ensure_roles
 from gridgov.core import audit, clock
+from gridgov.core.access import require_district_wide
+from gridgov.core.actors import action
 from gridgov.divisions.models import Division
 
 from ..choices import ORG_KIND_BY_LEVEL, ORG_SUFFIX, ActivityStatus, OrgHistoryAction, OrgKind, RequestStatus
@@ -31,13 +32,12 @@ def org_name(division):
     return f"{division.name}{ORG_SUFFIX[kind]}"
 
 
-@transaction.atomic
+@action
 def sync_organizations(*, actor, divisions=None):
     """Create or update one organisation per division of levels 1–4 (idempotent). A retired
     division retires its organisation; a renamed or re-parented one follows. Bulk: one pass per
     level. `divisions` limits the pass (with their ancestors); default is the whole tree.
     Returns {"created", "updated", "retired"}."""
-    root_code = "430702000000"
     qs = Division.objects.all()
     if divisions is not None:
         codes = set()
@@ -46,9 +46,11 @@ def sync_organizations(*, actor, divisions=None):
             codes.update(a.code for a in d.ancestors())
         qs = qs.filter(code__in=codes)
     divs = sorted(qs, key=lambda d: (d.level, d.code))
-    if divs:
-        root_code = divs[0].code
-    require_staff(actor, "party.add_partyorganization", root_code)
+    root_code = divs[0].code if divs else ""
+    if divisions is None or not divs:  # the whole tree
+        require_district_wide(actor, "party.add_partyorganization")
+    else:
+        require_staff(actor, "party.add_partyorganization", root_code)
     now = clock.now()
     existing = {o.division_id: o for o in PartyOrganization.objects.filter(division__in=[d.pk for d in divs])}
     parents = {o.division_id: o for o in PartyOrganization.objects.filter(
@@ -103,7 +105,7 @@ def sync_organizations(*, actor, divisions=None):
     return counts
 
 
-@transaction.atomic
+@action
 def move_branch(*, actor, from_grid, to_grid, note=""):
     """When a grid is retired, split or merged (partition publish), the members of its branch
     follow to the branch of `to_grid` with their pending registrations, claims and unverified
@@ -137,7 +139,7 @@ def move_branch(*, actor, from_grid, to_grid, note=""):
     return moved
 
 
-@transaction.atomic
+@action
 def update_organization(*, actor, organization, secretary=None, committee=None, **fields):
     """Edit contact details, the secretary and committee members (chosen from its members)."""
     require_staff(actor, "party.change_partyorganization", organization.division_code)
@@ -166,7 +168,7 @@ def update_organization(*, actor, organization, secretary=None, committee=None, 
     return organization
 
 
-@transaction.atomic
+@action
 def hand_over_secretary_role(*, actor, organization, previous, secretary):
     """The secretary's platform account holds the 党组织书记 role over the organisation's
     division (verify records, decide registrations and claims, run volunteer events there); the
@@ -188,7 +190,7 @@ def hand_over_secretary_role(*, actor, organization, previous, secretary):
     return True
 
 
-@transaction.atomic
+@action
 def follow_persons(*, actor, grids=None):
     """After a grid split or merge the registry has moved persons to their new grids; move each
     active member whose person now lives in another grid to that grid's branch (pending claims

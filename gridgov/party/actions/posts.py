@@ -5,20 +5,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from gridgov.core import audit, clock
+from gridgov.core.access import require_district_wide
+from gridgov.core.actors import action
 from gridgov.core.notify import notify
 
 from ..choices import MemberStatus, RequestStatus
 from ..models import PartyOrganization, PostClaim, RolePost, ScoringRule, ServiceItem
 from ._common import require_self_or, require_staff, user_of
 
-DISTRICT = "430702"
-
 
 def filled(branch, post):
     return PostClaim.objects.filter(branch=branch, post=post, status=RequestStatus.APPROVED).count()
 
 
-@transaction.atomic
+@action
 def claim_post(*, actor, member, post, skills=""):
     """A registered member claims a post in their grid branch; the branch approves it."""
     require_self_or(actor, member, "party.add_postclaim")
@@ -37,7 +37,7 @@ def claim_post(*, actor, member, post, skills=""):
     return claim
 
 
-@transaction.atomic
+@action
 def decide_claim(*, actor, claim, approve, note=""):
     """Approve or reject a claim. The branch row is locked so two approvals cannot both take
     the last place of a post."""
@@ -61,7 +61,7 @@ def decide_claim(*, actor, claim, approve, note=""):
     return claim
 
 
-@transaction.atomic
+@action
 def release_claim(*, actor, claim, note=""):
     """End a claim (the member steps down from the post)."""
     require_self_or(actor, claim.member, "party.change_postclaim")
@@ -75,7 +75,7 @@ def release_claim(*, actor, claim, note=""):
 
 
 def _edit(actor, perm, obj, fields, allowed, action):
-    require_staff(actor, perm, DISTRICT)
+    require_district_wide(actor, perm)
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"不可修改的字段：{', '.join(sorted(unknown))}")
@@ -93,13 +93,13 @@ ITEM_FIELDS = {"post", "name", "standard", "source", "points", "is_active"}
 RULE_FIELDS = {"enabled", "behind_ratio", "grace_days", "notify_member", "notify_secretary"}
 
 
-@transaction.atomic
+@action
 def update_post(*, actor, post, **fields):
     """Edit a post's duties, capacity and target (rules are data)."""
     return _edit(actor, "party.change_rolepost", post, fields, POST_FIELDS, "party.update_post")
 
 
-@transaction.atomic
+@action
 def save_item(*, actor, item=None, **fields):
     """Create or edit a service item (quantified standard and points)."""
     if item is None:
@@ -107,7 +107,7 @@ def save_item(*, actor, item=None, **fields):
     return _edit(actor, "party.change_serviceitem", item, fields, ITEM_FIELDS, "party.update_item")
 
 
-@transaction.atomic
+@action
 def update_rule(*, actor, rule, **fields):
     """Edit a scoring rule (behind ratio, grace days, who is reminded)."""
     return _edit(actor, "party.change_scoringrule", rule, fields, RULE_FIELDS, "party.update_rule")

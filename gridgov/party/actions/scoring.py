@@ -2,20 +2,22 @@
 task and the job runner)."""
 
 from gridgov.core import audit, clock
+from gridgov.core.access import require_district_wide
+from gridgov.core.actors import action, system_actor
 from gridgov.core.jobs import start_job
 
 from .. import scoring
 from ..periods import period_bounds
-from ._common import require_staff
 from .service import import_case_activities
 
 
+@action(atomic=False)
 def run_scoring(*, actor, now=None, kinds=None, notify=True, import_cases=True):
     """Bring platform records in (cases reported by members), then score every member for the
     enabled periods and send reminders. Idempotent: re-running rewrites the same rows and sends
     no duplicate reminder. Not wrapped in one transaction: each period commits on its own so a
     district-wide run does not hold one long transaction."""
-    require_staff(actor, "party.run_memberscore", "430702")
+    require_district_wide(actor, "party.run_memberscore")
     now = now or clock.now()
     imported = 0
     if import_cases:
@@ -34,7 +36,7 @@ def run_scoring(*, actor, now=None, kinds=None, notify=True, import_cases=True):
 def scoring_job(run, kinds=None):
     """Job handler: `start_job(handler="gridgov.party.actions.scoring.scoring_job")`."""
     run.log("开始计算党员积分")
-    result = run_scoring(actor=None, kinds=kinds)
+    result = run_scoring(actor=system_actor(), kinds=kinds)
     lines = [f"{r['period']}：{r['members']} 名党员，滞后 {r['behind']} 名，发送提醒 {r['notified']} 条"
              for r in result["periods"].values()]
     for line in lines:
@@ -42,8 +44,9 @@ def scoring_job(run, kinds=None):
     return {**result, "summary": lines}
 
 
+@action
 def start_scoring_job(*, actor):
     """Queue a scoring run as a background job (button on the rankings page)."""
-    require_staff(actor, "party.run_memberscore", "430702")
+    require_district_wide(actor, "party.run_memberscore")
     return start_job(actor=actor, kind="party.score", title="党员积分计算",
                      handler="gridgov.party.actions.scoring.scoring_job")

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from gridgov.core import audit, clock, uploads
-from gridgov.core.access import can
+from gridgov.core.access import can, require_district_wide
+from gridgov.core.actors import action
 from gridgov.core.notify import notify
 
 from ..choices import ActivityStatus, ItemSource, MemberStatus, RequestStatus
@@ -22,7 +23,7 @@ def current_post_id(member):
             .values_list("post_id", flat=True).first())
 
 
-@transaction.atomic
+@action
 def log_activity(*, actor, member, item, occurred_at, duration_minutes=0, place="", note="", quantity=1,
                  photos=(), check_in_at=None, check_out_at=None):
     """A member records a piece of service (from the phone page). It counts only after the
@@ -62,7 +63,7 @@ def log_activity(*, actor, member, item, occurred_at, duration_minutes=0, place=
     return activity
 
 
-@transaction.atomic
+@action
 def verify_activity(*, actor, activity, approve=True, reason=""):
     """The branch secretary verifies (it counts) or rejects (with a reason) a pending record;
     the member's scores are recomputed at once so they see the score move."""
@@ -87,7 +88,7 @@ def verify_activity(*, actor, activity, approve=True, reason=""):
     return activity
 
 
-@transaction.atomic
+@action
 def verify_many(*, actor, activities, approve=True, reason=""):
     """Verify or reject several records (the branch page's batch button)."""
     done = 0
@@ -111,13 +112,13 @@ def _case_model():
     return model if {"reporter", "reported_at"} <= names else None
 
 
-@transaction.atomic
+@action
 def import_case_activities(*, actor, start, end):
     """Cases the members reported through the platform in [start, end) become verified records
     of the 'cases' item of their post (idempotent via source_ref). Returns the number created."""
     from ..models import PartyMember, ServiceItem
 
-    require_staff(actor, "party.verify_serviceactivity", "430702")
+    require_district_wide(actor, "party.verify_serviceactivity")
     Case = _case_model()
     items = {i.post_id: i for i in ServiceItem.objects.filter(source=ItemSource.CASES, is_active=True)}
     if Case is None or not items:

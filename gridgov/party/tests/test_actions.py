@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gridgov.core import clock
+from gridgov.core.actors import system_actor
 from gridgov.core.models import Notification
 from gridgov.party import actions
 from gridgov.party.models import (
@@ -110,7 +111,7 @@ def test_activity_counts_only_after_verification(orgs, make_member, party_staff,
     m = _claimed(make_member, party_staff, post)
     act = actions.log_activity(actor=m.user, member=m, item=manual_item, occurred_at=at(2026, 5, 10),
                                place="小区门口", note="夜间巡逻")
-    actions.run_scoring(actor=None)
+    actions.run_scoring(actor=system_actor())
     score = MemberScore.objects.get(member=m, period_kind="month")
     assert score.points == 0
     actions.verify_activity(actor=party_staff, activity=act)
@@ -152,12 +153,12 @@ def test_pace_alert_with_fixed_clock(orgs, make_member, party_staff, post, manua
                 actions.verify_activity(actor=party_staff, activity=a)
     # when scored inside the grace days: on track
     with clock.frozen(at(2026, 5, 5)):
-        actions.run_scoring(actor=None)
+        actions.run_scoring(actor=system_actor())
     assert MemberScore.objects.get(member=m, period_kind="month").status == "on_track"
     # when scored at mid-month: expected ≈ 5, 2 < 5×0.8 → behind; 10 ≥ 4 → on track
     with clock.frozen(at(2026, 5, 16, 12)):
-        result = actions.run_scoring(actor=None)
-        actions.run_scoring(actor=None)  # idempotent: no duplicate rows or reminders
+        result = actions.run_scoring(actor=system_actor())
+        actions.run_scoring(actor=system_actor())  # idempotent: no duplicate rows or reminders
     s = MemberScore.objects.get(member=m, period_kind="month")
     assert s.status == "behind" and s.target == 10 and Decimal("4.9") <= s.expected <= Decimal("5.1")
     assert MemberScore.objects.get(member=ahead, period_kind="month").status == "on_track"
@@ -257,7 +258,7 @@ def test_member_registered_mid_period_is_measured_from_registration(orgs, make_m
         m = _claimed(make_member, party_staff, post)
     # when scored on 20 May with no records
     with clock.frozen(at(2026, 5, 20)):
-        actions.run_scoring(actor=None)
+        actions.run_scoring(actor=system_actor())
     s = MemberScore.objects.get(member=m, period_kind="month")
     # then the target is pro-rated to the rest of May and the grace days count from registration
     assert Decimal("5.0") <= s.target <= Decimal("5.3")

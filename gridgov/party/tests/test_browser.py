@@ -4,6 +4,7 @@ secretary verifies on the branch page; the member sees the score move and the al
 import pytest
 
 from gridgov.conftest import login
+from gridgov.core.actors import system_actor
 
 from .conftest import seed_defaults
 
@@ -58,7 +59,7 @@ def test_member_flow_phone_and_secretary_verifies(django_db_setup, phone_page, b
     page.goto(page.base_url + "/party/me/")
     assert page.inner_text(".party-score[data-period=month] .points") == "2.0"
     assert page.is_visible("#behind-alert")
-    actions.run_scoring(actor=None)
+    actions.run_scoring(actor=system_actor())
     assert Notification.objects.filter(recipient=member.user, title__startswith="履职提醒").exists()
     page.goto(page.base_url + "/core/notifications/")
     assert "履职提醒" in page.inner_text("main")

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from gridgov.core import clock
+from gridgov.core.actors import system_actor
 from gridgov.party import actions
 from gridgov.party.models import PartyMember, ServiceActivity
 
@@ -25,7 +26,7 @@ def busy_branch(orgs, make_member, party_staff, post, manual_item):
             for d in (3, 4):
                 actions.log_activity(actor=m.user, member=m, item=manual_item, occurred_at=at(2026, 5, d))
         actions.verify_activity(actor=party_staff, activity=ServiceActivity.objects.first())
-        actions.run_scoring(actor=None)
+        actions.run_scoring(actor=system_actor())
     return orgs["430702004001001"]
 
 

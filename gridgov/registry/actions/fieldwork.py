@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from gridgov.core import audit, clock, uploads
 from gridgov.core.access import can, ensure_visible, require
+from gridgov.core.actors import action
 
 from ..choices import ChangeRequestStatus, ChangeTarget
 from ..models import Building, ChangeRequest, Component, House, Household, LegalEntity, Person, Visit
@@ -38,7 +38,7 @@ def needs_approval(actor, division_code):
     return getattr(settings, "REGISTRY_GRID_WORKER_CHANGES_NEED_APPROVAL", True)
 
 
-@transaction.atomic
+@action
 def record_visit(*, actor, grid=None, house=None, household=None, person=None, note, photo=None, lng=None,
                  lat=None):
     """Record a visit (走访) with note, optional photo and GPS position."""
@@ -82,7 +82,7 @@ def _target(target_type, target_id):
     return obj
 
 
-@transaction.atomic
+@action
 def request_change(*, actor, target, summary, proposed=None):
     """Flag a change of a registry object for review (信息变更申请). When no approval is needed,
     it is approved and applied at once."""
@@ -125,7 +125,7 @@ def _apply(actor, cr, note=""):
     cr.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
 
 
-@transaction.atomic
+@action
 def approve_change(*, actor, change_request, note=""):
     """Approve a pending change request and apply it through the matching update action."""
     cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
@@ -137,7 +137,7 @@ def approve_change(*, actor, change_request, note=""):
     return cr
 
 
-@transaction.atomic
+@action
 def reject_change(*, actor, change_request, note=""):
     """Reject a pending change request with a note."""
     cr = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)

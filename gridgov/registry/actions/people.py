@@ -2,10 +2,10 @@
 writing a typed PersonEvent row (history is data, never silent edits), and audited reveals."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from gridgov.core import audit, clock, pii
 from gridgov.core.access import can, ensure_visible, require
+from gridgov.core.actors import action
 
 from ..choices import IdType, PersonEventKind, PersonStatus, Relation, Sex
 from ..identity import IdentityError, check_id_number, check_phone, id_columns, phone_columns, pinyin_keys
@@ -100,7 +100,7 @@ def _after_household_change(*households):
     )
 
 
-@transaction.atomic
+@action
 def register_person(*, actor, grid=None, house=None, household=None, data, care_tags=None, kind=None, note=""):
     """Register a resident (实有人口登记) in a grid, optionally in a house and household."""
     if grid is not None:
@@ -130,7 +130,7 @@ def register_person(*, actor, grid=None, house=None, household=None, data, care_
     return person
 
 
-@transaction.atomic
+@action
 def update_person(*, actor, person, data, care_tags=None):
     """Edit a person's own attributes (not place or status: those are life events)."""
     require(actor, "registry.change_person", person.division_code)
@@ -165,7 +165,7 @@ def update_person(*, actor, person, data, care_tags=None):
     return person
 
 
-@transaction.atomic
+@action
 def move_in(*, actor, house, household=None, person=None, data=None, relation="", occurred_on=None, note="",
             care_tags=None):
     """迁入: a person moves into a house in the actor's scope — an existing person (found by
@@ -219,21 +219,21 @@ def _end_residence(actor, person, *, status, kind, occurred_on, note, data=None)
     return person
 
 
-@transaction.atomic
+@action
 def move_out(*, actor, person, occurred_on=None, destination="", note=""):
     """迁出: the person leaves; the row stays (status 迁出) with the event as history."""
     return _end_residence(actor, person, status=PersonStatus.MOVED_OUT, kind=PersonEventKind.MOVE_OUT,
                           occurred_on=occurred_on or clock.today(), note=note, data={"destination": destination[:100]})
 
 
-@transaction.atomic
+@action
 def record_death(*, actor, person, occurred_on=None, note=""):
     """死亡登记: status 死亡, the person leaves house and household."""
     return _end_residence(actor, person, status=PersonStatus.DECEASED, kind=PersonEventKind.DEATH,
                           occurred_on=occurred_on or clock.today(), note=note)
 
 
-@transaction.atomic
+@action
 def record_birth(*, actor, household, data, occurred_on=None, note=""):
     """出生登记: a newborn joins a household (ID number optional until issued)."""
     data = {"relation": Relation.CHILD, "residence_type": "registered", **data}
@@ -251,7 +251,7 @@ def record_birth(*, actor, household, data, occurred_on=None, note=""):
     return person
 
 
-@transaction.atomic
+@action
 def change_house(*, actor, person, house, household=None, occurred_on=None, note=""):
     """变更住房: the person moves to another house inside the actor's scope."""
     require(actor, "registry.change_person", person.division_code)
@@ -278,7 +278,7 @@ def change_house(*, actor, person, house, household=None, occurred_on=None, note
     return person
 
 
-@transaction.atomic
+@action
 def reveal_person_field(*, actor, person, field, reason):
     """Return the plain ID or phone number of a visible person; needs `registry.reveal_person`
     over the person's grid and a reason, and writes a reveal audit entry."""

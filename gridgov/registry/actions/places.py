@@ -1,10 +1,10 @@
 """Actions on places and things: buildings, houses, households, legal entities, components."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.access import ensure_visible, require
+from gridgov.core.actors import action
 
 from ..identity import IdentityError, check_credit_code
 from ..models import Building, Component, House, Household, LegalEntity
@@ -32,7 +32,7 @@ def next_building_code(grid):
     return f"{int(last) + 1:05d}" if last else "00001"
 
 
-@transaction.atomic
+@action
 def create_building(*, actor, grid, data):
     """Add a building (楼栋) to a grid; without a code the next free one is given."""
     grid = as_grid(grid)
@@ -47,13 +47,13 @@ def create_building(*, actor, grid, data):
     return building
 
 
-@transaction.atomic
+@action
 def update_building(*, actor, building, data):
     """Edit a building's attributes (code, address, type, floors …)."""
     return edit(actor, building, data, BUILDING_FIELDS, "registry.update_building")
 
 
-@transaction.atomic
+@action
 def create_house(*, actor, building, data):
     """Add a house (房屋) to a building; unit + room must be unique in the building."""
     require(actor, "registry.add_house", building.division_code)
@@ -66,13 +66,13 @@ def create_house(*, actor, building, data):
     return house
 
 
-@transaction.atomic
+@action
 def update_house(*, actor, house, data):
     """Edit a house (use, status, area, owner …)."""
     return edit(actor, house, data, HOUSE_FIELDS, "registry.update_house")
 
 
-@transaction.atomic
+@action
 def create_household(*, actor, house, data):
     """Open a household (户) in a house; keeps the grid and building household counts current."""
     require(actor, "registry.add_household", house.division_code)
@@ -86,7 +86,7 @@ def create_household(*, actor, house, data):
     return household
 
 
-@transaction.atomic
+@action
 def update_household(*, actor, household, data):
     """Edit a household (number, type, head)."""
     return edit(actor, household, data, HOUSEHOLD_FIELDS, "registry.update_household")
@@ -101,7 +101,7 @@ def _clean_credit_code(data):
     return data
 
 
-@transaction.atomic
+@action
 def create_entity(*, actor, grid, data):
     """Register a legal entity (法人); the credit code is checked (stdnum.cn.uscc) and unique."""
     grid = as_grid(grid)
@@ -114,7 +114,7 @@ def create_entity(*, actor, grid, data):
     return entity
 
 
-@transaction.atomic
+@action
 def update_entity(*, actor, entity, data):
     """Edit a legal entity."""
     return edit(actor, entity, _clean_credit_code(data), ENTITY_FIELDS, "registry.update_entity")
@@ -140,7 +140,7 @@ def _check_component_code(component):
         raise ValidationError({"code": f"部件编码前6位应为区县代码 {component.division_code[:6]}"})
 
 
-@transaction.atomic
+@action
 def create_component(*, actor, grid, data):
     """Register a city component (城市部件); without a code the next serial is given."""
     grid = as_grid(grid)
@@ -158,7 +158,7 @@ def create_component(*, actor, grid, data):
     return component
 
 
-@transaction.atomic
+@action
 def update_component(*, actor, component, data):
     """Edit a component (status, maintainer, location …)."""
     return edit(actor, component, data, COMPONENT_FIELDS, "registry.update_component", check=_check_component_code)

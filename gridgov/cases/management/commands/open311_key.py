@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gridgov.cases import actions
 from gridgov.cases.models import Open311ApiKey
-from gridgov.core import audit
+from gridgov.core.actors import system_actor
 
 
 class Command(BaseCommand):
@@ -26,12 +26,10 @@ class Command(BaseCommand):
             key = Open311ApiKey.objects.filter(prefix=revoke).first()
             if key is None:
                 raise CommandError(f"找不到前缀为 {revoke} 的密钥")
-            key.is_active = False
-            key.save(update_fields=["is_active"])
-            audit.record(None, "cases.revoke_api_key", key, after={"is_active": False})
+            actions.revoke_api_key(actor=system_actor(), key=key)
             self.stdout.write(f"已停用 {key}")
             return
         if not name:
             raise CommandError("请提供密钥名称，例如：gridgov open311_key 12345热线")
-        key, plain = actions.create_api_key(actor=None, name=name)
+        key, plain = actions.create_api_key(actor=system_actor(), name=name)
         self.stdout.write(f"已创建 Open311 密钥“{key.name}”（只显示这一次）：\n{plain}")

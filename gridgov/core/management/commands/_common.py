@@ -1,19 +1,6 @@
 """Helpers shared by the project's CLI commands."""
 
 
-class SystemActor:
-    """The operator at the server's shell: whole-install scope, audited as 系统."""
-
-    pk = None
-    is_authenticated = True
-    is_active = True
-    is_superuser = True
-    username = "system"
-
-    def get_full_name(self):
-        return "系统"
-
-
 class TqdmRun:
     """A JobRun look-alike that shows a progress bar in the terminal."""
 

@@ -7,9 +7,8 @@ provisional entries by the official notice).
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gridgov.core.actors import system_actor
 from gridgov.core.importing import ImportFileError, parse_bool, parse_date, read_table
-
-from ._common import SystemActor
 
 KINDS = {"节假日": "holiday", "放假": "holiday", "holiday": "holiday", "调休上班": "workday", "上班": "workday",
          "workday": "workday"}
@@ -56,5 +55,5 @@ class Command(BaseCommand):
         from gridgov.core.calendar_actions import load_schedule
 
         entries = parse_schedule(file)
-        result = load_schedule(actor=SystemActor(), entries=entries, replace_years=replace)
+        result = load_schedule(actor=system_actor(), entries=entries, replace_years=replace)
         self.stdout.write(f"已导入 {result['loaded']} 条日历安排（清除 {result['removed']} 条）")

@@ -10,7 +10,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ._common import SystemActor, TqdmRun
+from gridgov.core.actors import system_actor
+
+from ._common import TqdmRun
 
 
 def load_spec(kind, actor=None):
@@ -35,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--apply-valid", action="store_true", help="只写入有效行，错误行写入错误文件")
         parser.add_argument("--template", metavar="OUT", help="生成空白模板（.csv 或 .xlsx）后退出")
         parser.add_argument("--errors", metavar="OUT", help="把错误行及原因写入此文件")
-        parser.add_argument("--user", help="以此用户身份导入（按其权限与管辖范围）；默认为系统")
+        parser.add_argument("--user", help="以此用户身份导入（按其权限与管辖范围）；默认以系统身份（系统角色的权限）")
 
     def handle(self, *args, kind=None, file=None, dry_run=False, apply_valid=False, template=None, errors=None,
                user=None, **options):
@@ -52,7 +54,7 @@ class Command(BaseCommand):
             return
         if not file:
             raise CommandError("请指定要导入的文件")
-        actor = SystemActor()
+        actor = system_actor()
         if user:
             from django.contrib.auth import get_user_model
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from gridgov.core.actors import system_actor
 from gridgov.party.actions.scoring import run_scoring
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                 raise CommandError("--at 格式应为 2026-05-15T12:00")
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
-        result = run_scoring(actor=None, now=now, kinds=opts["kind"], notify=not opts["no_notify"])
+        result = run_scoring(actor=system_actor(), now=now, kinds=opts["kind"], notify=not opts["no_notify"])
         self.stdout.write(f"导入平台事件记录 {result['imported_cases']} 条")
         for r in result["periods"].values():
             self.stdout.write(f"{r['period']}：{r['members']} 名党员，滞后 {r['behind']} 名，提醒 {r['notified']} 条")
