@@ -2,10 +2,10 @@
 keyword-only `actor`, runs in one transaction, checks permission, audits and re-checks scope."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.access import ensure_visible, is_district_wide, require
+from gridgov.core.actors import action
 from gridgov.divisions.choices import Level
 
 from .models import Committee, CommitteeMember, Facility, FacilityStandard, FacilityType, WorkstationStaff
@@ -65,7 +65,7 @@ def _update(actor, obj, data, fields, perm, action):
 
 # --- facilities ----------------------------------------------------------------------------------
 
-@transaction.atomic
+@action
 def create_facility(*, actor, community, data):
     """Record a facility (设施) of a community. Without an explicit `bookable`, the type's default
     applies."""
@@ -76,14 +76,14 @@ def create_facility(*, actor, community, data):
     return _create(actor, facility, data, FACILITY_FIELDS, "community.add_facility", "community.create_facility")
 
 
-@transaction.atomic
+@action
 def update_facility(*, actor, facility, data):
     """Edit a facility: type, area, status (built / under construction / planned), hours, booking."""
     facility.updated_at = clock.now()
     return _update(actor, facility, data, FACILITY_FIELDS, "community.change_facility", "community.update_facility")
 
 
-@transaction.atomic
+@action
 def delete_facility(*, actor, facility):
     """Remove a facility recorded by mistake (a closed one is better kept with its status)."""
     require(actor, "community.delete_facility", facility.division_code)
@@ -91,7 +91,7 @@ def delete_facility(*, actor, facility):
     facility.delete()
 
 
-@transaction.atomic
+@action
 def save_facility_type(*, actor, facility_type=None, data):
     """Add or edit a facility type of the dictionary (district-wide setting)."""
     _require_district(actor, "community.change_facilitytype")
@@ -103,7 +103,7 @@ def save_facility_type(*, actor, facility_type=None, data):
     return obj
 
 
-@transaction.atomic
+@action
 def save_standard(*, actor, standard=None, data, required_types=None):
     """Add or edit the facility standard (required types, area per 100 households)."""
     _require_district(actor, "community.change_facilitystandard")
@@ -121,7 +121,7 @@ def save_standard(*, actor, standard=None, data, required_types=None):
 
 # --- committee and workstation -------------------------------------------------------------------
 
-@transaction.atomic
+@action
 def save_committee(*, actor, community=None, committee=None, data):
     """Register a residents' committee term (居委会换届) or edit one."""
     if committee is not None:
@@ -132,7 +132,7 @@ def save_committee(*, actor, community=None, committee=None, data):
     return _create(actor, obj, data, COMMITTEE_FIELDS, "community.add_committee", "community.create_committee")
 
 
-@transaction.atomic
+@action
 def save_committee_member(*, actor, committee=None, member=None, data):
     """Add a member to a committee or edit one."""
     if member is not None:
@@ -142,14 +142,14 @@ def save_committee_member(*, actor, committee=None, member=None, data):
     return _create(actor, obj, data, MEMBER_FIELDS, "community.add_committeemember", "community.add_committee_member")
 
 
-@transaction.atomic
+@action
 def remove_committee_member(*, actor, member):
     require(actor, "community.delete_committeemember", member.division_code)
     audit.record(actor, "community.remove_committee_member", member, before=audit.snapshot(member))
     member.delete()
 
 
-@transaction.atomic
+@action
 def save_staff(*, actor, community=None, staff=None, data):
     """Add a workstation staff member or edit one (a leaver is kept with `is_active` off)."""
     if staff is not None:

@@ -40,7 +40,8 @@ def test_menu_follows_permissions(admin_user, grid_worker):
 
 def test_home_counters_come_from_the_indicators(client, admin_user, grid_worker):
     values = {v["key"]: v for v in indicator_values(admin_user, home=True)}
-    assert list(values) == ["divisions.grids", "registry.persons", "registry.buildings", "cases.open", "party.members"]
+    ours = ["divisions.grids", "registry.persons", "registry.buildings", "cases.open", "party.members"]
+    assert [k for k in values if k in ours] == ours
     assert values["divisions.grids"]["num"] == 4 and values["divisions.grids"]["url"] == reverse("divisions:list")
     assert {v["key"]: v["num"] for v in indicator_values(grid_worker, "430702004001001")}["divisions.grids"] == 1
     client.force_login(admin_user)
@@ -83,8 +84,8 @@ def test_role_defaults_are_offered_once(roles, monkeypatch):
 def test_import_kinds_and_api_routes_come_from_the_manifests():
     from gridgov.core.importing import import_kinds, load_spec
 
-    assert list(import_kinds()) == ["divisions", "persons", "households", "buildings", "houses", "entities",
-                                    "components", "party-members"]
+    ours = ["divisions", "persons", "households", "buildings", "houses", "entities", "components", "party-members"]
+    assert [k for k in import_kinds() if k in ours] == ours
     assert load_spec("persons").permission == "registry.add_person"
     for name in ("division-list", "registry-person-list", "case-list", "party-member-list", "user-list"):
         reverse(name)
