@@ -122,8 +122,10 @@ def test_public_and_open311_reports_are_not_attributed_to_the_system(client, tre
 
     web = actions.report_case(actor=AnonymousUser(), category=category, title="路灯不亮", channel=Channel.WEB,
                               lng=POINT[0], lat=POINT[1], ip="10.1.1.1")
-    key, _plain = actions.create_api_key(actor=None, name="12345 热线")
-    o311 = actions.report_case(actor=None, category=category, title="井盖缺失", channel=Channel.OPEN311, lng=POINT[0],
+    from gridgov.core.actors import system_actor
+
+    key, _plain = actions.create_api_key(actor=system_actor(), name="12345 热线")
+    o311 = actions.report_case(actor=AnonymousUser(), category=category, title="井盖缺失", channel=Channel.OPEN311, lng=POINT[0],
                                lat=POINT[1], api_key=key)
     names = dict(AuditEntry.objects.filter(action="cases.report_case").values_list("object_id", "actor_name"))
     assert names[str(web.pk)] == "居民（匿名）"
