@@ -230,7 +230,9 @@ DISTRICT_CODE = os.environ.get("GRIDGOV_DISTRICT_CODE", "430702")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    # times in TIME_ZONE (Django sets the process zone), with the UTC offset so a log says its zone
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+                             "datefmt": "%Y-%m-%d %H:%M:%S %z"}},
     "filters": {"request_id": {"()": "gridgov.core.context.RequestIdLogFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
