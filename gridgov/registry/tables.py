@@ -4,13 +4,13 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from gridgov.core.tables import BaseTable, MonoColumn
+from gridgov.core.tables import BaseTable, LocalTimeColumn, MonoColumn
 
 
 class PersonTable(BaseTable):
     name = tables.Column(verbose_name="姓名", attrs={"td": {"class": "text-nowrap"}})
     sex = tables.Column(verbose_name="性别", accessor="get_sex_display")
-    birth_date = tables.DateColumn(verbose_name="出生日期", format="Y-m-d", attrs={"td": {"class": "text-nowrap"}})
+    birth_date = LocalTimeColumn(verbose_name="出生日期", fmt="%Y-%m-%d")
     id_masked = MonoColumn(verbose_name="证件号码")
     phone_masked = MonoColumn(verbose_name="联系电话")
     address = tables.Column(verbose_name="住址")
