@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 
 from gridgov.core import limits
+from gridgov.core.widgets import SearchableSelect
 
 from .models import Department, Role, User
 from .queries import manageable_divisions
@@ -82,9 +83,9 @@ class UserCreateForm(UserForm):
     password = forms.CharField(label="初始密码", max_length=limits.PASSWORD, widget=forms.PasswordInput(render_value=True),
                                help_text=PASSWORD_HELP)
     role = forms.ModelChoiceField(label="角色", queryset=Role.objects.all(), required=False)
-    division = forms.ModelChoiceField(label="管辖区划", queryset=None, required=False)
+    division = forms.ModelChoiceField(label="管辖区划", queryset=None, required=False, widget=SearchableSelect)
     department = forms.ModelChoiceField(label="所属部门", queryset=Department.objects.filter(is_active=True),
-                                        required=False)
+                                        required=False, widget=SearchableSelect)
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,10 +101,10 @@ class UserCreateForm(UserForm):
 
 class AssignmentForm(forms.Form):
     role = forms.ModelChoiceField(label="角色", queryset=Role.objects.all())
-    division = forms.ModelChoiceField(label="管辖区划", queryset=None, required=False,
+    division = forms.ModelChoiceField(label="管辖区划", queryset=None, required=False, widget=SearchableSelect,
                                       help_text="留空表示全区（仅区级管理员可用）")
     department = forms.ModelChoiceField(label="所属部门", queryset=Department.objects.filter(is_active=True),
-                                        required=False)
+                                        required=False, widget=SearchableSelect)
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from gridgov.core import clock
 from gridgov.core.uploads import MultiImageUploadField
+from gridgov.core.widgets import SearchableSelect, SearchableSelectMultiple
 from gridgov.divisions.models import Division
 
 from .choices import MemberCategory
@@ -85,7 +86,8 @@ class DecisionForm(forms.Form):
 class MemberForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=18, help_text="须已登记在实有人口中")
     category = forms.ChoiceField(label="党员类别", choices=MemberCategory.choices)
-    work_unit = forms.ModelChoiceField(label="工作单位", queryset=WorkUnit.objects.all(), required=False)
+    work_unit = forms.ModelChoiceField(label="工作单位", queryset=WorkUnit.objects.all(), required=False,
+                                       widget=SearchableSelect)
     origin_organization = forms.CharField(label="原党组织", required=False, max_length=120)
     joined_on = forms.DateField(label="入党日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     register = forms.BooleanField(label="直接在居住网格报到", required=False, initial=True)
@@ -108,9 +110,9 @@ class TransferForm(forms.Form):
 
 
 class OrgForm(forms.Form):
-    secretary = forms.ModelChoiceField(label="书记", queryset=None, required=False)
+    secretary = forms.ModelChoiceField(label="书记", queryset=None, required=False, widget=SearchableSelect)
     committee = forms.ModelMultipleChoiceField(label="委员", queryset=None, required=False,
-                                               widget=forms.SelectMultiple(attrs={"size": 6}))
+                                               widget=SearchableSelectMultiple)
     contact_name = forms.CharField(label="联系人", required=False, max_length=50)
     contact_phone = forms.CharField(label="联系电话", required=False, max_length=30)
     residents_committee = forms.CharField(label="居委会", required=False, max_length=100)

@@ -4,6 +4,7 @@ from django import forms
 
 from gridgov.core.importing import DEFAULT_MAX_CELL  # noqa: F401  (documents the cell limit)
 from gridgov.core.uploads import ACCEPT, ImageUploadField
+from gridgov.core.widgets import SearchableSelect
 
 from .choices import (
     ComponentStatus,
@@ -94,7 +95,7 @@ class LifeEventForm(forms.Form):
 
 
 class ChangeHouseForm(forms.Form):
-    building = forms.ModelChoiceField(label="楼栋", queryset=Building.objects.none())
+    building = forms.ModelChoiceField(label="楼栋", queryset=Building.objects.none(), widget=SearchableSelect)
     unit = forms.IntegerField(label="单元", min_value=1, max_value=99, initial=1)
     room = forms.CharField(label="房号", max_length=10)
     note = forms.CharField(label="说明", max_length=300, required=False)

@@ -2,12 +2,16 @@
 
 from django import forms
 
+from gridgov.core.widgets import SearchableSelect
+
 from ..choices import Level
 from ..models import Division
 from .choices import PartitionMode, PartitionTarget
 
 
 class AreaChoiceField(forms.ModelChoiceField):
+    widget = SearchableSelect
+
     def label_from_instance(self, obj):
         return f"{'　' * (obj.level - 1)}{obj.name}（{obj.code}）"
 
