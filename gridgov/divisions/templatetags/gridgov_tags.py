@@ -51,3 +51,11 @@ def pinyin_data(name):
     from gridgov.core.widgets import pinyin_keys
 
     return json.dumps({"py": pinyin_keys(str(name))}, ensure_ascii=False)
+
+
+@register.filter
+def opens_group(group, path):
+    """True when the page at `path` belongs to the menu group: one of its links is the page or
+    a prefix of it (a person's page opens 基础信息, whose 实有人口 link is /registry/persons/)."""
+    return any(item["url"] == path or (item["url"] != "/" and path.startswith(item["url"]))
+               for item in group["items"])
