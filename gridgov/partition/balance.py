@@ -517,7 +517,8 @@ def improve_pairs(R: Region, label: dict, parts: dict, fixed: set = frozenset(),
             best = None
             for stage in _PAIR_STAGES:
                 for x, _, y, _ in bisect(R, nodes, 2, 0, stage, limit=lim, seeds=seeds):
-                    cst = sum(c for v in x for u, c in R.cost[v] if u in set(y))
+                    ys = set(y)
+                    cst = sum(c for v in x for u, c in R.cost[v] if u in ys)
                     if cst < cur - 1e-6 and (best is None or cst < best[0]):
                         best = (cst, x, y)
             if best is None:
