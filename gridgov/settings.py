@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gridgov.cases",
     "gridgov.party",
     "gridgov.community",
+    "gridgov.dashboard",
     "gridgov.demo",
 ]
 

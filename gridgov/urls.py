@@ -16,6 +16,8 @@ urlpatterns = [
     path("cases/", include("gridgov.cases.urls")),
     path("party/", include("gridgov.party.urls")),
     path("community/", include("gridgov.community.urls")),
+    path("indicators/", include("gridgov.dashboard.urls")),
+    path("screen/", include("gridgov.dashboard.screen_urls")),
     path("open311/", include("gridgov.cases.open311.urls")),
     path("api/", include("gridgov.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
