@@ -113,7 +113,7 @@ def _map(division, children):
     for c in children:
         s = by_code[c.code]
         area_km2 = (s.get("area_m2") or 0) / 1e6
-        row = {"code": c.code, "name": c.name, "level": c.level, "drill": c.level < Level.GRID,
+        row = {"code": c.code, "name": c.name, "level": c.level, "drill": True,
                "density": round(s.get("persons", 0) / area_km2) if area_km2 else None,
                "cases_open": int(s.get("cases_open", 0)), "cases_overdue": int(s.get("cases_overdue", 0)),
                "party_registered": int(s.get("party_registered", 0))}

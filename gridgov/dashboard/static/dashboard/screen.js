@@ -86,7 +86,7 @@
     set(name, {
       color: C.series, tooltip: { trigger: "item" },
       legend: { orient: "vertical", right: 0, top: "middle", textStyle: { color: C.text, fontSize: 13 }, itemWidth: 10, itemHeight: 10 },
-      series: [{ type: "pie", radius: ["45%", "72%"], center: ["32%", "50%"], label: { show: false },
+      series: [{ type: "pie", radius: ["38%", "62%"], center: ["34%", "50%"], label: { show: false },
                  data: items.map(function (x) { return { name: x.name, value: x.value }; }) }]
     });
   }
@@ -161,7 +161,7 @@
         var v = metric.key === "care_total" ? p.data.care_total_label : fmt(p.data[metric.key]);
         return p.data.label + "<br>" + metric.label + "：" + v + " " + metric.unit + (p.data.drill ? "<br>点击下钻" : "");
       } },
-      visualMap: { min: 0, max: Math.max(max, 1), calculable: false, orient: "horizontal", left: 10, bottom: 6, itemWidth: 12, itemHeight: 120,
+      visualMap: { min: 0, max: Math.max(max, 1), calculable: false, orient: "horizontal", left: 10, bottom: 16, itemWidth: 12, itemHeight: 120,
                    text: ["高", "低"], textStyle: { color: C.text }, inRange: { color: ["#0d3a7a", "#1f6fd1", "#3fb1ff", "#f5c542", "#ff7a45"] } },
       series: [{ type: "map", map: name, roam: false, layoutCenter: ["50%", "52%"], layoutSize: "96%",
                  itemStyle: { borderColor: "#7fd3ff", borderWidth: 0.8, areaColor: "#16325e" },
@@ -195,8 +195,8 @@
       grid: { left: 40, right: 12, top: 26, bottom: 22 },
       xAxis: { type: "category", data: t.days, axisLabel: { color: C.dim, fontSize: 11 }, axisLine: { lineStyle: { color: C.line } } },
       yAxis: { type: "value", splitLine: { lineStyle: { color: C.line } }, axisLabel: { color: C.dim, fontSize: 11 } },
-      series: [{ name: "上报", type: "line", smooth: true, showSymbol: false, areaStyle: { opacity: 0.15 }, data: t.reported },
-               { name: "结案", type: "line", smooth: true, showSymbol: false, data: t.closed }]
+      series: [{ name: "上报", type: "line", smooth: false, showSymbol: false, areaStyle: { opacity: 0.15 }, data: t.reported },
+               { name: "结案", type: "line", smooth: false, showSymbol: false, data: t.closed }]
     });
   }
 
@@ -235,7 +235,7 @@
     var ok = f.compliant, total = f.communities;
     set("facilities", {
       color: [C.green, C.red], tooltip: { trigger: "item" },
-      series: [{ type: "pie", radius: ["55%", "80%"], label: { show: true, position: "center", color: "#fff", fontSize: 20,
+      series: [{ type: "pie", radius: ["48%", "70%"], center: ["50%", "46%"], label: { show: true, position: "center", color: "#fff", fontSize: 20,
                  formatter: function () { return total ? Math.round(100 * ok / total) + "%" : "—"; } },
                  data: [{ name: "达标社区", value: ok }, { name: "未达标社区", value: Math.max(total - ok, 0) }] }]
     });
