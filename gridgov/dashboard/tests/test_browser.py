@@ -60,9 +60,8 @@ def _persons(page):
 
 def test_drill_down_and_back(browser_page, make_user, shapes):
     from gridgov.dashboard import screen_stats
-    from gridgov.registry.models import Person
-
     from gridgov.divisions.models import Division
+    from gridgov.registry.models import Person
 
     Person.objects.create(grid=Division.objects.get(code=A1), division_code=A1, name="测试")
     screen_stats.refresh()
