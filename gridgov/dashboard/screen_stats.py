@@ -12,7 +12,7 @@ import datetime
 import time
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -24,6 +24,7 @@ from gridgov.divisions.models import Division, DivisionShape
 from .models import ScreenStat, ScreenState
 
 TREND_DAYS = 30
+ANALYZE_AFTER = 10_000  # rows written by one refresh after which PostgreSQL gets fresh statistics
 
 
 def _midnight(day):
@@ -180,7 +181,14 @@ def refresh(today=None):
     state = ScreenState.objects.select_for_update().first() or ScreenState()
     state.built_at, state.seconds, state.rows = clock.now(), round(time.monotonic() - started, 3), len(seen)
     state.save()
+    if written >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        transaction.on_commit(_analyze)  # fresh planner statistics after a first build
     return written
+
+
+def _analyze():
+    with connection.cursor() as cur:
+        cur.execute(f"ANALYZE {connection.ops.quote_name(ScreenStat._meta.db_table)}")
 
 
 def ensure_built():
