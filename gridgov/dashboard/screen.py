@@ -70,9 +70,9 @@ def breadcrumb(division, root):
 
 
 def _feed(division):
-    from gridgov.cases.models import Case
-
     from django.db.models.functions import Substr
+
+    from gridgov.cases.models import Case
 
     # today's cases by the reported_at index, the scope as a filter on those few rows (a prefix
     # match would make the planner walk the whole district's cases by division_code)
