@@ -56,3 +56,11 @@ class Rag(models.TextChoices):
     AMBER = "amber", _("略有滞后")
     RED = "red", _("明显滞后")
     NONE = "none", _("暂无数据")
+
+
+# Chinese labels of this app's audit actions (the audit log shows them; manifest `audit_labels`)
+AUDIT_LABELS = {
+    "dashboard.report_value": "填报三五工程指标", "dashboard.approve_value": "审核通过指标值",
+    "dashboard.reject_value": "退回指标值", "dashboard.refresh_computed": "重新计算平台指标",
+    "dashboard.save_definition": "保存三五工程指标定义",
+}

@@ -19,6 +19,7 @@ REPORT = ("dashboard.report_indicatorvalue", "dashboard.add_indicatorevidence")
 
 CONTRIBUTIONS = Contributions(
     app="dashboard",
+    audit_labels="gridgov.dashboard.choices.AUDIT_LABELS",
     menu_groups=(MenuGroup("dashboard", "指标与大屏", order=50, icon="presentation-analytics"),),
     menu=(
         MenuEntry("dashboard", "三五工程", "dashboard:library", "dashboard.view_indicatorvalue", order=10),

@@ -4,7 +4,7 @@ reviewed, with evidence), and the big screen's maintained sums.
 `ScreenStat` holds, for every current division from the district down to the grids, the counts
 the big screen shows (population by type, households, cases, care groups, party …), refreshed by
 a periodic job (`screen_stats.refresh`) with set-based GROUP BY queries; the screen's JSON then
-reads one scope's rows by an indexed equality, whatever the district's size (ADR 0018).
+reads one scope's rows by an indexed equality, whatever the district's size (ADR 0019).
 """
 
 from django.conf import settings
