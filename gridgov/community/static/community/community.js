@@ -7,13 +7,17 @@
 
   var el = document.getElementById("compliance-map");
   var data = document.getElementById("compliance-geojson");
-  if (!el || !data || !window.L) return;
+  if (!el || !data || !window.L || !window.GridMap) return;
   var geojson = JSON.parse(data.textContent);
   var colours = { ok: "#2fb344", partial: "#f59f00", poor: "#d63939" };
-  var map = L.map(el, { zoomSnap: 0.25, attributionControl: false });
+  var map = GridMap.create(el, { legend: [
+    { label: "达标", color: colours.ok, kind: "area" },
+    { label: "一项未达标", color: colours.partial, kind: "area" },
+    { label: "设施与面积均未达标", color: colours.poor, kind: "area" }
+  ] });
   var layer = L.geoJSON(geojson, {
     style: function (f) {
-      return { color: "#555", weight: 1, fillColor: colours[f.properties.level] || "#999", fillOpacity: 0.6 };
+      return { color: "#555", weight: 1, fillColor: colours[f.properties.level] || "#999", fillOpacity: 0.55 };
     },
     onEachFeature: function (f, l) {
       var p = f.properties;
@@ -24,9 +28,5 @@
       l.on("click", function () { window.location.href = p.url; });
     }
   }).addTo(map);
-  if (geojson.features.length) {
-    map.fitBounds(layer.getBounds(), { padding: [8, 8] });
-  } else {
-    map.setView([29.04, 111.69], 12);
-  }
+  if (geojson.features.length) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
 })();
