@@ -24,7 +24,8 @@ def main(base, user, password, out, scope=""):
             page = ctx.new_page()
             login(page, base, user, password)
             page.goto(base + "/screen/" + (f"?scope={scope}" if scope else ""))
-            page.wait_for_function("document.querySelector('[data-screen]').dataset.scope")
+            while not page.evaluate("document.querySelector('[data-screen]').dataset.scope"):
+                page.wait_for_timeout(100)
             page.wait_for_timeout(1500)
             scroll = page.evaluate("[document.documentElement.scrollWidth - innerWidth,"
                                    " document.documentElement.scrollHeight - innerHeight]")
