@@ -8,7 +8,15 @@ from gridgov.core.access import ensure_visible, is_district_wide, require
 from gridgov.core.actors import action
 from gridgov.divisions.choices import Level
 
-from .models import Committee, CommitteeMember, Facility, FacilityStandard, FacilityType, WorkstationStaff
+from .models import (
+    Committee,
+    CommitteeMember,
+    Facility,
+    FacilityPhoto,
+    FacilityStandard,
+    FacilityType,
+    WorkstationStaff,
+)
 
 FACILITY_FIELDS = ["facility_type", "name", "status", "area_m2", "address", "lng", "lat", "opening_hours",
                    "bookable", "capacity", "phone", "note"]
@@ -89,6 +97,36 @@ def delete_facility(*, actor, facility):
     require(actor, "community.delete_facility", facility.division_code)
     audit.record(actor, "community.delete_facility", facility, before=audit.snapshot(facility))
     facility.delete()
+
+
+MAX_PHOTOS = 12
+
+
+@action
+def add_facility_photo(*, actor, facility, upload, caption=""):
+    """Add a photo of a facility: re-encoded by the core image helper, stored under a random
+    name, served only to those who may see the facility."""
+    from gridgov.core.uploads import clean_image
+
+    require(actor, "community.change_facility", facility.division_code)
+    if facility.photos.count() >= MAX_PHOTOS:
+        raise ValidationError(f"每处设施最多 {MAX_PHOTOS} 张照片")
+    image = clean_image(upload)
+    photo = FacilityPhoto(facility=facility, caption=caption[:100], uploaded_at=clock.now(), uploaded_by=actor)
+    photo.image.save(image.name, image, save=False)
+    photo.save()
+    audit.record(actor, "community.add_facility_photo", photo, after={"facility": facility.pk, "name": photo.image.name},
+                 division_code=facility.division_code)
+    return photo
+
+
+@action
+def remove_facility_photo(*, actor, photo):
+    require(actor, "community.change_facility", photo.facility.division_code)
+    audit.record(actor, "community.remove_facility_photo", photo, before={"name": photo.image.name},
+                 division_code=photo.facility.division_code)
+    photo.image.delete(save=False)
+    photo.delete()
 
 
 @action

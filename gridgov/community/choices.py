@@ -52,4 +52,5 @@ AUDIT_LABELS = {
     "community.update_committee": "修改居民委员会", "community.add_committee_member": "新增居委会成员",
     "community.update_committee_member": "修改居委会成员", "community.remove_committee_member": "移除居委会成员",
     "community.add_staff": "新增工作站人员", "community.update_staff": "修改工作站人员",
+    "community.add_facility_photo": "上传设施照片", "community.remove_facility_photo": "删除设施照片",
 }

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
 
 from .choices import CommitteePost, FacilityCategory, FacilityStatus, StaffPost
@@ -168,7 +169,7 @@ class FacilityPhoto(models.Model):
     """A photo of a facility; the file is served through the facility's visibility."""
 
     facility = models.ForeignKey(Facility, verbose_name=_("设施"), on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("照片"), upload_to="community/facilities/%Y/%m/")
+    image = MediaFileField(_("照片"), prefix="community/facilities", owner="facility")
     caption = models.CharField(_("说明"), max_length=100, blank=True)
     uploaded_at = models.DateTimeField(_("上传时间"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,

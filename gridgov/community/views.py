@@ -1,6 +1,7 @@
 """Pages of the community app: the communities and their compliance, the printable profile
 (社区概况), facilities, the committee and workstation, the type dictionary and the standard."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404, is_district_wide
+from gridgov.core.uploads import ImageUploadField
 from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division, DivisionShape
 
@@ -25,7 +27,15 @@ from .forms import (
     StaffForm,
     StandardForm,
 )
-from .models import Committee, CommitteeMember, Facility, FacilityStandard, FacilityType, WorkstationStaff
+from .models import (
+    Committee,
+    CommitteeMember,
+    Facility,
+    FacilityPhoto,
+    FacilityStandard,
+    FacilityType,
+    WorkstationStaff,
+)
 
 ROOT = {"label": "社区概况", "url": "/community/"}
 
@@ -140,7 +150,7 @@ def facility_detail(request, pk):
     facility = get_visible_or_404(Facility.objects.select_related("facility_type", "community"), request.user,
                                   pk=pk)
     return render(request, "community/facility_detail.html", {
-        "facility": facility, "photos": list(facility.photos.all()),
+        "facility": facility, "photos": list(facility.photos.all()), "photo_form": PhotoForm(),
         "can_edit": can(request.user, "community.change_facility", facility.division_code),
         "can_delete": can(request.user, "community.delete_facility", facility.division_code),
         "breadcrumb": [ROOT, {"label": facility.community.name, "url": reverse("community:profile",
@@ -297,15 +307,35 @@ def standard_edit(request, pk=None):
         ROOT, {"label": "设施类型与标准", "url": reverse("community:standards")}, {"label": "配置标准"}]})
 
 
+
+class PhotoForm(forms.Form):
+    photo = ImageUploadField(label="照片")
+    caption = forms.CharField(label="说明", required=False, max_length=100)
+
+
 @login_required
-def facility_photo(request, pk):
-    """A facility photo, served only to those who may see the facility (object-owned media)."""
-    from django.http import FileResponse
+@require_POST
+def facility_photo_add(request, pk):
+    facility = get_visible_or_404(Facility, request.user, "change", pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            actions.add_facility_photo(actor=request.user, facility=facility, upload=form.cleaned_data["photo"],
+                                       caption=form.cleaned_data["caption"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已上传照片")
+    return HttpResponseRedirect(facility.get_absolute_url())
 
-    from .models import FacilityPhoto
 
-    photo = get_object_or_404(FacilityPhoto, pk=pk)
-    get_visible_or_404(Facility, request.user, pk=photo.facility_id)
-    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+@login_required
+@require_POST
+def facility_photo_remove(request, pk, photo_pk):
+    facility = get_visible_or_404(Facility, request.user, "change", pk=pk)
+    photo = get_object_or_404(FacilityPhoto, pk=photo_pk, facility=facility)
+    actions.remove_facility_photo(actor=request.user, photo=photo)
+    messages.success(request, "已删除照片")
+    return HttpResponseRedirect(facility.get_absolute_url())

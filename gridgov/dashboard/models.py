@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
 
 from .choices import Aggregation, Direction, IndicatorGroup, IndicatorLevel, Period, Source, ValueStatus
@@ -106,7 +107,7 @@ class IndicatorEvidence(models.Model):
 
     value = models.ForeignKey(IndicatorValue, verbose_name=_("指标值"), on_delete=models.CASCADE,
                               related_name="evidence")
-    file = models.FileField(_("文件"), upload_to="dashboard/evidence/%Y/%m/")
+    file = MediaFileField(_("文件"), prefix="dashboard/evidence", owner="value")
     name = models.CharField(_("文件名"), max_length=120)
     content_type = models.CharField(_("类型"), max_length=80)
     size = models.PositiveIntegerField(_("大小(字节)"), default=0)

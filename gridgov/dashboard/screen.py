@@ -92,7 +92,7 @@ def _feed(division):
 
 
 def _trend(stats, today):
-    days = [today - datetime.timedelta(days=n) for n in range(29, -1, -1)]
+    days = [today - datetime.timedelta(days=n) for n in range(30, 0, -1)]  # whole days up to yesterday
     return {"days": [d.strftime("%m-%d") for d in days],
             "reported": [int(stats.get(f"trend:r:{d.isoformat()}", 0)) for d in days],
             "closed": [int(stats.get(f"trend:c:{d.isoformat()}", 0)) for d in days]}

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from gridgov.core import clock
 from gridgov.core.access import can, get_visible_or_404, is_district_wide
 from gridgov.core.exports import export_response
+from gridgov.core.media import file_response
 from gridgov.divisions.models import Division
 
 from . import actions
@@ -218,9 +219,7 @@ def review_queue(request):
 def evidence(request, pk):
     ev = get_object_or_404(IndicatorEvidence, pk=pk)
     get_visible_or_404(IndicatorValue, request.user, pk=ev.value_id)
-    response = FileResponse(ev.file.open("rb"), content_type=ev.content_type, as_attachment=True, filename=ev.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(ev.file, download_name=ev.name)
 
 
 @login_required

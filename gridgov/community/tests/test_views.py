@@ -67,3 +67,33 @@ def test_compliance_page_and_map(client, tree, facility, make_user):
     r = client.get(reverse("community:list"))
     html = r.content.decode()
     assert r.status_code == 200 and "compliance-geojson" in html and "A社区" in html and "C社区" not in html
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_facility_photo_is_re_encoded_and_served_by_scope(client, tree, facility, make_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(make_user("community_staff", A))
+    r = client.post(reverse("community:facility_photo_add", args=[facility.pk]),
+                    {"photo": SimpleUploadedFile("门口.png", _png(), "image/png"), "caption": "正门"})
+    assert r.status_code == 302
+    photo = facility.photos.get()
+    assert photo.image.name.startswith("community/facilities/") and photo.image.name.endswith(".png")
+    assert client.get(photo.image.url).status_code == 200
+    # not a picture: refused
+    client.post(reverse("community:facility_photo_add", args=[facility.pk]),
+                {"photo": SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", "image/png")})
+    assert facility.photos.count() == 1
+    # another community: the file is as missing as the facility
+    client.force_login(make_user("community_staff", B))
+    assert client.get(photo.image.url).status_code == 404

@@ -28,3 +28,9 @@ def facilities(tree, db):
     types = {t.code: t for t in FacilityType.objects.all()}
     for code in ("kindergarten", "health_room", "police_room"):
         Facility.objects.create(community=tree[A], division_code=A, facility_type=types[code], name=code, area_m2=100)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Evidence files go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path

@@ -110,7 +110,8 @@ def test_computed_coverage_from_facilities(tree, facilities):
     assert actions.refresh_computed(actor=None) == 0  # idempotent
 
 
-def test_report_page_and_review_through_the_web(client, tree, make_user):
+def test_report_page_and_review_through_the_web(client, tree, make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     d = IndicatorDefinition.objects.get(code="population_collection")
     client.force_login(make_user("community_staff", A))
     r = client.post(reverse("dashboard:report"), {

@@ -97,10 +97,10 @@
     var cat = { type: "category", data: labels, axisLabel: { color: C.text, fontSize: 12, interval: 0 }, axisLine: { lineStyle: { color: C.line } } };
     var val = { type: "value", splitLine: { lineStyle: { color: C.line } }, axisLabel: { color: C.dim, fontSize: 11 } };
     set(name, {
-      grid: { left: horizontal ? 78 : 30, right: 30, top: 8, bottom: horizontal ? 8 : 36, containLabel: false },
+      grid: { left: horizontal ? 78 : 30, right: 36, top: 4, bottom: horizontal ? 4 : 36, containLabel: false },
       tooltip: { trigger: "axis" }, xAxis: horizontal ? val : Object.assign({}, cat, { axisLabel: { color: C.text, fontSize: 11, interval: 0, rotate: 30 } }),
       yAxis: horizontal ? Object.assign({}, cat, { inverse: true }) : val,
-      series: [{ type: "bar", data: values, barMaxWidth: 16, itemStyle: { color: C.accent, borderRadius: 2 },
+      series: [{ type: "bar", data: values, barMaxWidth: 12, barCategoryGap: "30%", itemStyle: { color: C.accent, borderRadius: 2 },
                  label: { show: true, position: horizontal ? "right" : "top", color: C.text, fontSize: 11 } }]
     });
   }
@@ -303,8 +303,10 @@
       .then(function (r) { if (!r.ok) throw new Error("data " + r.status); return r.json(); })])
       .then(function (res) {
         if (code !== state.scope) return;
+        var first = !state.data;
         state.data = res[1];
         render(state.data);
+        if (first) Object.keys(charts).forEach(function (k) { charts[k].resize(); });  // sizes after the fonts and data
         root.dataset.scope = code;
         root.dataset.level = state.data.scope.level;
       })
