@@ -4,10 +4,10 @@ indicator values (填报 → 审核), evidence files, the computed values' refre
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.access import ensure_visible, is_district_wide, require
+from gridgov.core.actors import action
 from gridgov.divisions.models import Division
 
 from . import computed
@@ -28,7 +28,7 @@ def _check_division(definition, division):
         raise ValidationError(f"“{definition.name}”由平台自动计算，无需填报")
 
 
-@transaction.atomic
+@action
 def report_value(*, actor, definition, division, period_start_day, value, note="", files=(), submit=True):
     """填报: record (or correct) a value for a division and period, attach evidence files, and
     submit it for review (`submit=False` keeps a draft). A value already approved cannot be
@@ -59,6 +59,7 @@ def report_value(*, actor, definition, division, period_start_day, value, note="
     return row
 
 
+@action
 def attach_evidence(*, actor, value, upload):
     """Store one evidence file (type checked by content, size limited) on a value."""
     require(actor, "dashboard.report_indicatorvalue", value.division_code)
@@ -70,7 +71,7 @@ def attach_evidence(*, actor, value, upload):
     return ev
 
 
-@transaction.atomic
+@action
 def review_value(*, actor, value, approve, note=""):
     """审核: approve a submitted value, or return it with a note. Nobody reviews their own report."""
     value = IndicatorValue.objects.select_for_update().get(pk=value.pk)
@@ -90,14 +91,15 @@ def review_value(*, actor, value, approve, note=""):
     return value
 
 
-@transaction.atomic
-def refresh_computed(*, actor=None, day=None, definitions=None):
+@action
+def refresh_computed(*, actor, day=None, definitions=None):
     """Compute the platform-computed indicators for the period containing `day` (today by
     default) for every current community, writing approved values (idempotent: a rerun updates
-    the period's rows). `actor` None is the system (the periodic job, the demo)."""
+    the period's rows). The nightly job and the demo act as the system actor (its 系统 role
+    holds `dashboard.refresh_indicatorvalue`); a person needs it district-wide."""
     from gridgov.divisions.choices import Level
 
-    if actor is not None and not is_district_wide(actor, "dashboard.approve_indicatorvalue"):
+    if not is_district_wide(actor, "dashboard.refresh_indicatorvalue"):
         raise PermissionDenied("只有区级可以重新计算指标")
     day = day or clock.today()
     communities = list(Division.objects.filter(level=Level.COMMUNITY, is_active=True).order_by("code"))
@@ -133,7 +135,7 @@ def refresh_computed(*, actor=None, day=None, definitions=None):
     return written
 
 
-@transaction.atomic
+@action
 def save_definition(*, actor, definition=None, data):
     """Add or edit an indicator of the library (district-wide setting)."""
     if not is_district_wide(actor, "dashboard.change_indicatordefinition"):

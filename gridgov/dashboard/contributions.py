@@ -37,6 +37,7 @@ CONTRIBUTIONS = Contributions(
         RoleDefault("community_staff", (*VIEW, *REPORT)),
         RoleDefault("party_staff", VIEW),
         RoleDefault("leader", (*VIEW, "dashboard.export_indicatorvalue")),
+        RoleDefault("system", ("dashboard.refresh_indicatorvalue",)),  # the nightly job and the demo
     ),
     # values and sums describe a division in a period: they keep the codes of that moment
     redraw=(

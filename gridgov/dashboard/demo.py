@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from gridgov.core import clock
+from gridgov.core.actors import system_actor
 from gridgov.divisions.models import Division
 
 from . import actions, screen_stats
@@ -19,7 +20,7 @@ from .progress import expected, period_end, recent_periods
 
 def generate(*, scale, seed, progress):
     rng = random.Random(seed * 13 + 5)
-    n = actions.refresh_computed(actor=None)
+    n = actions.refresh_computed(actor=system_actor())
     progress(f"三五工程：平台计算指标 {n} 条")
     today = clock.today()
     rows = []

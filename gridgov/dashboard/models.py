@@ -4,7 +4,7 @@ reviewed, with evidence), and the big screen's maintained sums.
 `ScreenStat` holds, for every current division from the district down to the grids, the counts
 the big screen shows (population by type, households, cases, care groups, party …), refreshed by
 a periodic job (`screen_stats.refresh`) with set-based GROUP BY queries; the screen's JSON then
-reads one scope's rows by an indexed equality, whatever the district's size (ADR 0019).
+reads one scope's rows by an indexed equality, whatever the district's size (ADR 0020).
 """
 
 from django.conf import settings
@@ -96,6 +96,7 @@ class IndicatorValue(ScopedModel):
             ("report_indicatorvalue", "可以填报三五工程指标"),
             ("approve_indicatorvalue", "可以审核三五工程指标"),
             ("export_indicatorvalue", "可以导出三五工程报表"),
+            ("refresh_indicatorvalue", "可以重新计算平台指标"),
         ]
 
     def __str__(self):

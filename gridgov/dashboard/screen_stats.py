@@ -5,7 +5,7 @@ the grids, the counts the screen shows.
 rolls the grid sums up to communities, streets and the district in Python, and writes only the
 rows that changed (zeros are not stored). At district scale (700k persons, 200k cases) that is a
 few seconds of background work every couple of minutes, instead of a count over the whole
-district on every 10-second refresh of every screen (ADR 0019).
+district on every 10-second refresh of every screen (ADR 0020).
 """
 
 import datetime

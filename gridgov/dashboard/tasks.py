@@ -14,6 +14,8 @@ def screen_stats_task():
 
 @db_periodic_task(crontab(minute="20", hour="2"))
 def computed_indicators_task():
+    from gridgov.core.actors import system_actor
+
     from . import actions
 
-    return actions.refresh_computed(actor=None)
+    return actions.refresh_computed(actor=system_actor())

@@ -76,7 +76,7 @@ def library(request):
         "groups": [(g, [r for r in rows if r["d"].group == g]) for g in ("improve", "full", "coverage")],
         "can_report": can(user, "dashboard.report_indicatorvalue"),
         "can_review": can(user, "dashboard.approve_indicatorvalue"),
-        "can_refresh": is_district_wide(user, "dashboard.approve_indicatorvalue"),
+        "can_refresh": is_district_wide(user, "dashboard.refresh_indicatorvalue"),
         "pending": IndicatorValue.objects.visible_to(user).filter(status=ValueStatus.SUBMITTED).count(),
         "breadcrumb": [ROOT, {"label": division.name}],
     })
