@@ -2,6 +2,7 @@
 the department queue and the overdue board."""
 
 import datetime
+import math
 
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -101,3 +102,30 @@ KEYWORD_CAP = 1_000  # a keyword is matched row by row (LIKE '%…%'): count few
 def open_cases(qs):
     """The open cases of a queryset (the redraw moves these; closed ones keep their grid)."""
     return qs.filter(state__in=OPEN_STATES)
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+def distance_m(lng1, lat1, lng2, lat2):
+    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((rlat2 - rlat1) / 2) ** 2
+         + math.cos(rlat1) * math.cos(rlat2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2)
+    return 6371000 * 2 * math.asin(math.sqrt(a))
+
+
+def duplicates(category, lng, lat, *, exclude_pk=None, limit=10):
+    """Open cases of the same class within the class radius, nearest first (bbox in SQL)."""
+    if category is None or lng is None or lat is None:
+        return []
+    radius = category.duplicate_radius_m or 50
+    dlat = radius / 111000
+    dlng = radius / (111000 * max(math.cos(math.radians(lat)), 0.01))
+    qs = Case.objects.filter(category=category, state__in=OPEN_STATES, lng__range=(lng - dlng, lng + dlng),
+                             lat__range=(lat - dlat, lat + dlat)).exclude(pk=exclude_pk)
+    found = []
+    for c in qs[:200]:
+        d = distance_m(lng, lat, c.lng, c.lat)
+        if d <= radius:
+            c.distance = round(d)
+            found.append(c)
+    return sorted(found, key=lambda c: c.distance)[:limit]

@@ -95,7 +95,7 @@ def _flag(pk, what, condition, now, actor):
     if not claimed:
         return 0
     case = Case.objects.select_related("category", "grid", "current_department").get(pk=pk)
-    from .actions import write_event
+    from .history import write_event
     from .notifications import notify_step
 
     if what == "warned":

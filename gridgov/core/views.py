@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import clock
+from . import notify
 from .codes import level_of
 from .menu import indicator_values
 
@@ -39,7 +39,7 @@ def notifications(request):
     qs = request.user.notifications.all()
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=clock.now())
+        notify.mark_all_read(actor=request.user)
         return HttpResponseRedirect(request.path)
     return render(request, "core/notifications.html", {"page": page, "breadcrumb": [{"label": "通知中心"}]})
 

@@ -31,7 +31,6 @@ SCORE_COLUMNS = ["division_code", "member_id", "branch_id", "post_id", "period_k
                  "points", "target", "expected", "status", "computed_at"]
 UPDATE_COLUMNS = ["division_code", "branch_id", "post_id", "period_end", "points", "target", "expected", "status",
                   "computed_at"]
-NOTIFICATION_COLUMNS = ["recipient_id", "created_at", "category", "title", "body", "url", "dedupe_key"]
 Q1 = Decimal("0.1")
 
 
@@ -98,7 +97,7 @@ def send_alerts(kind, start, behind, rule):
     behind (once per period and branch) — "提示党员及时履职". Bulk: one query for the dedupe keys
     already sent, one bulk insert."""
     from gridgov.core.models import Notification
-    from gridgov.core.notify import _channels
+    from gridgov.core.notify import notify_many
 
     period = label(kind, start)
     key_prefix = f"party-behind:{kind}:{start:%Y%m%d}:"
@@ -125,19 +124,7 @@ def send_alerts(kind, start, behind, rule):
                 title=f"支部提醒：{period}有 {counts[branch_id]} 名党员履职滞后",
                 body="请提示党员及时履职。", dedupe_key=f"{key_prefix}b{branch_id}",
             ))
-    if not wanted:
-        return 0
-    sent = set(Notification.objects.filter(dedupe_key__startswith=key_prefix).values_list(
-        "recipient_id", "dedupe_key"))
-    new = [n for n in wanted if (n.recipient_id, n.dedupe_key) not in sent]
-    upsert_rows(Notification, NOTIFICATION_COLUMNS, [
-        (n.recipient_id, n.created_at, n.category, n.title, n.body, n.url, n.dedupe_key) for n in new], conflict=())
-    channels = _channels()
-    if channels and len(new) <= 500:  # per-message channels (SMS …) for ordinary volumes only
-        for n in new:
-            for c in channels:
-                transaction.on_commit(lambda c=c, n=n: c.send(n))
-    return len(new)
+    return notify_many(wanted, dedupe_prefix=key_prefix)
 
 
 def score_members(member_ids, *, now=None, notify=False):

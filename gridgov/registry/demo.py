@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from gridgov.core import clock, pii
+from gridgov.core.bulk import allocate_ids, insert_rows
 from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
@@ -35,7 +36,6 @@ from .choices import (
     ResidenceType,
     Sex,
 )
-from .fastload import allocate_ids, insert_rows
 from .identity import make_credit_code, make_resident_id, pinyin_keys
 from .models import Building, CareTag, Component, ComponentClass, House, Household, LegalEntity, Person
 

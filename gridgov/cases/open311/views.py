@@ -181,14 +181,8 @@ def _api_key(request):
     if not plain:
         return None
     key = Open311ApiKey.objects.filter(key_hash=actions.hash_key(plain), is_active=True).first()
-    now = clock.now()
-    stale = now - datetime.timedelta(minutes=1)
-    if key is not None and (key.last_used_at is None or key.last_used_at < stale):
-        # at most one write a minute per key (busy clients would queue on this row); the row just
-        # read says whether one is due, the conditional UPDATE settles races between workers
-        Open311ApiKey.objects.filter(pk=key.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale)
-        ).update(last_used_at=now)
+    if key is not None:
+        actions.note_key_used(key)
     return key
 
 

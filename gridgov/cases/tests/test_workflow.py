@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gridgov.accounts.choices import RoleCode
-from gridgov.cases import actions
+from gridgov.cases import actions, queries
 from gridgov.cases.choices import CaseState, Channel, EventKind
 from gridgov.cases.models import Case, CaseEvent, RoutingRule
 from gridgov.core import clock
@@ -154,7 +154,7 @@ def test_merge_duplicates_and_notify_child_reporters(new_case, walk, dispatcher,
     parent = new_case()
     other_resident = make_user(RoleCode.RESIDENT, None, username="resident-2")
     child = new_case(actor=other_resident, channel=Channel.WEB, title="同一处塌陷")
-    assert [c.pk for c in actions.duplicates(parent.category, *POINT, exclude_pk=parent.pk)] == [child.pk]
+    assert [c.pk for c in queries.duplicates(parent.category, *POINT, exclude_pk=parent.pk)] == [child.pk]
     actions.merge_case(actor=dispatcher, case=child, into=parent)
     child.refresh_from_db()
     assert child.state == CaseState.MERGED and child.parent_id == parent.pk

@@ -3,14 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gridgov.core import audit
-from gridgov.core.access import can, require
+from gridgov.core.access import can
 
 from .. import actions
 from ..forms import CategoryForm, RoutingRuleForm
@@ -61,19 +59,18 @@ def rule_edit(request, pk=None):
     form = RoutingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST":
         if request.POST.get("delete") and rule.pk:
-            with transaction.atomic():
-                require(request.user, "cases.change_category")
-                audit.record(request.user, "cases.delete_routing_rule", rule, before=audit.snapshot(rule))
-                rule.delete()
+            actions.delete_routing_rule(actor=request.user, rule=rule)
             return redirect("cases:categories")
         if form.is_valid():
-            with transaction.atomic():
-                require(request.user, "cases.change_category")
-                before = audit.snapshot(rule) if rule.pk else None
-                form.save()
-                audit.record(request.user, "cases.save_routing_rule", rule, before, audit.snapshot(rule))
-            messages.success(request, "派遣规则已保存")
-            return redirect("cases:categories")
+            # the form has already set the fields on its instance: the action gets a fresh row
+            fresh = RoutingRule.objects.get(pk=rule.pk) if rule.pk else RoutingRule()
+            try:
+                actions.save_routing_rule(actor=request.user, rule=fresh, data=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, "；".join(exc.messages))
+            else:
+                messages.success(request, "派遣规则已保存")
+                return redirect("cases:categories")
     return render(request, "cases/rule_form.html", {
         "form": form, "rule": rule,
         "breadcrumb": [{"label": "事件分类", "url": reverse("cases:categories")}, {"label": "派遣规则"}],

@@ -73,7 +73,7 @@ def _detail_context(request, case, posted=None, error=None):
         "attachments": case.attachments.all(), "children": case.children.all(),
         "departments": Department.objects.filter(is_active=True), "suggested_department": suggested,
         "categories": minor_categories(), "urgencies": Urgency.choices, "posted": posted or {}, "error": error,
-        "duplicates": actions.duplicates(case.category, case.lng, case.lat, exclude_pk=case.pk)
+        "duplicates": queries.duplicates(case.category, case.lng, case.lat, exclude_pk=case.pk)
         if case.state in (CaseState.REPORTED, CaseState.REGISTERED) and case.lng is not None else [],
         "breadcrumb": [{"label": "事件管理"}, {"label": "事件列表", "url": reverse("cases:list")},
                        {"label": case.number}],
@@ -251,7 +251,7 @@ def duplicates_fragment(request):
         lng, lat = float(request.GET.get("lng")), float(request.GET.get("lat"))
     except (TypeError, ValueError):
         lng = lat = None
-    found = actions.duplicates(category, lng, lat) if category else []
+    found = queries.duplicates(category, lng, lat) if category else []
     public = not request.user.is_authenticated or not can(request.user, "cases.view_case")
     return render(request, "cases/_duplicates.html", {"duplicates": found, "category": category, "public": public})
 

@@ -4,13 +4,14 @@ do not exist yet are opened in the person's house.
 
 Every row gets every check; the per-row work is kept small (see docs/registry.md): set-based
 lookups against the database, cached parsing of repetitive cells, a prepared HMAC, rows streamed
-to COPY while they are built, and `fastload.bulk_mode` for loads at least the table's size."""
+to COPY while they are built, and `core.bulk.bulk_mode` for loads at least the table's size."""
 
 import time
 
 from django.db import connection
 
 from gridgov.core import clock
+from gridgov.core.bulk import NULL, allocate_ids, bulk_mode, copy_escape, insert_rows, table_size, update_rows
 from gridgov.core.importing import Column, parse_choice, parse_date
 
 from ..actions.common import refresh_all_household_counts, refresh_household_counts
@@ -25,7 +26,6 @@ from ..choices import (
     ResidenceType,
     Sex,
 )
-from ..fastload import NULL, allocate_ids, bulk_mode, copy_escape, insert_rows, table_size, update_rows
 from ..identity import (
     IdentityError,
     KeyedHasher,
@@ -253,8 +253,8 @@ class PersonImport(RegistryImport):
     # --- writing ----------------------------------------------------------------------------
 
     def apply(self, rows, *, actor, run):
-        """Bulk write: new persons and households go in through `fastload` (COPY / executemany
-        with pre-allocated ids), changed persons through `fastload.update_rows`, unchanged rows
+        """Bulk write: new persons and households go in through `core.bulk` (COPY / executemany
+        with pre-allocated ids), changed persons through `core.bulk.update_rows`, unchanged rows
         are only counted. A load of new persons at least as big as the table rebuilds the
         person table's secondary indexes once instead of maintaining them row by row."""
         lap = self._stopwatch()

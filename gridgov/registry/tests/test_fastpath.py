@@ -13,9 +13,10 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.util import isdigits
 
+from gridgov.core import bulk as fastload
 from gridgov.core import pii
 from gridgov.core.importing import run_import
-from gridgov.registry import fastload, identity
+from gridgov.registry import identity
 from gridgov.registry.importers import PersonImport
 from gridgov.registry.importers import persons as person_importer
 from gridgov.registry.models import Household, Person

@@ -1,4 +1,5 @@
-"""Fast bulk writes for the import hot path: primary keys are allocated up front (sequence on
+"""The shared bulk writer (COPY on PostgreSQL, `executemany` on SQLite) for the import hot path,
+the demo, scoring and bulk notifications: primary keys are allocated up front (sequence on
 PostgreSQL, max(id) under the import's write transaction on SQLite), then rows go in with COPY
 (PostgreSQL, text format built here) or `executemany` (SQLite) — no model instances, no per-row
 ORM work. Updates of many rows go through a staging table (PostgreSQL) or `executemany`.
@@ -13,8 +14,12 @@ transactional on both backends: an error rolls everything back, indexes included
 runs, the table is locked (PostgreSQL ACCESS EXCLUSIVE, readers wait; SQLite has one writer
 anyway), so callers use it only when the load is at least as big as the table.
 
+`upsert_rows` is INSERT … ON CONFLICT for maintained rows (scores, notifications): COPY into a
+staging table then one INSERT … SELECT on PostgreSQL.
+
 Values are adapted with the backend's own `connection.ops` so stored dates and times are exactly
-what the ORM would have written.
+what the ORM would have written. Callers are system-side writers inside an action's transaction
+(rule 1): an importer's `apply`, a scoring run, a demo step.
 """
 
 import contextlib
@@ -300,3 +305,45 @@ def bulk_mode(*models, enabled=True):
         with connection.cursor() as cur:
             for create in ddl:
                 cur.execute(create)
+
+
+# --- insert or update on conflict --------------------------------------------------------------
+
+def upsert_rows(model, columns, rows, *, conflict, update=(), changed_only=()):
+    """INSERT … ON CONFLICT (conflict) DO UPDATE SET update [WHERE one of `changed_only`
+    differs] (or DO NOTHING when `update` is empty, with `conflict` possibly empty too: any unique
+    violation is skipped). `columns` are attnames. PostgreSQL: COPY into a temporary table, then
+    one INSERT … SELECT; SQLite: executemany. Must run inside a transaction. Returns the number of
+    rows offered."""
+    qn = connection.ops.quote_name
+    fields = [model._meta.get_field(c) for c in columns]
+    table = qn(model._meta.db_table)
+    cols = ", ".join(qn(f.column) for f in fields)
+    target = f"({', '.join(qn(model._meta.get_field(c).column) for c in conflict)})" if conflict else ""
+    if update:
+        action = "DO UPDATE SET " + ", ".join(f"{qn(c)} = EXCLUDED.{qn(c)}" for c in update)
+        if changed_only:  # skip rows whose values did not change: reruns write (and index) nothing
+            op = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+            action += " WHERE " + " OR ".join(f"{table}.{qn(c)} {op} EXCLUDED.{qn(c)}" for c in changed_only)
+    else:
+        action = "DO NOTHING"
+    rows = list(rows)
+    if not rows:
+        return 0
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            tmp = qn(f"tmp_{model._meta.db_table}")
+            cur.execute(f"DROP TABLE IF EXISTS {tmp}")
+            cur.execute(f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")  # noqa: S608
+            adapters = [(i, a) for i, a in ((i, _copy_adapter(f)) for i, f in enumerate(fields)) if a]
+            _copy(cur, tmp, cols, copy_lines(_adapt_rows(rows, adapters) if adapters else rows, len(fields)))
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {tmp} "  # noqa: S608 - model meta names
+                        f"ON CONFLICT {target} {action}")
+            return len(rows)
+        adapters = [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
+        sql = (f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
+               f"ON CONFLICT {target} {action}")
+        for i in range(0, len(rows), CHUNK):
+            chunk = rows[i:i + CHUNK]
+            cur.executemany(sql, _adapt_rows(chunk, adapters) if adapters else chunk)
+    return len(rows)
