@@ -51,6 +51,9 @@ def pytest_collection_modifyitems(items):
         flushes = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
         if flushes or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.transactional)
+    # A module that needs the rows data migrations seed (and cannot rebuild them) sets
+    # RUN_BEFORE_FLUSHES = True: it runs before any test flushes the database.
+    items.sort(key=lambda item: 0 if getattr(getattr(item, "module", None), "RUN_BEFORE_FLUSHES", False) else 1)
 
 
 @pytest.fixture(autouse=True)

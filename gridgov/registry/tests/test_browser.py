@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from gridgov.conftest import login
 from gridgov.registry.models import ChangeRequest, Person, Visit
@@ -28,7 +29,7 @@ def test_phone_visit_round(phone_page, place, grid_worker):
     page.wait_for_selector("#m-visit")
     # record a visit with GPS
     page.click("#m-visit")
-    page.wait_for_function("document.getElementById('id_lng').value !== ''")
+    expect(page.locator("#id_lng")).not_to_have_value("")  # (wait_for_function evaluates strings: CSP forbids)
     page.fill("#id_note", "入户走访，老人身体状况良好，反映楼道灯不亮")
     page.click("#visit-submit")
     page.wait_for_selector("text=走访已记录")
