@@ -16,6 +16,8 @@ from gridgov.core.manifest import (
 CONTRIBUTIONS = Contributions(
     app="cases",
     audit_labels="gridgov.cases.workflow.AUDIT_LABELS",
+    home_cards=("gridgov.cases.home.department_queue", "gridgov.cases.home.oversight", "gridgov.cases.home.my_reports",
+                "gridgov.cases.home.public_pages"),
     menu_groups=(MenuGroup("cases", "事件管理", order=30, icon="alert-triangle"),),
     menu=(
         MenuEntry("cases", "事件列表", "cases:list", "cases.view_case", order=10),

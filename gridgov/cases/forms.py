@@ -10,9 +10,12 @@ from .choices import Urgency
 from .models import CaseCategory, RoutingRule
 
 
-def minor_categories():
-    return CaseCategory.objects.filter(parent__isnull=False, is_active=True).select_related("parent").order_by(
-        "kind", "parent__sort", "sort", "code")
+def minor_categories(public=False):
+    """The active minor classes; `public` keeps the ones residents may choose (`is_public`)."""
+    qs = CaseCategory.objects.filter(parent__isnull=False, is_active=True)
+    if public:
+        qs = qs.filter(is_public=True)
+    return qs.select_related("parent").order_by("kind", "parent__sort", "sort", "code")
 
 
 def major_categories():
@@ -54,9 +57,9 @@ class ReportForm(forms.Form):
     solve_note = forms.CharField(label="处理情况", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                  max_length=limits.NOTE)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, public=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = minor_categories()
+        self.fields["category"].queryset = minor_categories(public=public)
 
     def questions(self):
         """The selected class's extra questions with the posted answers (for re-rendering)."""
@@ -106,10 +109,31 @@ class ReportForm(forms.Form):
         return phone
 
 
+class TrackForm(forms.Form):
+    """查询进度: a report's case number and the last four digits of the reporter's phone."""
+
+    number = forms.CharField(label="案卷号", max_length=20, help_text="提交反映后页面上显示的案卷号")
+    phone_last4 = forms.CharField(label="手机号后四位", min_length=4, max_length=4,
+                                  help_text="反映问题时留下的联系电话的最后四位")
+
+    def clean_number(self):
+        value = "".join(self.cleaned_data["number"].split())
+        if not value.isdigit():
+            raise ValidationError("案卷号由数字组成")
+        return value
+
+    def clean_phone_last4(self):
+        value = self.cleaned_data["phone_last4"].strip()
+        if not (value.isdigit() and len(value) == 4):
+            raise ValidationError("请填写 4 位数字")
+        return value
+
+
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = CaseCategory
-        fields = ["kind", "parent", "code", "name", "sort", "is_active", "registration_condition",
+        fields = ["kind", "parent", "code", "name", "sort", "is_active", "is_public", "is_sensitive",
+                  "registration_condition",
                   "closing_condition", "default_department", "urgent_allowed", "accept_minutes",
                   "accept_minutes_urgent", "sign_minutes", "handle_minutes", "handle_minutes_urgent",
                   "verify_minutes_city", "verify_minutes_rural", "close_minutes", "duplicate_radius_m",

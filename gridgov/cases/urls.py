@@ -22,6 +22,7 @@ urlpatterns = [
     path("open311-keys/<int:pk>/revoke/", admin.api_key_revoke, name="api_key_revoke"),
     path("public/report/", public.public_report, name="public_report"),
     path("public/kiosk/", public.kiosk_report, name="kiosk"),
+    path("public/track/", public.public_track, name="public_track"),
     path("public/t/<str:token>/", public.public_case, name="public"),
     path("<int:pk>/", staff.case_detail, name="detail"),
     path("<int:pk>/act/", staff.case_act, name="act"),

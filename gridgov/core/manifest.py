@@ -202,6 +202,10 @@ class Contributions:
     api: str = ""  # dotted path to `register(router)` adding the app's REST viewsets under /api/
     # dotted path to {audit action code: Chinese label} for the audit log (e.g. "cases.report_case": "上报事件")
     audit_labels: str = ""
+    # dotted paths to `f(request) -> dict | None`: a card on the signed-in home page for the
+    # viewer, or None when it does not concern them. The dict: "title", optional "lines" (str),
+    # "stats" ({"label", "num", "url"}), "links" ({"label", "url"}), "order" (default 100).
+    home_cards: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)  # room for an app-specific declaration
 
 

@@ -15,13 +15,29 @@ from .codes import level_of
 from .menu import indicator_values
 
 
+def home_cards(request):
+    """The cards the installed apps show this viewer on the home page (manifest `home_cards`):
+    a party member's duties, a secretary's review queue, a handler's queue, a resident's reports …
+    so that every role lands on a page about its own work."""
+    from .manifest import collect, resolve
+
+    cards = []
+    for _app, path in collect("home_cards"):
+        card = resolve(path)(request)
+        if card:
+            cards.append(card)
+    return sorted(cards, key=lambda c: c.get("order", 100))
+
+
 @login_required
 def home(request):
     user = request.user
     from .models import Job
 
+    cards = home_cards(request)
     return render(request, "core/home.html", {
         "counters": indicator_values(user, request.active_scope, home=True), "home_division": user.home_division(),
+        "cards": cards, "assignments": user.active_assignments(),
         "recent_jobs": Job.objects.filter(created_by=user)[:5],
         "unread": user.notifications.filter(read_at__isnull=True)[:5],
         "breadcrumb": [{"label": "首页"}],

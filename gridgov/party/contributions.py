@@ -21,6 +21,7 @@ HOOK = dict(redivision="hook")
 CONTRIBUTIONS = Contributions(
     app="party",
     audit_labels="gridgov.party.choices.AUDIT_LABELS",
+    home_cards=("gridgov.party.home.member_duties", "gridgov.party.home.secretary_queue"),
     menu_groups=(MenuGroup("party", "红色网格", order=40, icon="flag"),),
     menu=(
         MenuEntry("party", "组织架构", "party:tree", "party.view_partyorganization", order=10),

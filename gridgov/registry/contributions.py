@@ -19,6 +19,7 @@ SPECS = "gridgov.registry.importers"
 CONTRIBUTIONS = Contributions(
     app="registry",
     audit_labels="gridgov.registry.choices.AUDIT_LABELS",
+    home_cards=("gridgov.registry.home.fieldwork",),
     menu_groups=(MenuGroup("registry", "基础信息", order=20, icon="database"),),
     menu=(
         MenuEntry("registry", "综合查询", "registry:search", "registry.view_person", order=10),

@@ -123,6 +123,8 @@ def report_case(*, actor, category, title, description="", channel, lng=None, la
     a grid worker closes it at once (简易程序, `cases.solve_in_grid` over that grid)."""
     if not isinstance(category, CaseCategory) or not category.is_minor or not category.is_active:
         raise ValidationError({"category": "请选择一个启用的事件小类"})
+    if channel in PUBLIC_CHANNELS and not category.is_public:  # internal classes are filed by staff only
+        raise ValidationError({"category": "该类别不受理公众上报，请选择其他类别或拨打热线"})
     if not (title or "").strip():
         raise ValidationError({"title": "请填写标题"})
     if urgency == Urgency.URGENT and not category.urgent_allowed:

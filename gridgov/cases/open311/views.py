@@ -41,7 +41,8 @@ def _jurisdiction_ok(request):
 
 
 def _categories():
-    return CaseCategory.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
+    """The classes offered to Open311 clients: the public ones (`is_public`), as on the public form."""
+    return CaseCategory.objects.filter(parent__isnull=False, is_active=True, is_public=True).select_related("parent")
 
 
 def _check(fmt, request):

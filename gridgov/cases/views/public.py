@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from .. import actions, conf
 from ..choices import CaseState, Channel, EventKind, Urgency
-from ..forms import ReportForm
+from ..forms import ReportForm, TrackForm
 from ..models import Case
 from .staff import error_text
 
@@ -24,7 +24,7 @@ def client_ip(request):
 def public_report(request, kiosk=False):
     channel = Channel.KIOSK if kiosk else Channel.WEB
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES)
+        form = ReportForm(request.POST, request.FILES, public=True)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -39,12 +39,53 @@ def public_report(request, kiosk=False):
             else:
                 return redirect("cases:public", token=case.public_token)
     else:
-        form = ReportForm()
+        form = ReportForm(public=True)
     return render(request, "cases/public/report.html", {"form": form, "kiosk": kiosk, "public": True})
 
 
 def kiosk_report(request):
     return public_report(request, kiosk=True)
+
+
+TRACK_LIMIT = (10, 15 * 60)  # failed look-ups per source address (and per case number) per 15 minutes
+
+
+def _track_blocked(keys):
+    from django.core.cache import cache
+
+    limit, _window = TRACK_LIMIT
+    return any((cache.get(k) or 0) >= limit for k in keys)
+
+
+def _track_failed(keys):
+    from django.core.cache import cache
+
+    _limit, window = TRACK_LIMIT
+    for k in keys:
+        cache.add(k, 0, window)
+        try:
+            cache.incr(k)
+        except ValueError:  # expired between add and incr
+            cache.set(k, 1, window)
+
+
+def public_track(request):
+    """查询进度: find a report by its case number and the last four digits of the phone the
+    reporter gave, then go to its public page. Failed look-ups are limited per address and per
+    number, so the four digits cannot be guessed."""
+    form = TrackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number, last4 = form.cleaned_data["number"], form.cleaned_data["phone_last4"]
+        keys = [f"track:ip:{actions.ip_hash(client_ip(request))}", f"track:no:{number}"]
+        if _track_blocked(keys):
+            form.add_error(None, "查询过于频繁，请 15 分钟后再试")
+        else:
+            case = Case.objects.filter(number=number).only("public_token", "reporter_phone_masked").first()
+            if case is not None and case.reporter_phone_masked and case.reporter_phone_masked[-4:] == last4:
+                return redirect("cases:public", token=case.public_token)
+            _track_failed(keys)
+            form.add_error(None, "没有找到：请核对案卷号和手机号后四位。上报时没有留电话的，请使用提交后页面的地址查询。")
+    return render(request, "cases/public/track.html", {"form": form, "public": True})
 
 
 def public_case(request, token):
