@@ -16,5 +16,7 @@ urlpatterns = [
     path("values/<int:pk>/", v.value_detail, name="value"),
     path("values/<int:pk>/review/", v.review, name="review"),
     path("evidence/<int:pk>/", v.evidence, name="evidence"),
+    path("definitions/new/", v.definition_edit, name="definition_create"),
+    path("<slug:code>/edit/", v.definition_edit, name="definition_edit"),
     path("<slug:code>/", v.detail, name="detail"),
 ]

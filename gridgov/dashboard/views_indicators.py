@@ -111,6 +111,7 @@ def detail(request, code):
                   "values": [float(h["value"]) if h["value"] is not None else None for h in history],
                   "expected": [float(h["expected"]) for h in history], "target": float(definition.target_value)},
         "can_report": definition.source == Source.REPORTED and can(request.user, "dashboard.report_indicatorvalue"),
+        "can_edit": is_district_wide(request.user, "dashboard.change_indicatordefinition"),
         "breadcrumb": [ROOT, {"label": definition.name}],
     })
 
@@ -276,3 +277,39 @@ def print_report(request):
     return render(request, "dashboard/print.html", {"division": division, "children": children, "rows": rows,
                                                     "today": clock.today(),
                                                     "breadcrumb": [ROOT, {"label": "打印报表"}]})
+
+
+class DefinitionForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorDefinition
+        fields = ["code", "name", "group", "definition", "unit", "direction", "baseline_value", "baseline_date",
+                  "target_value", "target_date", "level", "source", "computation", "aggregation", "period",
+                  "department", "sort", "is_active"]
+        widgets = {"baseline_date": forms.DateInput(attrs={"type": "date"}),
+                   "target_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+
+@login_required
+def definition_edit(request, code=None):
+    """Add or edit an indicator of the library (district-wide)."""
+    if not is_district_wide(request.user, "dashboard.change_indicatordefinition"):
+        raise Http404
+    obj = get_object_or_404(IndicatorDefinition, code=code) if code else None
+    form = DefinitionForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        target = IndicatorDefinition.objects.get(pk=obj.pk) if obj else None
+        try:
+            saved = actions.save_definition(actor=request.user, definition=target, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "已保存指标")
+            return HttpResponseRedirect(reverse("dashboard:detail", args=[saved.code]))
+    return render(request, "dashboard/report.html", {
+        "form": form, "title": "编辑指标" if obj else "新增指标",
+        "breadcrumb": [ROOT, {"label": obj.name if obj else "新增指标"}]})

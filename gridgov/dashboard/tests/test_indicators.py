@@ -147,3 +147,18 @@ def test_reports_xlsx_and_print(client, tree, make_user):
     assert r.status_code == 200 and "社区技防全覆盖" in r.content.decode()
     r = client.get(reverse("dashboard:detail", args=["tech_coverage"]))
     assert r.status_code == 200
+
+
+def test_definitions_are_data_edited_district_wide(client, tree, make_user):
+    client.force_login(make_user("street_staff", STREET))
+    assert client.get(reverse("dashboard:definition_edit", args=["care_visit"])).status_code == 404
+    client.force_login(make_user("district_admin", DISTRICT))
+    d = IndicatorDefinition.objects.get(code="care_visit")
+    data = {f: getattr(d, f) for f in ("name", "group", "definition", "unit", "direction", "baseline_value",
+                                       "baseline_date", "target_value", "level", "source", "computation",
+                                       "aggregation", "period", "sort")}
+    data.update(target_date="2027-06-30", is_active="on", code=d.code)
+    r = client.post(reverse("dashboard:definition_edit", args=["care_visit"]), data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    d.refresh_from_db()
+    assert d.target_date == datetime.date(2027, 6, 30)
