@@ -10,8 +10,13 @@ from . import clock
 from .choices import AuditKind
 from .context import job_id_var, request_id_var
 
-# Fields never copied into snapshots (secrets and raw personal data stay out of the log).
-SECRET_FIELDS = {"password", "id_number_enc", "phone_enc", "key_hash"}
+# Fields never copied into snapshots (secrets and raw personal data stay out of the log). The
+# birth date and the ID suffix are kept out too: beside a masked ID they would rebuild it, and
+# whoever reads the log may lack the reveal permission (docs/security.md). A changed birth date
+# still shows as changed, with a placeholder.
+SECRET_FIELDS = {"password", "id_number_enc", "phone_enc", "key_hash", "id_last6", "id_hash", "phone_hash"}
+HIDDEN_FIELDS = {"birth_date"}
+HIDDEN = "（已隐藏）"
 
 
 def _plain(value):
@@ -37,6 +42,9 @@ def snapshot(obj, fields=None):
         if field.name in SECRET_FIELDS:
             continue
         name = field.attname
+        if field.name in HIDDEN_FIELDS:
+            data[field.name] = HIDDEN if getattr(obj, name) else None
+            continue
         data[field.name] = _plain(getattr(obj, name))
     return data
 

@@ -23,11 +23,14 @@ def keyed_hash(value):
 
 
 def mask_id_number(value):
-    """430702199001011234 → 430702********1234 (region kept, birth date hidden)."""
+    """430702199001011234 → 4****************4: the first and the last character only (the
+    national practice for masked ID numbers, as on 12306 and bank receipts). Region, birth date,
+    sequence and check digit are all hidden, so nothing shown beside the mask (age, sex, the
+    grid's region) rebuilds the number; the birth date is revealed like the number itself."""
     value = normalise(value)
-    if len(value) <= 8:
+    if len(value) <= 4:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:1] + "*" * (len(value) - 2) + value[-1:]
 
 
 def mask_phone(value):

@@ -17,10 +17,11 @@ class PersonSerializer(serializers.ModelSerializer):
 
     care_tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     grid = serializers.CharField(source="division_code", read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True)  # never the birth date (docs/security.md)
 
     class Meta:
         model = Person
-        fields = ["id", "name", "name_pinyin", "sex", "birth_date", "id_type", "id_masked", "phone_masked", "grid",
+        fields = ["id", "name", "name_pinyin", "sex", "age", "id_type", "id_masked", "phone_masked", "grid",
                   "house", "household", "relation", "ethnicity", "residence_type", "employment", "education",
                   "political_status", "care_tags", "status", "updated_at"]
 

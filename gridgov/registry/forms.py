@@ -69,9 +69,11 @@ class PersonForm(forms.Form):
                                                required=False, widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label="备注", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, editing=False, **kwargs):
+    def __init__(self, *args, editing=False, can_reveal=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
+        if editing and not can_reveal:  # the birth date is revealed like the ID (docs/security.md)
+            del self.fields["birth_date"]
         if editing:
             self.fields["id_number"].help_text = "不修改请留空"
             self.fields["phone"].help_text = "不修改请留空"
@@ -117,7 +119,8 @@ class ChangeHouseForm(forms.Form):
 
 
 class RevealForm(forms.Form):
-    field = forms.ChoiceField(label="字段", choices=[("id_number", "证件号码"), ("phone", "联系电话")])
+    field = forms.ChoiceField(label="字段", choices=[("id_number", "证件号码"), ("phone", "联系电话"),
+                                                           ("birth_date", "出生日期")])
     reason = forms.CharField(label="查看事由", max_length=200, min_length=2)
 
 

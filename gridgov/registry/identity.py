@@ -150,7 +150,7 @@ class KeyedHasher:
 
 def mask_id(number):
     """`pii.mask_id_number` of a normalised number (the 18-character case without re-normalising)."""
-    return number[:6] + "********" + number[14:] if len(number) == 18 else pii.mask_id_number(number)
+    return number[0] + "****************" + number[17] if len(number) == 18 else pii.mask_id_number(number)
 
 
 def mask_phone(number):
@@ -164,7 +164,7 @@ def id_columns(number):
         return {"id_hash": "", "id_masked": "", "id_last6": "", "id_number_enc": ""}
     return {
         "id_hash": pii.keyed_hash(number),
-        "id_masked": pii.mask_id_number(number),
+        "id_masked": mask_id(number),
         "id_last6": number[-6:],
         "id_number_enc": number,
     }

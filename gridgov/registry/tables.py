@@ -4,13 +4,13 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from gridgov.core.tables import BaseTable, LocalTimeColumn, MonoColumn
+from gridgov.core.tables import BaseTable, MonoColumn
 
 
 class PersonTable(BaseTable):
     name = tables.Column(verbose_name="姓名", attrs={"td": {"class": "text-nowrap"}})
     sex = tables.Column(verbose_name="性别", accessor="get_sex_display")
-    birth_date = LocalTimeColumn(verbose_name="出生日期", fmt="%Y-%m-%d")
+    age = tables.Column(verbose_name="年龄", empty_values=(), order_by=("-birth_date",))  # never the birth date
     id_masked = MonoColumn(verbose_name="证件号码")
     phone_masked = MonoColumn(verbose_name="联系电话")
     address = tables.Column(verbose_name="住址")
@@ -23,6 +23,9 @@ class PersonTable(BaseTable):
 
     def render_name(self, value, record):
         return format_html('<a href="{}">{}</a>', reverse("registry:person_detail", args=[record.pk]), value)
+
+    def render_age(self, record):
+        return "—" if record.age is None else record.age
 
     def render_status(self, value, record):
         tone = "bg-green-lt" if record.status == "active" else "bg-secondary-lt"

@@ -17,7 +17,7 @@ PERSON_FIELDS = [
     "name", "id_type", "sex", "birth_date", "ethnicity", "residence_type", "relation", "employment", "employer",
     "education", "political_status", "note",
 ]
-REVEALABLE = {"id_number": "id_number_enc", "phone": "phone_enc"}
+REVEALABLE = {"id_number": "id_number_enc", "phone": "phone_enc", "birth_date": "birth_date"}
 
 
 def _identity_columns(person, data, exclude_pk=None):
@@ -291,9 +291,12 @@ def reveal_person_field(*, actor, person, field, reason):
     if len(reason) < 2:
         raise ValidationError({"reason": "请填写查看事由"})
     audit.record_reveal(actor, person, field, reason)
-    return getattr(person, REVEALABLE[field])
+    value = getattr(person, REVEALABLE[field])
+    return value.isoformat() if field == "birth_date" and value else value
 
 
 def masked(person, field):
     """The display value of a protected field."""
+    if field == "birth_date":
+        return f"{person.age}岁" if person.age is not None else ""
     return {"id_number": person.id_masked, "phone": person.phone_masked}.get(field) or pii.mask_name("")

@@ -179,7 +179,10 @@ def person_edit(request, pk):
                                               "relation", "employment", "employer", "education", "political_status",
                                               "note")}
     initial["care_tags"] = list(person.care_tags.all())
-    form = PersonForm(request.POST or None, initial=initial, editing=True)
+    can_reveal = can(request.user, "registry.reveal_person", person.division_code)
+    if not can_reveal:
+        initial.pop("birth_date")
+    form = PersonForm(request.POST or None, initial=initial, editing=True, can_reveal=can_reveal)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_person(actor=request.user, person=person, data=form.action_data(),
@@ -298,7 +301,8 @@ def person_export(request):
     if plain:  # reveal only rows inside the reveal scope
         persons = [p for p in persons if can(request.user, "registry.reveal_person", p.division_code)]
     queries.attach_addresses(persons)
-    rows = [[p.name, p.get_sex_display(), p.birth_date or "", p.get_id_type_display(),
+    rows = [[p.name, p.get_sex_display(), (p.birth_date or "") if plain else ("" if p.age is None else p.age),
+             p.get_id_type_display(),
              p.id_number_enc if plain else p.id_masked, p.phone_enc if plain else p.phone_masked, p.division_code,
              p.get_residence_type_display(), p.get_status_display(), p.address] for p in persons]
     audit.record(request.user, "registry.export_person", ("export", "registry.person", "导出实有人口"),
@@ -306,7 +310,8 @@ def person_export(request):
     content_type = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx"
                     else "text/csv; charset=utf-8")
     buffer = io.BytesIO() if fmt == "xlsx" else io.StringIO()
-    write_table(buffer, EXPORT_HEADERS, rows, fmt)
+    headers = EXPORT_HEADERS if plain else [("年龄" if h == "出生日期" else h) for h in EXPORT_HEADERS]
+    write_table(buffer, headers, rows, fmt)
     body = buffer.getvalue() if fmt == "xlsx" else "\ufeff" + buffer.getvalue()
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="persons.{fmt}"'
