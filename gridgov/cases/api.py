@@ -100,7 +100,7 @@ class CaseViewSet(ScopedReadOnlyViewSet):
         d = s.validated_data
         from gridgov.divisions.models import Division
 
-        grid = Division.objects.filter(code=d["grid"], level=4).first() if d["grid"] else None
+        grid = Division.objects.grids().filter(code=d["grid"]).first() if d["grid"] else None
         case = actions.report_case(actor=request.user, category=d["category"], title=d["title"],
                                    description=d["description"], channel=d["channel"], lng=d["lng"], lat=d["lat"],
                                    grid=grid, address=d["address"], urgency=d["urgency"],

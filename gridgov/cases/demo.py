@@ -24,11 +24,12 @@ STEP_OF = {S.REPORTED: Step.ACCEPT, S.REGISTERED: Step.ACCEPT, S.DISPATCHED: Ste
 
 
 def _grids():
+    from gridgov.divisions.choices import Level
     from gridgov.divisions.models import Division, DivisionShape
 
     boxes = {s.division_id: (s.min_lng, s.min_lat, s.max_lng, s.max_lat)
-             for s in DivisionShape.objects.filter(valid_to__isnull=True, division__level=4)}
-    grids = list(Division.objects.filter(level=4, is_active=True).only("id", "code", "urban_rural_code",
+             for s in DivisionShape.objects.filter(valid_to__isnull=True, division__level=Level.GRID)}
+    grids = list(Division.objects.current_grids().only("id", "code", "urban_rural_code",
                                                                        "centre_lng", "centre_lat"))
     return [(g, boxes.get(g.pk)) for g in grids]
 

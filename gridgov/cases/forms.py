@@ -86,7 +86,7 @@ class ReportForm(forms.Form):
         code = self.cleaned_data.get("grid", "").strip()
         if not code:
             return None
-        grid = Division.objects.filter(code=code, level=4, is_active=True).first()
+        grid = Division.objects.current_grids().filter(code=code).first()
         if grid is None:
             raise ValidationError("找不到该网格代码")
         return grid

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
 from .choices import FacilityStatus
@@ -102,7 +101,7 @@ def compliance_for(communities, standard=None):
 
 def communities_within(user, scope=""):
     """The current communities the viewer may see inside `scope`."""
-    return (Division.objects.visible_to(user).within(scope).current().filter(level=Level.COMMUNITY)
+    return (Division.objects.visible_to(user).within(scope).current().communities()
             .order_by("code"))
 
 

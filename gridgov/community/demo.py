@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
 from .choices import CommitteePost, FacilityStatus, StaffPost
@@ -65,7 +64,7 @@ def _facilities(rng, community, types, centre):
 def generate(*, scale, seed, progress):
     """Committees, workstation staff and facilities for every current community."""
     rng = random.Random(seed * 31 + 15)
-    communities = list(Division.objects.filter(level=Level.COMMUNITY, is_active=True).order_by("code"))
+    communities = list(Division.objects.communities().current().order_by("code"))
     types = list(FacilityType.objects.filter(is_active=True))
     term_start = datetime.date(2021, 6, 1)
     facilities, members, staff = [], [], []

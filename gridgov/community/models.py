@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
+from gridgov.divisions.choices import Level
 
 from .choices import CommitteePost, FacilityCategory, FacilityStatus, StaffPost
 
-COMMUNITY = models.Q(level=3)  # divisions.choices.Level.COMMUNITY
+COMMUNITY = models.Q(level=Level.COMMUNITY)
 
 
 class FacilityType(models.Model):

@@ -5,7 +5,6 @@ the district's size."""
 from django.apps import apps
 from django.db.models import Count
 
-from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
 GRID_MIN_HOUSEHOLDS, GRID_MAX_HOUSEHOLDS = 350, 500  # the platform's grid size rule
@@ -49,7 +48,7 @@ def profile_counts(community):
 
 
 def grids_of(community):
-    grids = list(Division.objects.filter(parent=community, level=Level.GRID, is_active=True).order_by("code"))
+    grids = list(Division.objects.current_grids().filter(parent=community).order_by("code"))
     for g in grids:
         g.in_range = GRID_MIN_HOUSEHOLDS <= (g.household_count or 0) <= GRID_MAX_HOUSEHOLDS
     return grids

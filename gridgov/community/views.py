@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404, is_district_wide
 from gridgov.core.uploads import ImageUploadField
-from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division, DivisionShape
 
 from . import actions, compliance, queries
@@ -50,7 +49,7 @@ def _need(request, perm, code=None):
 
 
 def _community_or_404(request, code):
-    return get_visible_or_404(Division.objects.filter(level=Level.COMMUNITY), request.user, code=code)
+    return get_visible_or_404(Division.objects.communities(), request.user, code=code)
 
 
 def _run(request, fn, form, success, **kwargs):

@@ -73,7 +73,7 @@ def grid_worker_rate(start, end, communities):
     from gridgov.accounts.models import RoleAssignment
     from gridgov.divisions.models import Division
 
-    grids = list(Division.objects.filter(parent__in=communities, level=4, is_active=True).values_list("id", "code"))
+    grids = list(Division.objects.current_grids().filter(parent__in=communities).values_list("id", "code"))
     staffed = set(RoleAssignment.objects.filter(role__code="grid_worker", division_id__in=[i for i, _ in grids])
                   .values_list("division_id", flat=True))
     out = {}

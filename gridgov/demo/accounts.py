@@ -93,7 +93,7 @@ def ensure_grid_workers(role, hashed):
     from gridgov.accounts.models import RoleAssignment, User
     from gridgov.divisions.models import Division
 
-    grids = list(Division.objects.filter(level=Level.GRID, is_active=True).order_by("code"))
+    grids = list(Division.objects.current_grids().order_by("code"))
     preferred = [g for g in grids if g.code.startswith("430702004")]
     grids = preferred[:1] + [g for g in grids if g not in preferred[:1]]  # gw001 = the first 丹阳 grid
     wanted = {f"gw{i:03d}": grid for i, grid in enumerate(grids, 1) if i > 1}

@@ -14,8 +14,21 @@ from .codes import PATH_LENGTH
 class DivisionQuerySet(ScopedQuerySet):
     scope_field = "code"
 
+    def districts(self):
+        return self.filter(level=Level.DISTRICT)
+
+    def streets(self):
+        return self.filter(level=Level.STREET)
+
+    def communities(self):
+        return self.filter(level=Level.COMMUNITY)
+
     def grids(self):
         return self.filter(level=Level.GRID)
+
+    def current_grids(self):
+        """The live grids (rows on a retired grid keep pointing at it; nothing new goes there)."""
+        return self.grids().current()
 
     def current(self):
         return self.filter(is_active=True)

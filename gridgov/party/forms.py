@@ -16,7 +16,7 @@ from .models import RolePost, ScoringRule, ServiceItem, WorkUnit
 def grid_options():
     """(pk, code, name) of the active grids — templates render these as a plain <select> loop
     (Django's option sub-templates cost ~1 ms per option on a 577-grid district)."""
-    return list(Division.objects.filter(level=4, is_active=True).order_by("code").values_list("pk", "code", "name"))
+    return list(Division.objects.current_grids().order_by("code").values_list("pk", "code", "name"))
 
 
 def grid_choices():
@@ -44,7 +44,7 @@ class GridChoiceField(forms.TypedChoiceField):
 
 
 def grid_of(pk):
-    return Division.objects.get(pk=pk, level=4)
+    return Division.objects.grids().get(pk=pk)
 
 
 class RegisterForm(forms.Form):

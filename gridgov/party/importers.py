@@ -60,8 +60,8 @@ class MemberImport(ImportSpec):
         hashes = {pii.keyed_hash(r["id_number"]): r for r in rows}
         persons = {p.id_hash: p for p in Person.objects.filter(id_hash__in=list(hashes)).only(
             "id", "id_hash", "name", "grid_id", "division_code")}
-        grids = {d.code: d for d in Division.objects.filter(
-            level=4, code__in={r["grid"] for r in rows if r.get("grid")})}
+        grids = {d.code: d for d in Division.objects.grids().filter(
+            code__in={r["grid"] for r in rows if r.get("grid")})}
         branches = set(PartyOrganization.objects.filter(kind="grid", is_active=True).values_list(
             "division_code", flat=True))
         for r in rows:
@@ -92,7 +92,7 @@ class MemberImport(ImportSpec):
                 raise PermissionDenied(f"第 {r.number} 行超出您的管辖范围")
         units = {u.name: u for u in WorkUnit.objects.filter(name__in={r["work_unit"] for r in rows
                                                                        if r.get("work_unit")})}
-        district = Division.objects.filter(level=1).order_by("code").first()
+        district = Division.objects.districts().order_by("code").first()
         new_units = [WorkUnit(name=n, division=district, division_code=district.code)
                      for n in {r["work_unit"] for r in rows if r.get("work_unit")} - set(units)]
         WorkUnit.objects.bulk_create(new_units)

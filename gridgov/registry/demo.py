@@ -16,7 +16,6 @@ from django.db.models import OuterRef, Subquery
 
 from gridgov.core import clock, pii
 from gridgov.core.bulk import allocate_ids, insert_rows
-from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
 from .actions.common import refresh_all_household_counts
@@ -230,7 +229,7 @@ def load_plan_buildings(*, plan, scale, seed, progress):
 def generate(*, scale, seed, progress):
     """Fill houses, households, persons, entities and components for every grid present."""
     rng = random.Random(seed * 7919 + 3)
-    grids = list(Division.objects.filter(level=Level.GRID, is_active=True).order_by("code"))
+    grids = list(Division.objects.current_grids().order_by("code"))
     if not grids:
         progress("没有网格，跳过基础信息演示数据")
         return {}

@@ -257,7 +257,7 @@ def _grid_from_address(address):
 
     if not address:
         return None
-    return Division.objects.filter(level=4, is_active=True).filter(
+    return Division.objects.current_grids().filter(
         Q(code=address.strip()) | Q(name=address.strip())).first()
 
 

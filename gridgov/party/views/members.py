@@ -130,7 +130,7 @@ def member_transfer(request, pk):
     member = get_visible_or_404(PartyMember, request.user, "change", pk=pk)
     url = reverse("party:member", args=[pk])
     code = request.POST.get("to_grid_code", "").strip()
-    grid = Division.objects.filter(code=code, level=4, is_active=True).first() if code.isdigit() else None
+    grid = Division.objects.current_grids().filter(code=code).first() if code.isdigit() else None
     if grid is None:
         messages.error(request, f"网格编码“{code[:20]}”不存在，请输入 15 位的现行网格编码")
         return HttpResponseRedirect(url)
