@@ -17,9 +17,11 @@ run: setup
 	@$(BIN)/gridgov demo --if-empty --scale small
 	@$(BIN)/gridgov demo_accounts
 	@echo "web: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the job worker)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/gridgov run_huey -w 2 -k thread & \
-	  $(BIN)/gunicorn gridgov.wsgi -b $(HOST):$(PORT) -w 3 --threads 4 --access-logfile - --log-level warning & \
+	@# Ctrl-C reaches only this shell: the server and the worker run in their own sessions and
+	@# are stopped gracefully (gunicorn on TERM, huey on INT) before the recipe exits quietly.
+	@trap 'trap - INT TERM EXIT; kill -TERM $$web 2>/dev/null; kill -INT $$jobs 2>/dev/null; wait; echo "已停止。"; exit 0' INT TERM EXIT; \
+	  setsid $(BIN)/gridgov run_huey -w 2 -k thread & jobs=$$!; \
+	  setsid $(BIN)/gunicorn gridgov.wsgi -b $(HOST):$(PORT) -w 3 --threads 4 --access-logfile - --log-level warning & web=$$!; \
 	  wait
 
 setup: $(STAMP) assets
@@ -38,7 +40,6 @@ $(VENDOR)/.stamp: package.json
 	@npm install --no-audit --no-fund --loglevel=error
 	@rm -rf $(VENDOR) && mkdir -p $(VENDOR)/leaflet $(VENDOR)/tabler $(VENDOR)/tabler-icons/fonts $(VENDOR)/tom-select
 	@cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
-	@cp node_modules/alpinejs/dist/cdn.min.js $(VENDOR)/alpine.min.js
 	@cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	@cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	@cp node_modules/@tabler/core/dist/css/tabler.min.css node_modules/@tabler/core/dist/js/tabler.min.js $(VENDOR)/tabler/

@@ -71,7 +71,9 @@ def ensure_demo_accounts(progress=None):
         out.append((acc, division, department))
     extra = ensure_grid_workers(roles[RoleCode.GRID_WORKER], hashed)
     if progress:
-        progress(f"演示账号：{len(out)} 个，另有网格员 {extra} 个（统一密码 {DEMO_PASSWORD}）")
+        # no total here: the apps' demo steps add logins of their own afterwards; `gridgov
+        # demo_accounts` counts the table it prints (accounts_count)
+        progress(f"演示账号已就绪（统一密码 {DEMO_PASSWORD}；新建网格员账号 {extra} 个）")
     return out
 
 
@@ -140,3 +142,11 @@ def accounts_table():
     if more:
         rows.append((f"gw002…gw{more + 1:03d}", DEMO_PASSWORD, "网格员", f"其余 {more} 个网格（按网格代码顺序）"))
     return rows
+
+
+def accounts_count(rows):
+    """(logins listed one per username, grid workers folded into the last row) of
+    `accounts_table()` rows: the figures printed above that table."""
+    named = {r[0] for r in rows if "…" not in r[0]}
+    folded = sum(int(r[3].split()[1]) for r in rows if "…" in r[0])
+    return len(named), folded

@@ -75,3 +75,17 @@ def test_no_template_has_inline_script_or_event_attributes():
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+=\"", text):
             offenders.append(str(path.relative_to(TEMPLATES)))
     assert offenders == []
+
+
+def test_every_vendored_script_the_shell_loads_is_used():
+    """Alpine.js was loaded on every page and used by none (#12 UI leftovers): the shell loads
+    no library that nothing uses, and package.json ships none."""
+    import json
+
+    root = Path(settings.BASE_DIR)
+    head = (TEMPLATES / "templates" / "ui" / "_head.html").read_text()
+    assert "alpine" not in head.lower()
+    assert "alpinejs" not in json.loads((root / "package.json").read_text())["dependencies"]
+    assert "alpinejs" not in (root / "Makefile").read_text()
+    pages = [p.read_text() for p in TEMPLATES.rglob("*.html") if "vendor" not in p.parts]
+    assert not any(attr in text for text in pages for attr in (" x-data", " x-show", " x-on:", " @click"))

@@ -88,7 +88,7 @@ def test_demo_command_loads_tree_shapes_buildings_and_accounts(client):
     from gridgov.divisions.choices import Level
     from gridgov.divisions.models import Division, DivisionShape
 
-    out = io.StringIO()
+    out = demo_out = io.StringIO()
     call_command("demo", scale="tiny", seed=7, no_apps=True, stdout=out)
     assert "完成" in out.getvalue()
     counts = {lvl: Division.objects.filter(level=lvl).count() for lvl in Level.values}
@@ -125,6 +125,20 @@ def test_demo_command_loads_tree_shapes_buildings_and_accounts(client):
     out = io.StringIO()
     call_command("demo_accounts", stdout=out)
     assert "gw001" in out.getvalue() and DEMO_PASSWORD in out.getvalue() and "网格员" in out.getvalue()
+    # the count above the table is the table's (#12: "9 个" above 11 accounts): an app's demo
+    # step adds its own logins after the role accounts, and they count too
+    from gridgov.accounts.models import User
+
+    for acc in demo_accounts(made_by_step=True):
+        User.objects.create(username=acc.username, full_name=acc.full_name)
+    out = io.StringIO()
+    call_command("demo_accounts", stdout=out)
+    lines = out.getvalue().splitlines()
+    table = lines[lines.index(next(x for x in lines if x.startswith("---"))) + 1:]
+    named = {x.split()[0] for x in table if "…" not in x.split()[0]}
+    assert len(named) >= len(demo_accounts()) + len(demo_accounts(made_by_step=True))
+    assert f"演示账号：{len(named)} 个，另有网格员 {len(grids) - 1} 个" in lines[0], lines[0]
+    assert "演示账号：" not in demo_out.getvalue()  # no earlier total that the table contradicts
 
     # --if-empty: nothing happens the second time; without it, a clear refusal
     before = Division.objects.count()

@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "列出演示账号（用户名、密码、角色、管辖范围）"
 
     def handle(self, *args, **options):
-        from gridgov.demo.accounts import accounts_table
+        from gridgov.demo.accounts import accounts_count, accounts_table
 
         rows = accounts_table()
         if not rows:
@@ -26,7 +26,9 @@ class Command(BaseCommand):
         header = ("用户名", "密码", "角色", "管辖范围")
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(4)]
         line = "  ".join("-" * w for w in widths)
-        self.stdout.write("演示账号（仅供演示，正式使用前请修改密码或停用）：")
+        named, folded = accounts_count(rows)
+        more = f"，另有网格员 {folded} 个（表末一行）" if folded else ""
+        self.stdout.write(f"演示账号：{named} 个{more}（仅供演示，正式使用前请修改密码或停用）：")
         self.stdout.write("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)))
         self.stdout.write(line)
         for r in rows:
