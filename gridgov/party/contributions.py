@@ -77,6 +77,7 @@ CONTRIBUTIONS = Contributions(
         RedrawRule("party.VolunteerEvent", ("keep",), redivision="keep"),
         RedrawRule("party.EventSignup", ("keep",), redivision="keep"),
         RedrawRule("party.MemberScore", ("keep",), redivision="keep"),
+        RedrawRule("party.ActivitySum", ("keep",), redivision="keep"),  # sums of verified history
         RedrawRule("party.OrganizationHistory", ("keep",), redivision="keep"),
     ),
     after_redraw=("gridgov.party.redraw.follow_redraw",),

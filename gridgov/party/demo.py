@@ -59,7 +59,9 @@ def generate(*, scale, seed, progress):
     progress(f"党员：{len(members)} 名（在职 {sum(m.category == 'in_service' for m in members)}，"
              f"流动 {sum(m.category == 'floating' for m in members)}），认岗 {claims}")
     n = _activities(rng, branches, members, progress)
-    progress(f"服务记录：{n} 条")
+    from . import sums
+
+    progress(f"服务记录：{n} 条，月汇总 {sums.rebuild()} 格")
     _demo_account(members, progress)
     from .scoring import score_all
 

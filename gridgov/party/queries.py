@@ -9,10 +9,12 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from gridgov.core import clock
+from gridgov.core.access import scope_prefixes
 
-from .choices import ActivityStatus, MemberCategory, MemberStatus, PeriodKind, RequestStatus, ScoreStatus
-from .models import MemberScore, PartyMember, PartyOrganization, PostClaim, ServiceActivity
-from .periods import aware_bounds, period_bounds
+from . import sums
+from .choices import MemberCategory, MemberStatus, PeriodKind, RequestStatus, ScoreStatus
+from .models import MemberScore, PartyMember, PartyOrganization, PostClaim
+from .periods import period_bounds
 
 COUNT_KEYS = ("members", "in_service_registered", "posts_filled", "activities", "points", "behind")
 
@@ -33,13 +35,11 @@ def tree_counts(orgs, user):
     claims = PostClaim.objects.visible_to(user).filter(status=RequestStatus.APPROVED)
     for row in claims.values("division_code").annotate(n=Count("id")):
         by_code[row["division_code"]]["posts_filled"] += row["n"]
+    # this year's verified records from the monthly sums (ADR 0023), never from the records
     start, end = current_period(PeriodKind.YEAR)
-    lo, hi = aware_bounds(start, end)
-    acts = ServiceActivity.objects.visible_to(user).filter(status=ActivityStatus.VERIFIED, occurred_at__gte=lo,
-                                                           occurred_at__lt=hi)
-    for row in acts.values("division_code").annotate(n=Count("id"), p=Sum("points")):
-        by_code[row["division_code"]]["activities"] += row["n"]
-        by_code[row["division_code"]]["points"] += row["p"] or 0
+    for code, (n, p) in sums.summed(scope_prefixes(user, "party.view_serviceactivity"), start, end).items():
+        by_code[code]["activities"] += n
+        by_code[code]["points"] += p
     mstart, _ = current_period(PeriodKind.MONTH)
     behind = MemberScore.objects.visible_to(user).filter(period_kind=PeriodKind.MONTH, period_start=mstart,
                                                          status=ScoreStatus.BEHIND)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from gridgov.core import audit, clock
 from gridgov.core.actors import action
 
+from .. import sums
 from ..choices import ACTIVE_SIGNUP, ActivityStatus, EventStatus, ItemSource, MemberStatus, SignupStatus
 from ..models import EventSignup, PartyMember, ServiceActivity, VolunteerEvent
 from ._common import require_self_or, require_staff
@@ -114,6 +115,7 @@ def check_out(*, actor, signup):
         points=event.item.points, status=ActivityStatus.VERIFIED, check_in_at=signup.checked_in_at,
         check_out_at=now, verified_at=now,
     )
+    sums.refresh([(activity.division_code, sums.month_of(activity.occurred_at))])
     signup.status, signup.checked_out_at, signup.activity = SignupStatus.ATTENDED, now, activity
     signup.save(update_fields=["status", "checked_out_at", "activity"])
     audit.record(actor, "party.check_out", signup, after={"activity": activity.pk})

@@ -11,6 +11,7 @@ from gridgov.core.access import can, require_district_wide
 from gridgov.core.actors import action
 from gridgov.core.notify import notify
 
+from .. import sums
 from ..choices import ActivityStatus, ItemSource, MemberStatus, RequestStatus
 from ..models import ActivityPhoto, PostClaim, ServiceActivity
 from ._common import require_self_or, require_staff, user_of
@@ -78,6 +79,8 @@ def verify_activity(*, actor, activity, approve=True, reason=""):
     activity.reject_reason = "" if approve else reason[:200]
     activity.save(update_fields=["status", "verified_by", "verified_at", "reject_reason"])
     audit.record(actor, "party.verify_activity", activity, after={"status": activity.status, "reason": reason})
+    if approve:
+        sums.refresh([(activity.division_code, sums.month_of(activity.occurred_at))])
     from ..scoring import score_members
 
     score_members([activity.member_id], notify=False)
@@ -141,4 +144,5 @@ def import_case_activities(*, actor, start, end):
             status=ActivityStatus.VERIFIED, verified_at=now, note="平台上报事件",
         ))
     ServiceActivity.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    sums.refresh({(r.division_code, sums.month_of(r.occurred_at)) for r in rows})
     return len(rows)

@@ -2,10 +2,18 @@
 
 from .members import PartyMember, PostClaim, Registration, RolePost, ServiceItem
 from .org import OrganizationHistory, PartyOrganization, WorkUnit
-from .service import ActivityPhoto, EventSignup, MemberScore, ScoringRule, ServiceActivity, VolunteerEvent
+from .service import (
+    ActivityPhoto,
+    ActivitySum,
+    EventSignup,
+    MemberScore,
+    ScoringRule,
+    ServiceActivity,
+    VolunteerEvent,
+)
 
 __all__ = [
-    "ActivityPhoto", "EventSignup", "MemberScore", "OrganizationHistory", "PartyMember", "PartyOrganization",
+    "ActivityPhoto", "ActivitySum", "EventSignup", "MemberScore", "OrganizationHistory", "PartyMember", "PartyOrganization",
     "PostClaim", "Registration", "RolePost", "ScoringRule", "ServiceActivity", "ServiceItem", "VolunteerEvent",
     "WorkUnit",
 ]

@@ -216,3 +216,25 @@ class MemberScore(ScopedModel):
     @property
     def percent(self):
         return int(self.points * 100 / self.target) if self.target else 0
+
+
+class ActivitySum(models.Model):
+    """Verified service records summed per grid (`division_code`) and local calendar month
+    (`month`, its first day): what the organisation tree counts, read instead of the records
+    themselves (1.5 million in the district demo). Derived data: `party.sums` recomputes a cell
+    from the records whenever a record of it is verified, and `rebuild()` recreates every cell;
+    tests prove the cells equal a recount (ADR 0023)."""
+
+    division_code = models.CharField(_("区划代码"), max_length=15, editable=False)
+    month = models.DateField(_("月份"))
+    activities = models.PositiveIntegerField(_("已核实服务次数"), default=0)
+    points = models.DecimalField(_("积分"), max_digits=14, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("服务记录月汇总")
+        verbose_name_plural = _("服务记录月汇总")
+        constraints = [models.UniqueConstraint(fields=["division_code", "month"], name="party_actsum_cell")]
+        indexes = [models.Index(fields=["month", "division_code"], name="party_actsum_month")]
+
+    def __str__(self):
+        return f"{self.division_code} {self.month:%Y-%m}"
