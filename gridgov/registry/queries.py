@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from gridgov.core import pii
 
-from .choices import PersonStatus
+from .choices import HouseStatus, PersonStatus
 from .models import Building, Component, House, Household, LegalEntity, Person
 
 ID_RE = re.compile(r"^\d{17}[\dXx]$|^\d{15}$")
@@ -84,9 +84,11 @@ def search(user, q, *, scope="", limit=50):
     if kind == "building_code":
         result["buildings"] = list(buildings.filter(code=q)[:limit])
     elif kind == "text":
-        result["buildings"] = list(buildings.filter(prefix_q("address", q) | Q(name=q))[:limit])
+        # by address or building name (碧桂和园 → 碧桂和园1栋, 2栋 …): prefixes from the index first
+        result["buildings"] = list(buildings.filter(prefix_q("address", q) | prefix_q("name", q))[:limit])
         if len(result["buildings"]) < limit and len(q) >= 2:
-            more = buildings.filter(address__contains=q).exclude(pk__in=[b.pk for b in result["buildings"]])
+            more = buildings.filter(Q(address__contains=q) | Q(name__contains=q)).exclude(
+                pk__in=[b.pk for b in result["buildings"]])
             result["buildings"] += list(more[: limit - len(result["buildings"])])
     entities = LegalEntity.objects.visible_to(user).within(scope).order_by()
     if kind == "credit_code":
@@ -123,6 +125,16 @@ def persons_in_house(user, house):
     return households, loose
 
 
+def occupancy(house):
+    """(css state, label) of a house on the floor plan. The registered 居住状态 says how a house
+    is used; whether anyone lives there is the register's active residents (`resident_count`):
+    a house registered 空置 with residents shows as lived in, asking for the status to be checked
+    (#12: 2603 stayed grey after two people were imported into it)."""
+    if house.status == HouseStatus.VACANT and house.resident_count:
+        return "occupied", f"有人居住（登记为空置，有 {house.resident_count} 人，请核实居住状态）"
+    return house.status, house.get_status_display()
+
+
 def floor_plan(user, building):
     """Units × floors grid of a building's houses with resident counts: {'floors': [...],
     'units': [...], 'cells': {(floor, unit): [house, ...]}} — two queries."""
@@ -136,6 +148,7 @@ def floor_plan(user, building):
     floors = sorted({h.floor for h in houses} | set(range(1, (building.floors or 1) + 1)), reverse=True)
     cells = {}
     for h in houses:
+        h.occupancy, h.occupancy_label = occupancy(h)
         cells.setdefault((h.floor, h.unit), []).append(h)
     rows = [{"floor": f, "cells": [cells.get((f, u), []) for u in units]} for f in floors]
     return {"units": units, "rows": rows, "count": len(houses)}

@@ -159,3 +159,28 @@ def test_building_entity_component_imports(place, admin_user):
         f"部件编码,网格编码,状态\n4307020106000001,{A1},完好\n4307029999000001,{A1},完好\n"
     ), actor=admin_user, apply=True, filename="c.csv")
     assert {x.row for x in c.errors} == {3}
+
+
+def test_floor_plan_shows_a_vacant_house_lived_in_after_an_import(place, admin_user, client):
+    """#12: room 2603 stayed 空置 on the floor plan after two people were imported into it."""
+    import re
+
+    from django.urls import reverse
+
+    from gridgov.registry.models import House
+
+    house = place[A1]["houses"][(1, "301")]
+    House.objects.filter(pk=house.pk).update(status="vacant")
+    rows = HEAD + "".join(f"住户{i},{rid(700 + i)},1390736{i:04d},{A1},00001,1,301,,,\n" for i in range(2))
+    report = run_import(PersonImport(admin_user), csv(rows), actor=admin_user, apply=True, filename="p.csv")
+    assert report.ok, [str(e) for e in report.errors]
+    client.force_login(admin_user)
+    page = client.get(reverse("registry:building_detail", args=[place[A1]["building"].pk])).content.decode()
+    cell = re.search(r'<a class="house-cell ([^"]+)" href="[^"]+/%d/"[^>]*>' % house.pk, page)
+    assert cell, page
+    assert cell.group(1) != "house-vacant" and "2 人" in cell.group(0)
+    # a vacant house nobody lives in stays vacant
+    other = place[A1]["houses"][(2, "302")]
+    House.objects.filter(pk=other.pk).update(status="vacant")
+    page = client.get(reverse("registry:building_detail", args=[place[A1]["building"].pk])).content.decode()
+    assert re.search(r'<a class="house-cell house-vacant" href="[^"]+/%d/"' % other.pk, page)

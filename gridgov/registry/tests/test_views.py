@@ -191,3 +191,26 @@ def test_drill_down_queries_do_not_grow_with_size(client, place, admin_user):
     actions.update_person(actor=admin_user, person=person, data={"employer": "某单位"})
     assert counts() == small
     assert max(small.values()) <= 20
+
+
+def test_search_is_a_shareable_get_by_building_name_and_address(client, place, admin_user):
+    """#12: "碧桂和园" found nothing although building names are 碧桂和园1栋 …; the search is a GET
+    so its URL can be shared (a full ID or phone number is still posted, never in a URL)."""
+    from gridgov.registry.models import Building
+
+    b = place[A1]["building"]
+    Building.objects.filter(pk=b.pk).update(name="碧桂和园3栋")
+    client.force_login(admin_user)
+    page = client.get(reverse("registry:search"), {"q": "碧桂和园"}).content.decode()
+    assert reverse("registry:building_detail", args=[b.pk]) in page
+    assert 'method="get"' in page and "csrfmiddlewaretoken" not in page.split('id="registry-search"')[1].split("</form>")[0]
+    assert reverse("registry:building_detail", args=[b.pk]) in client.get(
+        reverse("registry:search"), {"q": "和园"}).content.decode()
+    page = client.get(reverse("registry:search"), {"q": "测试路1号"}).content.decode()
+    assert reverse("registry:building_detail", args=[b.pk]) in page
+    # a full ID typed into a URL is not searched, and the page says why
+    page = client.get(reverse("registry:search"), {"q": rid(11)}).content.decode()
+    assert reverse("registry:person_detail", args=[place[A1]["head"].pk]) not in page and "search-notice" in page
+    # posted (the page's script posts a full ID), it is found
+    page = client.post(reverse("registry:search"), {"q": rid(11)}).content.decode()
+    assert reverse("registry:person_detail", args=[place[A1]["head"].pk]) in page

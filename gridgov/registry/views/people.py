@@ -30,20 +30,27 @@ def _need(user, perm):
 
 @login_required
 def search(request):
-    """One search box. The form posts, so ID and phone numbers never reach a URL or access log."""
+    """One search box, a GET: its URL can be shared. A full ID or phone number is the exception:
+    the page's script sends it by POST (registry/search.js), so it never reaches a URL or an
+    access log; one typed into a URL is not searched."""
     _need(request.user, "registry.view_person")
-    form = SearchForm(request.POST or None)
-    result = None
-    if request.method == "POST" and form.is_valid():
-        result = queries.search(request.user, form.cleaned_data["q"], scope=scope_of(request))
-        if result["q_kind"] in ("id", "phone"):
-            form = SearchForm()  # do not echo a full ID or phone number back into the page
-    elif request.GET.get("q"):  # names, pinyin and addresses by link are fine
-        form = SearchForm({"q": request.GET["q"]})
-        if form.is_valid() and queries.classify(form.cleaned_data["q"]) not in ("id", "phone"):
+    result, notice = None, ""
+    if request.method == "POST":
+        form = SearchForm(request.POST)
+        if form.is_valid():
             result = queries.search(request.user, form.cleaned_data["q"], scope=scope_of(request))
+            if result["q_kind"] in ("id", "phone"):
+                form = SearchForm()  # do not echo a full ID or phone number back into the page
+    else:
+        form = SearchForm(request.GET if request.GET.get("q") else None)
+        if form.is_bound and form.is_valid():
+            if queries.classify(form.cleaned_data["q"]) in ("id", "phone"):
+                notice = "完整的证件号码和电话号码不通过链接查询：请在查询框中输入后点“查询”。"
+                form = SearchForm()
+            else:
+                result = queries.search(request.user, form.cleaned_data["q"], scope=scope_of(request))
     response = render(request, "registry/search.html", {
-        "form": form, "result": result, "breadcrumb": crumbs(("综合查询", None)),
+        "form": form, "result": result, "notice": notice, "breadcrumb": crumbs(("综合查询", None)),
     })
     response["Cache-Control"] = "no-store"
     return response
