@@ -38,8 +38,8 @@ def lamp_app(settings):
 
 
 def test_a_new_app_joins_menu_counters_checks_and_redraw(lamp_app, admin_user, tree, client):
-    from gridgov.divisions.checks import check_redraw_rules
     from gridgov.core.menu import menu_for
+    from gridgov.divisions.checks import check_redraw_rules
     from gridgov.divisions.redraw.publish import publish_proposal
 
     buildings = make_buildings(tree, admin_user)
@@ -67,8 +67,8 @@ def test_a_new_app_joins_menu_counters_checks_and_redraw(lamp_app, admin_user, t
 
 
 def test_a_grid_scoped_model_without_a_redraw_rule_fails_the_check(lamp_app, monkeypatch):
-    from gridgov.divisions import checks
     from gridgov.core.manifest import Contributions
+    from gridgov.divisions import checks
 
     from .throwaway import contributions
 

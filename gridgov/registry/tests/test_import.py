@@ -176,11 +176,11 @@ def test_floor_plan_shows_a_vacant_house_lived_in_after_an_import(place, admin_u
     assert report.ok, [str(e) for e in report.errors]
     client.force_login(admin_user)
     page = client.get(reverse("registry:building_detail", args=[place[A1]["building"].pk])).content.decode()
-    cell = re.search(r'<a class="house-cell ([^"]+)" href="[^"]+/%d/"[^>]*>' % house.pk, page)
+    cell = re.search(rf'<a class="house-cell ([^"]+)" href="[^"]+/{house.pk}/"[^>]*>', page)
     assert cell, page
     assert cell.group(1) != "house-vacant" and "2 人" in cell.group(0)
     # a vacant house nobody lives in stays vacant
     other = place[A1]["houses"][(2, "302")]
     House.objects.filter(pk=other.pk).update(status="vacant")
     page = client.get(reverse("registry:building_detail", args=[place[A1]["building"].pk])).content.decode()
-    assert re.search(r'<a class="house-cell house-vacant" href="[^"]+/%d/"' % other.pk, page)
+    assert re.search(rf'<a class="house-cell house-vacant" href="[^"]+/{other.pk}/"', page)
