@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gridgov.party",
     "gridgov.community",
     "gridgov.dashboard",
+    "gridgov.care",
     "gridgov.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("gridgov.cases.urls")),
     path("party/", include("gridgov.party.urls")),
     path("community/", include("gridgov.community.urls")),
+    path("care/", include("gridgov.care.urls")),
     path("indicators/", include("gridgov.dashboard.urls")),
     path("screen/", include("gridgov.dashboard.screen_urls")),
     path("open311/", include("gridgov.cases.open311.urls")),

@@ -1,0 +1,18 @@
+from .staff import (  # noqa: F401
+    account_create,
+    appointment_list,
+    doctor_edit,
+    item_edit,
+    order_detail,
+    order_export,
+    order_list,
+    order_step,
+    provider_detail,
+    provider_edit,
+    provider_list,
+    rule_edit,
+    rule_list,
+    schedule_edit,
+    settlement_list,
+    settlement_run,
+)
