@@ -61,7 +61,7 @@ class ItemForm(forms.ModelForm):
 class AccountForm(forms.Form):
     username = forms.CharField(label="登录名", max_length=40)
     full_name = forms.CharField(label="显示名称", max_length=50)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, min_length=10,
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, min_length=10, max_length=128,
                                help_text="至少 10 位，含字母和数字；请告知服务商首次登录后修改")
 
 
