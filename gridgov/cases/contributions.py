@@ -40,9 +40,10 @@ CONTRIBUTIONS = Contributions(
         RoleDefault("street_staff", (
             "cases.view_*", "cases.add_*", "cases.change_case", "cases.register_case", "cases.dispatch_case",
             "cases.verify_case", "cases.close_case", "cases.supervise_case", "cases.solve_in_grid",
-            "cases.view_evaluation", "cases.change_category",
+            "cases.view_evaluation", "cases.change_category", "cases.publish_case",
         )),
         RoleDefault("community_staff", ("cases.view_*", "cases.add_case", "cases.change_case", "cases.register_case",
+                                        "cases.publish_case",
                                         "cases.verify_case", "cases.close_case")),
         RoleDefault("grid_worker", ("cases.view_case", "cases.add_case", "cases.verify_case", "cases.solve_in_grid")),
         RoleDefault("department_handler", ("cases.view_case", "cases.handle_case")),

@@ -230,6 +230,7 @@ class Case(ScopedModel):
             ("verify_case", "可以核查"), ("close_case", "可以结案"), ("supervise_case", "可以督办"),
             ("solve_in_grid", "可以网格内自行解决"), ("change_category", "可以管理事件分类"),
             ("view_evaluation", "可以查看综合评价"), ("manage_open311", "可以管理 Open311 密钥"),
+            ("publish_case", "可以审核事件的公开内容"),
         ]
 
     def __str__(self):
@@ -309,6 +310,13 @@ class CaseAttachment(models.Model):
     @property
     def is_image(self):
         return self.file.name.lower().rsplit(".", 1)[-1] in IMAGE_CONTENT_TYPES
+
+    @classmethod
+    def public_media(cls, queryset):
+        """Photos anyone may fetch: those of cases published after staff approval (`published_at`),
+        never of sensitive classes (cases/publication.py, ADR 0024)."""
+        return queryset.filter(case__published_at__isnull=False, case__category__is_public=True,
+                               case__category__is_sensitive=False)
 
 
 class Open311ApiKey(models.Model):

@@ -26,4 +26,5 @@ urlpatterns = [
     path("public/t/<str:token>/", public.public_case, name="public"),
     path("<int:pk>/", staff.case_detail, name="detail"),
     path("<int:pk>/act/", staff.case_act, name="act"),
+    path("<int:pk>/publish/", staff.case_publish, name="publish"),
 ]

@@ -53,7 +53,7 @@ AUDIT_LABELS = {
     "cases.supervise_case": "督办", "cases.defer_request": "申请缓办", "cases.save_category": "保存事件分类",
     "cases.save_routing_rule": "保存派遣规则", "cases.delete_routing_rule": "删除派遣规则",
     "cases.create_api_key": "新建 Open311 接口密钥", "cases.revoke_api_key": "停用 Open311 接口密钥",
-    "cases.export_evaluation": "导出综合评价",
+    "cases.export_evaluation": "导出综合评价", "cases.publish_case": "审核公开内容",
 }
 
 # Which clock runs in each state (受理派遣 covers 立案 + 派遣).

@@ -12,6 +12,7 @@ from .configuration import (
     save_category,
     save_routing_rule,
 )
+from .publication import publish_case
 from .reporting import (
     PUBLIC_CHANNELS,
     check_rate_limit,
@@ -47,7 +48,7 @@ from .transitions import (
 __all__ = [
     "PUBLIC_CHANNELS", "CaseConflict", "accept_case", "cancel_case", "check_rate_limit", "close_case",
     "create_api_key", "decide_deferral", "delete_routing_rule", "dispatch_case", "handle_case", "hash_key",
-    "ip_hash", "may_report_in", "merge_case", "note_key_used", "outside_own_area", "rate_case", "recategorise_case",
+    "ip_hash", "may_report_in", "merge_case", "note_key_used", "outside_own_area", "publish_case", "rate_case", "recategorise_case",
     "register_case", "reject_case", "reopen_case", "report_case", "request_deferral", "resolve_grid",
     "return_case", "revoke_api_key", "route", "save_category", "save_routing_rule", "solve_in_grid",
     "supervise_case", "validate_attributes", "verify_case",

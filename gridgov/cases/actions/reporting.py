@@ -15,8 +15,7 @@ from .. import conf, sla
 from ..choices import AttachmentKind, CaseState, Channel, EventKind, Urgency
 from ..history import _actor_name, api_key_name, attach, write_event
 from ..models import Case, CaseCategory
-
-PUBLIC_CHANNELS = (Channel.WEB, Channel.KIOSK, Channel.OPEN311)
+from ..publication import PUBLIC_CHANNELS
 
 
 def resolve_grid(*, lng=None, lat=None, grid=None, component=None):

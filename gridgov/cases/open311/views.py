@@ -19,6 +19,7 @@ from gridgov.core import clock
 from .. import actions
 from ..choices import FINAL_STATES, CaseState, Channel
 from ..models import Case, CaseCategory, Open311ApiKey
+from ..publication import photo_published, public_description, public_position, published
 from .render import error, iso, respond
 
 MAX_REQUESTS = 1000
@@ -110,18 +111,21 @@ def _status_notes(case):
 
 
 def _request_row(request, case):
-    photo = next((a for a in case.attachments.all() if a.is_image), None)
+    """One published case (cases/publication.py): the approved summary or the class name, never
+    the reporter's text; rounded position and no address for sensitive classes."""
+    photo = next((a for a in case.attachments.all() if a.is_image), None) if photo_published(case) else None
+    lat, lng, address = public_position(case)
     return {
         "service_request_id": case.number, "status": _status(case), "status_notes": _status_notes(case),
         "service_name": case.category.name, "service_code": case.category.code,
-        "description": case.description or case.title,
+        "description": public_description(case),
         "agency_responsible": case.current_department.name if case.current_department_id else "",
         "service_notice": "", "requested_datetime": iso(case.reported_at),
         "updated_datetime": iso(case.closed_at or case.handled_at or case.dispatched_at or case.registered_at
                                 or case.reported_at),
         "expected_datetime": iso(case.due_at) if case.state not in FINAL_STATES else None,
-        "address": case.address, "address_id": case.component.code if case.component_id else "",
-        "zipcode": "", "lat": case.lat, "long": case.lng,
+        "address": address, "address_id": case.component.code if case.component_id and address else "",
+        "zipcode": "", "lat": lat, "long": lng,
         "media_url": request.build_absolute_uri(photo.file.url) if photo else "",
     }
 
@@ -149,7 +153,7 @@ def requests_view(request, fmt):
         return _post_request(request, fmt)
     if request.method != "GET":
         return error(fmt, 405, "只支持 GET 与 POST")
-    qs = Case.objects.all()
+    qs = published(Case.objects.all())
     ids = _param(request, "service_request_id")
     if ids:
         qs = qs.filter(number__in=[i.strip() for i in ids.split(",") if i.strip()][:MAX_REQUESTS])
@@ -264,7 +268,7 @@ def _grid_from_address(address):
 def request_detail(request, request_id, fmt):
     if (bad := _check(fmt, request)) is not None:
         return bad
-    rows = _rows(request, Case.objects.filter(number=request_id))
+    rows = _rows(request, published(Case.objects.filter(number=request_id)))
     if not rows:
         return error(fmt, 404, f"service_request_id {request_id} 不存在")
     return respond(fmt, "service_requests", rows)

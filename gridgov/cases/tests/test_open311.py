@@ -95,9 +95,11 @@ def test_post_errors(client, category, api_key):
     assert r.status_code == 201
 
 
-def test_get_requests_filters_and_no_personal_data(client, new_case, walk, category):
+def test_get_requests_filters_and_no_personal_data(client, new_case, walk, category, dispatcher):
     a = new_case(reporter_name="张三", reporter_phone="13812345678", address="人民路1号")
     b = walk(new_case(title="第二件"), "closed")
+    for case in (a, b):  # grid-worker cases are published only after approval (cases/publication.py)
+        actions.publish_case(actor=dispatcher, case=case, summary="路面塌陷，已安排处置")
     data = js(client.get(f"{BASE}/requests.json"))
     assert {r["service_request_id"] for r in data} == {a.number, b.number}
     body = json.dumps(data, ensure_ascii=False)
@@ -119,8 +121,10 @@ def test_get_requests_filters_and_no_personal_data(client, new_case, walk, categ
     assert r.status_code == 400 and xml(r).findtext("error/code") == "400"
 
 
-def test_single_request_and_token(client, new_case):
+def test_single_request_and_token(client, new_case, dispatcher):
     case = new_case()
+    assert client.get(f"{BASE}/requests/{case.number}.json").status_code == 404  # not approved yet
+    actions.publish_case(actor=dispatcher, case=case, summary="路面塌陷")
     assert js(client.get(f"{BASE}/requests/{case.number}.json"))[0]["service_request_id"] == case.number
     assert xml(client.get(f"{BASE}/requests/{case.number}.xml")).findtext("request/status") == "open"
     r = client.get(f"{BASE}/requests/999.json")

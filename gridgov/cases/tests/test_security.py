@@ -72,3 +72,16 @@ def test_evaluation_export_writes_no_live_formula(client, admin_user, new_case, 
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
     assert not [c.value for c in cells if c.data_type == "f"]
     assert any(str(c.value).startswith("'=HYPERLINK") for c in cells)
+
+
+def test_staff_report_form_channel_comes_from_the_view(client, grid_worker, category, tree):
+    # a grid worker posts channel=web: the case would pass as a resident's (public feed, no
+    # staff scope rules); the channel is the view's, whatever the form says
+    client.force_login(grid_worker)
+    for title, where in (("本网格", {"lng": POINT[0], "lat": POINT[1]}), ("邻街", {"grid": "430702005001001"})):
+        client.post(reverse("cases:report"), {"category": category.pk, "title": title, "attr_depth": "deep",
+                                              "channel": "web", **where})
+        assert Case.objects.get(title=title).channel == "grid"
+    client.post(reverse("cases:report") + "?channel=counter", {"category": category.pk, "title": "代登记",
+                                                               "attr_depth": "deep", "grid": "430702004001001"})
+    assert Case.objects.get(title="代登记").channel == "counter"

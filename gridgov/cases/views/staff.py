@@ -73,6 +73,7 @@ def _detail_context(request, case, posted=None, error=None):
         "attachments": case.attachments.all(), "children": case.children.all(),
         "departments": Department.objects.filter(is_active=True), "suggested_department": suggested,
         "categories": minor_categories(), "urgencies": Urgency.choices, "posted": posted or {}, "error": error,
+        "can_publish": case.category.is_public and can(user, "cases.publish_case", case.division_code),
         "duplicates": queries.duplicates(case.category, case.lng, case.lat, exclude_pk=case.pk)
         if case.state in (CaseState.REPORTED, CaseState.REGISTERED) and case.lng is not None else [],
         "breadcrumb": [{"label": "事件管理"}, {"label": "事件列表", "url": reverse("cases:list")},
@@ -163,6 +164,21 @@ def error_text(exc):
 
 @login_required
 @require_POST
+def case_publish(request, pk):
+    """Approve (or withdraw) what the public may read about a case (cases/publication.py)."""
+    case = _get_case(request, pk)
+    try:
+        actions.publish_case(actor=request.user, case=case, summary=request.POST.get("summary", ""),
+                             publish=request.POST.get("withdraw") != "1")
+    except (ValidationError, PermissionDenied) as exc:
+        ctx = _detail_context(request, case, posted=request.POST, error=error_text(exc))
+        return render(request, "cases/detail.html", ctx, status=400)
+    messages.success(request, "已保存公开内容")
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
 def case_act(request, pk):
     case = _get_case(request, pk)
     name = request.POST.get("action", "")
@@ -183,9 +199,12 @@ def report(request):
     """Filing by a grid worker (phone page: photo, GPS, component) or counter/hotline staff."""
     _need(request.user, "cases.add_case")
     can_solve = can(request.user, "cases.solve_in_grid")
-    channel = Channel.GRID_WORKER if can_solve and request.GET.get("channel") != "counter" else Channel.COUNTER
+    # The channel comes from the view, never from the form (a posted "web" skipped the scope
+    # check of staff filing): a grid worker files as 网格员上报, anyone else — or a grid worker
+    # who chose 代居民登记 — as 窗口/热线代报. Both are staff channels, checked for scope.
+    wants_counter = "counter" in (request.GET.get("channel"), request.POST.get("channel"))
+    channel = Channel.GRID_WORKER if can_solve and not wants_counter else Channel.COUNTER
     if request.method == "POST":
-        channel = request.POST.get("channel") if request.POST.get("channel") in Channel.values else channel
         form = ReportForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
