@@ -1,8 +1,9 @@
 """Helpers shared by the registry views."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.urls import reverse
+
+from gridgov.core.paging import CappedPaginator
 
 PAGE_SIZE = 30
 
@@ -11,8 +12,9 @@ def scope_of(request):
     return getattr(request, "active_scope", "") or request.session.get("active_scope", "")
 
 
-def paginate(request, qs, size=PAGE_SIZE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+def paginate(request, qs, size=None):
+    """One page of a list; the count stops at the cap (hundreds of thousands of persons)."""
+    return CappedPaginator(qs, size or PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def crumbs(*items):
