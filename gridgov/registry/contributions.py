@@ -81,6 +81,8 @@ CONTRIBUTIONS = Contributions(
         RedrawRule("registry.Visit", ("keep",)),
         RedrawRule("registry.ChangeRequest", ("keep",)),
         RedrawRule("registry.PersonEvent", ("keep",)),
+        RedrawRule("registry.PopulationSum", ("keep",), redivision="keep"),  # rebuilt by the hook below
     ),
+    after_redraw=("gridgov.registry.population.follow_redraw",),
     api="gridgov.registry.api.register",
 )

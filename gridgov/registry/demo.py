@@ -18,6 +18,7 @@ from gridgov.core import clock, pii
 from gridgov.core.bulk import allocate_ids, insert_rows
 from gridgov.divisions.models import Division
 
+from . import population
 from .actions.common import refresh_all_household_counts
 from .bulk import create_buildings_bulk
 from .choices import (
@@ -252,6 +253,7 @@ def generate(*, scale, seed, progress):
                      f"{totals['households']} 户，{totals['persons']} 人")
     with transaction.atomic():
         refresh_all_household_counts()
+        population.rebuild()
         grids = list(Division.objects.filter(pk__in=[g.pk for g in grids]).order_by("code"))
         totals["entities"] = _entities(grids, rng)
         totals["components"] = _components(grids, rng)

@@ -7,6 +7,7 @@ from gridgov.core import audit, clock, pii
 from gridgov.core.access import can, ensure_visible, require
 from gridgov.core.actors import action
 
+from .. import population
 from ..choices import IdType, PersonEventKind, PersonStatus, Relation, Sex
 from ..identity import IdentityError, check_id_number, check_phone, id_columns, phone_columns, pinyin_keys
 from ..models import Person, PersonEvent
@@ -57,6 +58,8 @@ def _set_name(person):
 
 
 def _event(actor, person, kind, *, occurred_on=None, from_house=None, to_house=None, from_grid="", note="", data=None):
+    # every life event passes here: the grid's population sums (and the grid left) are recomputed
+    population.refresh({person.division_code, from_grid, getattr(from_house, "division_code", "")})
     return PersonEvent.objects.create(
         person=person, division_code=person.division_code, kind=kind, at=clock.now(), occurred_on=occurred_on,
         actor=actor if getattr(actor, "pk", None) else None, from_house=from_house, to_house=to_house,

@@ -14,6 +14,7 @@ from gridgov.core import clock
 from gridgov.core.bulk import NULL, allocate_ids, bulk_mode, copy_escape, insert_rows, table_size, update_rows
 from gridgov.core.importing import Column, parse_choice, parse_date
 
+from .. import population
 from ..actions.common import refresh_all_household_counts, refresh_household_counts
 from ..choices import (
     Education,
@@ -326,6 +327,7 @@ class PersonImport(RegistryImport):
         if heads:  # existing households that get a head from this file
             update_rows(Household, ["id", "head_id", "is_active"], [(hid, pid, True) for hid, pid in heads.items()])
         self._refresh_counts(by_key, grid_ids)
+        population.rebuild()  # persons may have come from any grid: every grid's sums, from the persons
         lap("apply: counts refreshed, statistics updated")
         return {"created": len(new_keys), "updated": len(changed), "unchanged": len(old) - len(changed)}
 

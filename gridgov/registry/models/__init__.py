@@ -4,7 +4,7 @@ from .buildings import Building, House
 from .components import Component, ComponentClass
 from .entities import LegalEntity
 from .fieldwork import ChangeRequest, Visit
-from .people import CareTag, Household, Person, PersonEvent
+from .people import CareTag, Household, Person, PersonEvent, PopulationSum
 
 __all__ = [
     "Building",
@@ -17,5 +17,6 @@ __all__ = [
     "LegalEntity",
     "Person",
     "PersonEvent",
+    "PopulationSum",
     "Visit",
 ]

@@ -16,7 +16,7 @@ from gridgov.core.choices import AuditKind
 from gridgov.core.importing import write_table
 from gridgov.core.paging import KnownCountPaginator
 
-from .. import actions, queries
+from .. import actions, population, queries
 from ..choices import PersonStatus
 from ..forms import ChangeHouseForm, LifeEventForm, PersonFilterForm, PersonForm, RevealForm, SearchForm
 from ..models import Building, CareTag, House, Household, Person
@@ -269,17 +269,15 @@ def person_change_house(request, pk):
 @login_required
 def care_list(request):
     """Care groups per grid: counts by tag and the list of one tag's persons."""
-    from django.db.models import Count, Exists, OuterRef
+    from django.db.models import Exists, OuterRef
 
     _need(request.user, "registry.view_person")
     base = Person.objects.visible_to(request.user).within(scope_of(request)).filter(status=PersonStatus.ACTIVE)
     tags = list(CareTag.objects.filter(is_active=True))
-    # from the persons in scope to their tags (a LEFT JOIN keeps that order): a grid's or a
-    # community's persons are a short index range; starting from the tags' rows would visit
-    # every tagged person of the district whatever the viewer's scope
-    counts = {tag: n for tag, n in base.values_list("care_tags").annotate(n=Count("id")).order_by() if tag}
+    # the groups' sizes from the maintained sums (ADR 0024), not from the persons
+    counts = population.summed(request.user, scope_of(request), [population.care_key(t.pk) for t in tags])
     for t in tags:
-        t.count = counts.get(t.pk, 0)
+        t.count = counts[population.care_key(t.pk)]
     selected = next((t for t in tags if str(t.pk) == request.GET.get("tag")), tags[0] if tags else None)
     if selected:
         # walk the (division_code, name) index and stop at the page: no sort of the whole group;
