@@ -134,7 +134,8 @@ class PostForm(forms.ModelForm):
 class ItemForm(forms.ModelForm):
     class Meta:
         model = ServiceItem
-        fields = ["post", "name", "standard", "source", "points", "is_active"]
+        fields = ["post", "name", "standard", "source", "points", "max_points_per_record", "max_points_per_day",
+                  "is_active"]
 
 
 class RuleForm(forms.ModelForm):

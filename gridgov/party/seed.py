@@ -28,6 +28,20 @@ POSTS = [
     ]),
 ]
 
+# Default caps: a record, and a member's day on one item, count at most CAP_UNITS units (a
+# monthly target is 10 points; items earn 1–3 points a unit)
+CAP_UNITS = 3
+
+
+def default_caps(ServiceItem, points):
+    """The default caps of an item worth `points` a unit (none for a model state without them:
+    the early migrations seed through historical models)."""
+    names = {f.name for f in ServiceItem._meta.get_fields()}
+    if "max_points_per_record" not in names:
+        return {}
+    return {"max_points_per_record": points * CAP_UNITS, "max_points_per_day": points * CAP_UNITS}
+
+
 RULES = [("month", 0.8, 7), ("quarter", 0.8, 14), ("year", 0.8, 30)]
 
 
@@ -41,6 +55,6 @@ def seed(RolePost, ServiceItem, ScoringRule):
         if created:
             for item_name, standard, source, points in items:
                 ServiceItem.objects.create(post=post, name=item_name, standard=standard, source=source,
-                                           points=points)
+                                           points=points, **default_caps(ServiceItem, points))
     for kind, ratio, grace in RULES:
         ScoringRule.objects.get_or_create(period_kind=kind, defaults={"behind_ratio": ratio, "grace_days": grace})

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from gridgov.core import audit, clock
 from gridgov.core.actors import action
 
-from .. import sums
+from .. import capping, sums
 from ..choices import ACTIVE_SIGNUP, ActivityStatus, EventStatus, ItemSource, MemberStatus, SignupStatus
 from ..models import EventSignup, PartyMember, ServiceActivity, VolunteerEvent
 from ._common import require_self_or, require_staff
@@ -112,7 +112,9 @@ def check_out(*, actor, signup):
         item=event.item, source=ItemSource.VOLUNTEER, source_ref=f"signup:{signup.pk}",
         division_code=member.division_code, occurred_at=signup.checked_in_at, place=event.place,
         duration_minutes=int((now - signup.checked_in_at).total_seconds() // 60), note=f"志愿活动：{event.title}",
-        points=event.item.points, status=ActivityStatus.VERIFIED, check_in_at=signup.checked_in_at,
+        points=capping.capped(event.item, event.item.points, member.pk, signup.checked_in_at,
+                              statuses=(ActivityStatus.VERIFIED,)),
+        status=ActivityStatus.VERIFIED, check_in_at=signup.checked_in_at,
         check_out_at=now, verified_at=now,
     )
     sums.refresh([(activity.division_code, sums.month_of(activity.occurred_at))])

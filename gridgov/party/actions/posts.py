@@ -89,7 +89,8 @@ def _edit(actor, perm, obj, fields, allowed, action):
 
 
 POST_FIELDS = {"name", "duties", "capacity_per_grid", "target_period", "target_points", "sort", "is_active"}
-ITEM_FIELDS = {"post", "name", "standard", "source", "points", "is_active"}
+ITEM_FIELDS = {"post", "name", "standard", "source", "points", "max_points_per_record", "max_points_per_day",
+               "is_active"}
 RULE_FIELDS = {"enabled", "behind_ratio", "grace_days", "notify_member", "notify_secretary"}
 
 

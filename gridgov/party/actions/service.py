@@ -11,7 +11,7 @@ from gridgov.core.access import can, require_district_wide
 from gridgov.core.actors import action
 from gridgov.core.notify import notify
 
-from .. import sums
+from .. import capping, sums
 from ..choices import ActivityStatus, ItemSource, MemberStatus, RequestStatus
 from ..models import ActivityPhoto, PostClaim, ServiceActivity
 from ._common import require_self_or, require_staff, user_of
@@ -55,7 +55,8 @@ def log_activity(*, actor, member, item, occurred_at, duration_minutes=0, place=
     activity = ServiceActivity.objects.create(
         member=member, branch_id=member.branch_id, post_id=current_post_id(member) or item.post_id, item=item,
         division_code=member.division_code, occurred_at=occurred_at, duration_minutes=duration_minutes or 0,
-        place=place[:120], note=note, quantity=quantity, points=item.points * quantity,
+        place=place[:120], note=note, quantity=quantity,
+        points=capping.capped(item, item.points * quantity, member.pk, occurred_at),
         check_in_at=check_in_at, check_out_at=check_out_at,
     )
     for f in photos:
@@ -68,7 +69,7 @@ def log_activity(*, actor, member, item, occurred_at, duration_minutes=0, place=
 def verify_activity(*, actor, activity, approve=True, reason=""):
     """The branch secretary verifies (it counts) or rejects (with a reason) a pending record;
     the member's scores are recomputed at once so they see the score move."""
-    activity = ServiceActivity.objects.select_for_update().select_related("member").get(pk=activity.pk)
+    activity = ServiceActivity.objects.select_for_update().select_related("member", "item").get(pk=activity.pk)
     require_staff(actor, "party.verify_serviceactivity", activity.division_code)
     if activity.status != ActivityStatus.PENDING:
         raise ValidationError("该记录已核实或已驳回")
@@ -77,7 +78,10 @@ def verify_activity(*, actor, activity, approve=True, reason=""):
     activity.status = ActivityStatus.VERIFIED if approve else ActivityStatus.REJECTED
     activity.verified_by, activity.verified_at = user_of(actor), clock.now()
     activity.reject_reason = "" if approve else reason[:200]
-    activity.save(update_fields=["status", "verified_by", "verified_at", "reject_reason"])
+    if approve:  # the day's verified points stay within the item's cap
+        activity.points = capping.capped(activity.item, activity.points, activity.member_id, activity.occurred_at,
+                                         statuses=(ActivityStatus.VERIFIED,), exclude_pk=activity.pk)
+    activity.save(update_fields=["status", "verified_by", "verified_at", "reject_reason", "points"])
     audit.record(actor, "party.verify_activity", activity, after={"status": activity.status, "reason": reason})
     if approve:
         sums.refresh([(activity.division_code, sums.month_of(activity.occurred_at))])
@@ -143,6 +147,36 @@ def import_case_activities(*, actor, start, end):
             source_ref=f"case:{pk}", division_code=m["division_code"], occurred_at=at, points=item.points,
             status=ActivityStatus.VERIFIED, verified_at=now, note="平台上报事件",
         ))
+    rows = _cap_case_rows(rows, items)
     ServiceActivity.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     sums.refresh({(r.division_code, sums.month_of(r.occurred_at)) for r in rows})
     return len(rows)
+
+
+def _cap_case_rows(rows, items):
+    """The new ones of `rows` (a re-run finds the earlier ones by source_ref), capped per record
+    and per member and day by their item, after what those days already counted."""
+    from django.utils import timezone
+
+    if not rows:
+        return rows
+    done = set()
+    refs = [r.source_ref for r in rows]
+    for i in range(0, len(refs), 900):
+        done.update(ServiceActivity.objects.filter(source=ItemSource.CASES, source_ref__in=refs[i:i + 900])
+                    .values_list("source_ref", flat=True))
+    rows = sorted((r for r in rows if r.source_ref not in done), key=lambda r: r.occurred_at)
+    capped_items = {i.pk: i for i in items.values() if i.max_points_per_day is not None}
+    earned = {}
+    if rows and capped_items:
+        start = capping.day_bounds(rows[0].occurred_at)[0]
+        end = capping.day_bounds(rows[-1].occurred_at)[1]
+        existing = (ServiceActivity.objects.filter(item_id__in=list(capped_items), occurred_at__gte=start,
+                                                   occurred_at__lt=end, member_id__in={r.member_id for r in rows})
+                    .exclude(status=ActivityStatus.REJECTED)
+                    .values_list("member_id", "item_id", "occurred_at", "points"))
+        for member_id, item_id, at, points in existing.iterator():
+            key = (member_id, item_id, timezone.localtime(at).date())
+            earned[key] = earned.get(key, 0) + points
+    by_pk = {i.pk: i for i in items.values()}
+    return capping.cap_batch(lambda r: by_pk[r.item_id], rows, earned)

@@ -133,6 +133,14 @@ class ServiceItem(models.Model):
     source = models.CharField(_("数据来源"), max_length=10, choices=ItemSource.choices,
                               default=ItemSource.MANUAL)
     points = models.DecimalField(_("每次积分"), max_digits=6, decimal_places=1, default=1)
+    # Caps (data, editable per item; empty = no cap): one record of quantity 12 must not outscore
+    # the month's target (party.capping)
+    max_points_per_record = models.DecimalField(
+        _("每条记录积分上限"), max_digits=6, decimal_places=1, null=True, blank=True,
+        help_text=_("一条记录（无论数量多少）最多计多少分；留空为不限"))
+    max_points_per_day = models.DecimalField(
+        _("每人每日积分上限"), max_digits=6, decimal_places=1, null=True, blank=True,
+        help_text=_("同一党员同一天在本事项上最多计多少分；留空为不限"))
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

@@ -263,3 +263,30 @@ def test_member_registered_mid_period_is_measured_from_registration(orgs, make_m
     # then the target is pro-rated to the rest of May and the grace days count from registration
     assert Decimal("5.0") <= s.target <= Decimal("5.3")
     assert s.status == "on_track"
+
+
+def test_points_are_capped_per_record_and_per_day_as_item_data(orgs, make_member, party_staff, post, manual_item,
+                                                                frozen_may):
+    """#12: a record of quantity 12 earned 24 points against a monthly target of 10."""
+    assert post.target_points == 10 and manual_item.points == 2
+    assert manual_item.max_points_per_record == 6 and manual_item.max_points_per_day == 6  # seeded data
+    m = _claimed(make_member, party_staff, post)
+    big = actions.log_activity(actor=m.user, member=m, item=manual_item, occurred_at=at(2026, 5, 10), quantity=12)
+    assert big.points == 6
+    actions.verify_activity(actor=party_staff, activity=big)
+    # the same day: nothing left under the day's cap; the next day counts again
+    same_day = actions.log_activity(actor=m.user, member=m, item=manual_item, occurred_at=at(2026, 5, 10, 20),
+                                    quantity=1)
+    next_day = actions.log_activity(actor=m.user, member=m, item=manual_item, occurred_at=at(2026, 5, 11),
+                                    quantity=1)
+    assert (same_day.points, next_day.points) == (0, 2)
+    for a in (same_day, next_day):
+        actions.verify_activity(actor=party_staff, activity=a)
+    actions.run_scoring(actor=system_actor())
+    assert MemberScore.objects.get(member=m, period_kind="month").points == Decimal("8.0")
+    # the caps are data: an administrator lifts the per-record cap
+    manual_item.max_points_per_record = None
+    manual_item.max_points_per_day = None
+    manual_item.save()
+    free = actions.log_activity(actor=m.user, member=m, item=manual_item, occurred_at=at(2026, 5, 12), quantity=12)
+    assert free.points == 24
