@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gridgov.community",
     "gridgov.dashboard",
     "gridgov.care",
+    "gridgov.utilities",
     "gridgov.demo",
 ]
 

@@ -1,0 +1,80 @@
+"""The pages: staff lists and details, the counter, the import page, reconciliation, and the
+public look-up with the sandbox provider page."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from gridgov.utilities.models import Bill, Payment
+
+
+@pytest.fixture
+def setup(house, make_account, make_bill, make_user, tree, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    w = make_account(house, "water", "W77")
+    bills = [make_bill(w, "2026-09", 4530), make_bill(w, "2026-10", 5120)]
+    return {"account": w, "bills": bills, "op": make_user("utility_operator", tree["430702000000"]),
+            "clerk": make_user("community_staff", tree["430702004001"])}
+
+
+def test_staff_pages(client, setup):
+    client.force_login(setup["op"])
+    b = setup["bills"][0]
+    for name, args in [("bill_list", []), ("account_list", []), ("payment_list", []), ("utility_list", []),
+                       ("counter", []), ("import", []), ("recon_list", []), ("bill_detail", [b.pk]),
+                       ("account_detail", [setup["account"].pk])]:
+        r = client.get(reverse(f"utilities:{name}", args=args))
+        assert r.status_code == 200, name
+    r = client.get(reverse("utilities:bill_list"), {"q": "W77", "status": "unpaid", "period": "2026-10"})
+    assert r.content.decode().count("/utilities/bills/") == 1
+
+
+def test_counter_double_submit_is_one_payment(client, setup):
+    client.force_login(setup["clerk"])
+    r = client.get(reverse("utilities:counter"), {"account_no": "w77"})
+    key = re.search(r'name="key" value="([0-9a-f]+)"', r.content.decode()).group(1)
+    data = {"key": key, "bill": [b.pk for b in setup["bills"]], "account_no": "W77"}
+    first = client.post(reverse("utilities:counter"), data)
+    second = client.post(reverse("utilities:counter"), data)
+    p = Payment.objects.get()
+    assert first.url == second.url == p.get_absolute_url() and p.amount_fen == 9650 and p.provider == "cash"
+    assert client.get(p.get_absolute_url()).status_code == 200
+
+
+def test_other_community_sees_nothing(client, setup, make_user, tree):
+    far = make_user("community_staff", tree["430702005001"])
+    client.force_login(far)
+    assert client.get(reverse("utilities:bill_detail", args=[setup["bills"][0].pk])).status_code == 404
+    assert "W77" not in client.get(reverse("utilities:bill_list")).content.decode()
+    assert client.get(reverse("utilities:recon_list")).status_code in (403, 404)
+
+
+def test_public_lookup_and_sandbox(client, setup, settings):
+    settings.UTILITIES_SANDBOX_AUTO_CONFIRM = False
+    r = client.get(reverse("utilities:lookup"), {"account_no": "W77"})
+    html = r.content.decode()
+    assert "45.30" in html and "测试路" not in html
+    key = re.search(r'name="key" value="([0-9a-f]+)"', html).group(1)
+    r = client.post(reverse("utilities:lookup"), {"key": key, "account_no": "W77",
+                                                  "bill": [b.pk for b in setup["bills"]]})
+    assert r.status_code == 302
+    page = client.get(r.url)
+    assert "模拟支付成功" in page.content.decode()
+    token = r.url.rstrip("/").rsplit("/", 1)[1]
+    client.post(reverse("utilities:sandbox_pay", args=[token]), {"result": "ok"})
+    assert set(Bill.objects.values_list("status", flat=True)) == {"paid"}
+    assert "缴费成功" in client.get(r.url).content.decode()
+    assert client.get(reverse("utilities:public_payment", args=["forged"])).status_code == 404
+
+
+def test_import_page(client, setup, django_capture_on_commit_callbacks):
+    client.force_login(setup["op"])
+    body = "单位编码,户号,地址,账期,金额(元),缴费截止日\nwater,W77,,2026-11,33.00,2026-12-25\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("utilities:import"), {"file": SimpleUploadedFile("b.csv", body), "apply": "1"})
+    assert r.status_code == 302
+    page = client.get(r.url).content.decode()
+    assert "新增 1" in page and Bill.objects.filter(period="2026-11", amount_fen=3300).exists()
+    assert client.get(reverse("utilities:import_template")).status_code == 200

@@ -1,0 +1,29 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.urls import reverse
+
+from gridgov.core.access import can
+
+PAGE_SIZE = 50
+
+
+def scope_of(request):
+    return getattr(request, "active_scope", "") or request.session.get("active_scope", "")
+
+
+def need(request, perm, code=None):
+    if not can(request.user, perm, code):
+        raise PermissionDenied
+
+
+def paginate(request, qs, size=PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def crumbs(*items):
+    out = [{"label": "社区服务"}, {"label": "水电气缴费", "url": reverse("utilities:bill_list")}]
+    for label, url in items:
+        if url and not url.startswith("/"):
+            url = reverse(url)
+        out.append({"label": label, "url": url})
+    return out
