@@ -45,7 +45,8 @@ CONTRIBUTIONS = Contributions(
     roles=(
         RoleDefault("utility_operator", OPERATE, name="缴费业务员",
                     description="导入水电气账单、窗口收费、退款与对账", order=160),
-        RoleDefault("street_staff", OPERATE),
+        # reconciliation is district-wide (the utility operator's): a street sees its own payments
+        RoleDefault("street_staff", tuple(p for p in OPERATE if p != "utilities.reconcile_payment")),
         RoleDefault("community_staff", (*VIEW, "utilities.take_cash", "utilities.add_utilityaccount",
                                         "utilities.change_utilityaccount")),
         RoleDefault("leader", VIEW),
