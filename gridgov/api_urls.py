@@ -2,9 +2,9 @@
 named by `api=` in its contributions.py."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from gridgov.accounts.token_views import ObtainExpiringToken
 from gridgov.core.manifest import all_contributions, resolve
 
 router = DefaultRouter()
@@ -13,6 +13,6 @@ for manifest in all_contributions():
         resolve(manifest.api)(router)
 
 urlpatterns = [
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", ObtainExpiringToken.as_view(), name="api-token"),
     path("", include(router.urls)),
 ]

@@ -21,8 +21,25 @@ USER_FIELDS = ["username", "full_name", "phone", "email", "is_active"]
 
 
 def _require_manage(actor, user):
+    """`actor` may manage `user`: every assignment of `user` lies inside the actor's
+    `accounts.change_user` scope, and the actor holds every permission of those roles there
+    (nobody manages a user with a wider role than their own)."""
     if not visible_users(actor, "change").filter(pk=user.pk).exists():
         raise PermissionDenied("没有权限管理该用户")
+    if is_district_wide(actor, "accounts.change_user"):
+        return
+    for assignment in RoleAssignment.objects.filter(user=user).select_related("role", "division"):
+        code = assignment.division.code if assignment.division_id else None
+        for app_label, codename in assignment.role.permission_keys():
+            if code is None or not can(actor, f"{app_label}.{codename}", code):
+                raise PermissionDenied("没有权限管理该用户：其角色的权限大于您的权限")
+
+
+def revoke_tokens(user):
+    """Drop the user's API tokens (a password change or deactivation ends every API session)."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
 
 
 def _require_whole_install(actor, perm):
@@ -77,6 +94,8 @@ def update_user(*, actor, user, **fields):
     if User.objects.filter(username=user.username).exclude(pk=user.pk).exists():
         raise ValidationError({"username": "该用户名已存在"})
     user.save()
+    if not user.is_active:
+        revoke_tokens(user)
     b, a = audit.diff(before, audit.snapshot(user, USER_FIELDS))
     if a:
         audit.record(actor, "accounts.update_user", user, before=b, after=a)
@@ -91,6 +110,7 @@ def set_password(*, actor, user, password):
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    revoke_tokens(user)
     audit.record(actor, "accounts.set_password", user)
     return user
 

@@ -1,7 +1,7 @@
 """Reads of the accounts app: which users an actor may see or manage (scoped by the division
 codes of the target users' role assignments)."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from gridgov.core.access import is_district_wide, prefix_q, scope_prefixes
 
@@ -22,7 +22,14 @@ def visible_users(actor, action="view"):
     if not prefixes:
         return qs.none()
     ids = RoleAssignment.objects.filter(prefix_q("division__code", prefixes)).values("user_id")
-    return qs.filter(pk__in=ids)
+    qs = qs.filter(pk__in=ids)
+    if action != "view":
+        # Managing a user (password, profile, unlock) is managing every role they hold: only
+        # users all of whose assignments lie inside the manager's scope — never one who also
+        # holds a role elsewhere or over the whole install (issue 11: account takeover).
+        outside = RoleAssignment.objects.filter(Q(division__isnull=True) | ~prefix_q("division__code", prefixes))
+        qs = qs.exclude(pk__in=outside.values("user_id")).exclude(is_superuser=True)
+    return qs
 
 
 def with_assignments(qs):

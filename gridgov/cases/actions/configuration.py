@@ -1,5 +1,7 @@
 """Configuration writes of the cases app (district administrator): case classes, routing
-rules, Open311 API keys."""
+rules, Open311 API keys. They affect the whole district, so each needs its permission over the
+whole district (`require_district_wide`), not somewhere in it: a street official holding
+`cases.change_category` for the street may not add a rule that routes another street's cases."""
 
 import datetime
 import hashlib
@@ -9,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from gridgov.core import audit, clock
-from gridgov.core.access import require
+from gridgov.core.access import require_district_wide
 from gridgov.core.actors import action
 
 from ..models import Open311ApiKey
@@ -18,7 +20,7 @@ from ..models import Open311ApiKey
 @action
 def save_category(*, actor, category, data):
     """Create or edit a case class (district administrator)."""
-    require(actor, "cases.change_category")
+    require_district_wide(actor, "cases.change_category")
     before = audit.snapshot(category) if category.pk else None
     for k, v in data.items():
         setattr(category, k, v)
@@ -31,7 +33,7 @@ def save_category(*, actor, category, data):
 @action
 def create_api_key(*, actor, name):
     """A new Open311 key; returns (key row, the plain key — shown once, only its hash is kept)."""
-    require(actor, "cases.manage_open311")
+    require_district_wide(actor, "cases.manage_open311")
     if not (name or "").strip():
         raise ValidationError({"name": "请填写名称"})
     plain = "o311_" + secrets.token_urlsafe(24)
@@ -44,7 +46,7 @@ def create_api_key(*, actor, name):
 @action
 def revoke_api_key(*, actor, key):
     """Disable an Open311 key."""
-    require(actor, "cases.manage_open311")
+    require_district_wide(actor, "cases.manage_open311")
     key.is_active = False
     key.save(update_fields=["is_active"])
     audit.record(actor, "cases.revoke_api_key", key, after={"is_active": False})
@@ -58,7 +60,7 @@ def hash_key(plain):
 @action
 def save_routing_rule(*, actor, rule, data):
     """Create or edit a dispatch rule (派遣规则)."""
-    require(actor, "cases.change_category")
+    require_district_wide(actor, "cases.change_category")
     before = audit.snapshot(rule) if rule.pk else None
     for k, v in data.items():
         setattr(rule, k, v)
@@ -71,7 +73,7 @@ def save_routing_rule(*, actor, rule, data):
 @action
 def delete_routing_rule(*, actor, rule):
     """Remove a dispatch rule."""
-    require(actor, "cases.change_category")
+    require_district_wide(actor, "cases.change_category")
     audit.record(actor, "cases.delete_routing_rule", rule, before=audit.snapshot(rule))
     rule.delete()
 

@@ -85,3 +85,30 @@ def test_staff_report_form_channel_comes_from_the_view(client, grid_worker, cate
     client.post(reverse("cases:report") + "?channel=counter", {"category": category.pk, "title": "代登记",
                                                                "attr_depth": "deep", "grid": "430702004001001"})
     assert Case.objects.get(title="代登记").channel == "counter"
+
+
+def test_street_staff_may_not_change_district_configuration(client, dispatcher, category, department):
+    # 丹阳街道's staff hold cases.change_category for the street only
+    from django.core.exceptions import PermissionDenied
+
+    from gridgov.cases import actions
+    from gridgov.cases.models import RoutingRule
+
+    with pytest.raises(PermissionDenied):
+        actions.save_routing_rule(actor=dispatcher, rule=RoutingRule(), data={
+            "category": category, "division_prefix": "430702005", "department": department, "order": 1})
+    with pytest.raises(PermissionDenied):
+        actions.save_category(actor=dispatcher, category=category, data={"name": "改名"})
+    client.force_login(dispatcher)
+    assert client.post(reverse("cases:rule_new"), {"order": 1, "division_prefix": "430702005",
+                                                   "department": department.pk}).status_code == 404
+    assert client.get(reverse("cases:category_edit", args=[category.pk])).status_code == 404
+    assert not RoutingRule.objects.exists()
+
+
+def test_district_admin_still_configures(admin_user, category):
+    from gridgov.cases import actions
+
+    actions.save_category(actor=admin_user, category=category, data={"name": "路面塌陷（改）"})
+    category.refresh_from_db()
+    assert category.name == "路面塌陷（改）"

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from gridgov.core.access import can
+from gridgov.core.access import can, is_district_wide
 
 from .. import actions
 from ..forms import CategoryForm, RoutingRuleForm
@@ -20,6 +20,12 @@ def _need(user, perm):
         raise Http404("对象不存在或无权访问")
 
 
+def _need_district(user, perm):
+    """Configuration of the whole district: the permission over the whole district."""
+    if not is_district_wide(user, perm):
+        raise Http404("对象不存在或无权访问")
+
+
 @login_required
 def categories(request):
     _need(request.user, "cases.change_category")
@@ -27,14 +33,15 @@ def categories(request):
         "children__default_department").order_by("kind", "sort")
     return render(request, "cases/categories.html", {
         "majors": majors, "rules": RoutingRule.objects.select_related("category", "department"),
-        "keys": Open311ApiKey.objects.all() if can(request.user, "cases.manage_open311") else None,
+        "keys": Open311ApiKey.objects.all() if is_district_wide(request.user, "cases.manage_open311") else None,
+        "can_edit": is_district_wide(request.user, "cases.change_category"),
         "breadcrumb": [{"label": "事件管理"}, {"label": "事件分类"}],
     })
 
 
 @login_required
 def category_edit(request, pk=None):
-    _need(request.user, "cases.change_category")
+    _need_district(request.user, "cases.change_category")
     category = get_object_or_404(CaseCategory, pk=pk) if pk else CaseCategory()
     form = CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
@@ -54,7 +61,7 @@ def category_edit(request, pk=None):
 
 @login_required
 def rule_edit(request, pk=None):
-    _need(request.user, "cases.change_category")
+    _need_district(request.user, "cases.change_category")
     rule = get_object_or_404(RoutingRule, pk=pk) if pk else RoutingRule()
     form = RoutingRuleForm(request.POST or None, instance=rule)
     if request.method == "POST":
@@ -80,7 +87,7 @@ def rule_edit(request, pk=None):
 @login_required
 @require_POST
 def api_key_create(request):
-    _need(request.user, "cases.manage_open311")
+    _need_district(request.user, "cases.manage_open311")
     try:
         key, plain = actions.create_api_key(actor=request.user, name=request.POST.get("name", ""))
     except ValidationError as exc:
@@ -93,7 +100,7 @@ def api_key_create(request):
 @login_required
 @require_POST
 def api_key_revoke(request, pk):
-    _need(request.user, "cases.manage_open311")
+    _need_district(request.user, "cases.manage_open311")
     actions.revoke_api_key(actor=request.user, key=get_object_or_404(Open311ApiKey, pk=pk))
     messages.success(request, "密钥已停用")
     return redirect("cases:categories")
