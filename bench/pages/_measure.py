@@ -26,20 +26,35 @@ def main(argv=None):
 
     django.setup()
     from django.db import connection
+    from django.test import Client
 
     from gridgov.accounts.models import User
-    from gridgov.demo.pages import demo_roles, login_client, measure, pages_for, summary_row
+    from gridgov.demo.pages import (
+        ANONYMOUS,
+        demo_roles,
+        login_client,
+        measure,
+        pages_for,
+        public_pages,
+        summary_row,
+    )
 
     roles = demo_roles()
     if args.roles:
         wanted = args.roles.split(",")
-        roles = [(r, u) for r, u in roles if u in wanted] + [(u, u) for u in wanted if u not in {x for _, x in roles}]
+        roles = [(r, u) for r, u in roles if u in wanted] + [
+            (u, u) for u in wanted if u not in {x for _, x in roles} and u != "anonymous"]
     rows = []
     t0 = time.perf_counter()
+    if not args.roles or "anonymous" in args.roles.split(","):
+        roles = [*roles, ANONYMOUS]  # the public pages, signed out
     for role, username in roles:
-        user = User.objects.get(username=username)
-        client = login_client(user)
-        for page in pages_for(user):
+        if username:
+            user = User.objects.get(username=username)
+            client, pages = login_client(user), pages_for(user)
+        else:
+            client, pages, username = Client(raise_request_exception=True), public_pages(), "anonymous"
+        for page in pages:
             if args.only and args.only not in page.url:
                 continue
             try:

@@ -1,4 +1,5 @@
-"""Page bench: every page of every demo role's menu, plus one detail page of each kind, timed
+"""Page bench: every page of every demo role's menu, plus one detail page of each kind and the public
+pages the apps declare (signed out), timed
 on the demo district in SQLite and in PostgreSQL (not a test; the CI guard is
 gridgov/demo/tests/test_page_queries.py).
 

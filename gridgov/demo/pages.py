@@ -125,6 +125,29 @@ def detail_pages(user):
     return pages
 
 
+def public_pages():
+    """The pages the apps declare as public (`extra={"public_pages": (...)}`: URL names without
+    arguments, or dotted paths to `f() -> [(name, path)]`), visited signed out: the resident
+    website, the kiosk, the public report form … whatever app declares them."""
+    from gridgov.core.manifest import resolve
+
+    pages, seen = [], set()
+    for contribution in all_contributions():
+        for item in contribution.extra.get("public_pages", ()):
+            try:
+                found = [(item.split(":")[-1], reverse(item))] if ":" in item else list(resolve(item)())
+            except NoReverseMatch:
+                continue
+            for name, url in found:
+                if url not in seen:
+                    seen.add(url)
+                    pages.append(Page(name, url, "public", name, contribution.app))
+    return pages
+
+
+ANONYMOUS = ("访客（未登录）", "")  # (role label, username) of the signed-out pass
+
+
 def pages_for(user):
     """Menu pages, then detail pages, without repeats."""
     menu = menu_pages(user)

@@ -2,7 +2,8 @@
 
 The demo is loaded at two quick sizes (`tiny`: one street, two communities; `quick`: the same
 street with more communities, grids, people, cases and members) and every page of every demo
-role's menu, plus one detail page of each declared kind, is requested as that role at both. A page
+role's menu, plus one detail page of each declared kind, is requested as that role at both (and
+every public page the apps declare, signed out). A page
 whose query count is higher at the larger size runs queries per row (per grid, per member …)
 and will not stay fast at district scale: the test names it with both counts. Timing is not
 checked here (CI machines are noisy); `bench/pages/run.py` times the same pages at district
@@ -11,9 +12,10 @@ scale.
 
 import pytest
 from django.db import transaction
+from django.test import Client
 
 from gridgov.demo.generate import generate
-from gridgov.demo.pages import demo_roles, login_client, measure, pages_for
+from gridgov.demo.pages import ANONYMOUS, demo_roles, login_client, measure, pages_for, public_pages
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -26,10 +28,13 @@ def _query_counts(scale):
 
     generate(scale=scale, seed=7)
     counts = {}
-    for _role, username in demo_roles():
-        user = User.objects.get(username=username)
-        client = login_client(user)
-        for page in pages_for(user):
+    for _role, username in [*demo_roles(), ANONYMOUS]:
+        if username:
+            user = User.objects.get(username=username)
+            client, pages = login_client(user), pages_for(user)
+        else:  # the public pages the apps declare, signed out
+            client, pages, username = Client(), public_pages(), "anonymous"
+        for page in pages:
             m = measure(client, page.url, repeat=1, warmup=1)
             key = page.url if page.source == "menu" else f"detail:{page.kind}"
             counts[(username, key)] = (page.url, m.queries, m.status)
