@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 
 from gridgov.core import clock
+from gridgov.core.bulk import insert_rows
 
 from .choices import CaseState as S
 from .choices import Channel, Step, Urgency
@@ -135,6 +136,11 @@ def _apply(case, events, cat, now):
         case.warned, case.overdue = case.warn_at <= now, case.due_at <= now
 
 
+EVENT_KEYS = ("kind", "at", "from_state", "to_state", "due_at", "on_time", "elapsed_minutes", "actor_name", "note",
+              "rating", "data", "deferred")
+EVENT_COLUMNS = ["case_id", "division_code", "category_id", "channel", "department_id", *EVENT_KEYS]
+
+
 def generate(*, scale, seed, progress):
     from gridgov.accounts.models import Department
 
@@ -190,15 +196,16 @@ def generate(*, scale, seed, progress):
             plans.append(events)
         with transaction.atomic():
             Case.objects.bulk_create(cases, batch_size=1000)
+            # the events as plain tuples through core's bulk writer (COPY on PostgreSQL): ~1.4M rows at
+            # district scale, where building model instances for bulk_create cost most of the step
             rows = []
             for case, events in zip(cases, plans, strict=True):
                 for e in events:
                     dept_id = case.current_department_id if e["kind"] not in (K.REPORT, K.REGISTER, K.REJECT,
                                                                               K.SOLVE) else None
-                    rows.append(CaseEvent(case_id=case.pk, division_code=case.division_code,
-                                          category_id=case.category_id, channel=case.channel, department_id=dept_id,
-                                          **e))
-            CaseEvent.objects.bulk_create(rows, batch_size=5000)
+                    rows.append((case.pk, case.division_code, case.category_id, case.channel, dept_id,
+                                 *(e[k] for k in EVENT_KEYS)))
+            insert_rows(CaseEvent, EVENT_COLUMNS, rows)
         made += n
         if made % 20000 == 0 or made == total:
             progress(f"事件：{made}/{total}")
