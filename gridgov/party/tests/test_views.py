@@ -85,6 +85,30 @@ def test_branch_page_pages_the_records_to_verify(client, party_staff, busy_branc
     assert f'<div class="num">{total}</div><div class="label">待核实服务</div>' in first.content.decode()
 
 
+def test_review_queue_newest_first_and_by_member(client, party_staff, busy_branch, manual_item):
+    """#12: the secretary's queue offers newest-first as well as oldest-first, and one member's records."""
+    members = list(PartyMember.objects.filter(branch=busy_branch, user__isnull=False)[:2])
+    assert len(members) == 2
+    with clock.frozen(at(2026, 5, 16, 12)):
+        for d, m in enumerate(members * 2):
+            actions.log_activity(actor=m.user, member=m, item=manual_item, occurred_at=at(2026, 5, 1 + d, 9))
+    pending = ServiceActivity.objects.filter(branch=busy_branch, status="pending")
+    url = reverse("party:org", args=[busy_branch.pk])
+    client.force_login(party_staff)
+    with clock.frozen(at(2026, 5, 16, 12)):
+        newest = client.get(url, {"order": "new"})
+        mine = client.get(url, {"order": "new", "member": members[1].pk})
+        oldest = client.get(url)
+    expect = list(pending.order_by("-occurred_at", "-pk").values_list("pk", flat=True)[:20])
+    assert [a.pk for a in newest.context["page"].object_list] == expect
+    assert "最新的在前" in newest.content.decode() and 'name="member"' in newest.content.decode()
+    assert [a.pk for a in oldest.context["page"].object_list][0] == pending.order_by("occurred_at", "pk")[0].pk
+    got = [a for a in mine.context["page"].object_list]
+    assert got and {a.member_id for a in got} == {members[1].pk}
+    assert [a.pk for a in got] == list(pending.filter(member=members[1]).order_by("-occurred_at", "-pk")
+                                       .values_list("pk", flat=True)[:20])
+
+
 def test_verify_button_moves_score(client, party_staff, busy_branch):
     client.force_login(party_staff)
     pending = ServiceActivity.objects.filter(status="pending").first()

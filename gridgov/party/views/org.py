@@ -50,6 +50,23 @@ def sync(request):
 PENDING_PER_PAGE = 20  # records to verify per page: the oldest first
 
 
+QUEUE_ORDERS = {"old": ("occurred_at", "pk"), "new": ("-occurred_at", "-pk")}
+
+
+def _pending_queue(request, org, members):
+    """The records to verify: oldest or newest first (?order=old|new), optionally one member's
+    (?member=<pk>, a member of this branch)."""
+    order = request.GET.get("order") if request.GET.get("order") in QUEUE_ORDERS else "old"
+    member = request.GET.get("member") or ""
+    by_pk = {str(m.pk): m for m in members}
+    qs = ServiceActivity.objects.filter(branch=org, status=ActivityStatus.PENDING)
+    if member in by_pk:
+        qs = qs.filter(member_id=int(member))
+    else:
+        member = ""
+    return qs.order_by(*QUEUE_ORDERS[order]), {"order": order, "member": member, "member_obj": by_pk.get(member)}
+
+
 def _branch_context(request, org):
     user = request.user
     members = list(org.members.filter(status=MemberStatus.ACTIVE).select_related("work_unit")
@@ -63,13 +80,14 @@ def _branch_context(request, org):
     posts = list(RolePost.objects.filter(is_active=True))
     for p in posts:
         p.filled = filled.get(p.pk, 0)
+    pending, queue = _pending_queue(request, org, members)
     return {
         "members": members,
         "posts": posts,
         "alerts": list(queries.branch_alerts(org)),
-        "page": Paginator(ServiceActivity.objects.filter(branch=org, status=ActivityStatus.PENDING)
-                          .select_related("member", "item").prefetch_related("photos")
-                          .order_by("occurred_at", "pk"), PENDING_PER_PAGE).get_page(request.GET.get("page")),
+        "page": Paginator(pending.select_related("member", "item").prefetch_related("photos"),
+                          PENDING_PER_PAGE).get_page(request.GET.get("page")),
+        "queue": queue,
         "recent_activities": list(ServiceActivity.objects.filter(
                                   branch=org, status__in=[ActivityStatus.VERIFIED, ActivityStatus.REJECTED])
                                   .select_related("member", "item").order_by("-occurred_at")[:20]),
