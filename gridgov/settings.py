@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gridgov.party",
     "gridgov.community",
     "gridgov.dashboard",
+    "gridgov.portal",
     "gridgov.care",
     "gridgov.utilities",
     "gridgov.demo",

@@ -13,7 +13,8 @@ from gridgov.core import audit
 from gridgov.core.access import can, require
 from gridgov.core.actors import action
 
-from .models import RoleAssignment, User
+from .choices import AccountKind
+from .models import RoleAssignment, User, check_role_kind
 from .queries import is_district_wide, visible_users
 from .validators import validate_password
 
@@ -62,16 +63,21 @@ def _check_grantable(actor, role, division):
 
 @action
 def create_user(*, actor, username, password, full_name="", phone="", email="", is_active=True,
-                role=None, division=None, department=None):
+                role=None, division=None, department=None, kind=None):
     """Create a user, optionally with a first role assignment. Actors below whole-install scope
-    must give one inside their scope, or they could not see the user they created."""
+    must give one inside their scope, or they could not see the user they created. `kind`
+    (AccountKind) defaults to the first role's account kind, else staff; resident and provider
+    accounts signing themselves up are made by their apps' actions, not here."""
     if not is_district_wide(actor, "accounts.add_user"):
         require(actor, "accounts.add_user", division.code if division else None)
         if role is None or division is None:
             raise ValidationError({"role": "请为新用户分配本辖区内的角色"})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": "该用户名已存在"})
-    user = User(username=username, full_name=full_name, phone=phone, email=email, is_active=is_active)
+    kind = kind or (role.account_kind if role is not None else AccountKind.STAFF)
+    user = User(username=username, full_name=full_name, phone=phone, email=email, is_active=is_active, kind=kind)
+    if role is not None:
+        check_role_kind(user, role)
     validate_password(password, user)
     user.set_password(password)
     user.save()

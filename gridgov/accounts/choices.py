@@ -17,6 +17,16 @@ class RoleCode(models.TextChoices):
     RESIDENT = "resident", _("居民")
 
 
+class AccountKind(models.TextChoices):
+    """Who an account belongs to (ADR 0023). Staff accounts hold the staff roles; resident and
+    provider accounts (the community website's users, home-service providers and merchants) are
+    kept apart: they may hold only roles declared for their own kind, never a staff role."""
+
+    STAFF = "staff", _("工作人员")
+    RESIDENT = "resident", _("居民")
+    PROVIDER = "provider", _("服务商/商家")
+
+
 class DepartmentKind(models.TextChoices):
     FUNCTIONAL = "functional", _("职能部门")
     STREET = "street", _("街道")

@@ -34,7 +34,7 @@ CONTRIBUTIONS = Contributions(
     ),
     roles=tuple(
         RoleDefault(code.value, PERMISSIONS.get(code, ()), name=str(code.label), description=DESCRIPTIONS[code],
-                    order=i)
+                    order=i, account_kind="resident" if code == R.RESIDENT else "staff")
         for i, code in enumerate(R)
     ) + (SYSTEM,),
     # an assignment or department bound to a division keeps it when grids are redrawn (the

@@ -1,10 +1,11 @@
 """Users, roles (permissions as data), role assignments bound to a division, departments."""
 
 from django.contrib.auth.models import AbstractUser, Permission, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DepartmentKind
+from .choices import AccountKind, DepartmentKind
 
 
 class Department(models.Model):
@@ -36,6 +37,10 @@ class Role(models.Model):
     name = models.CharField(_("角色名称"), max_length=60)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     permissions = models.ManyToManyField(Permission, verbose_name=_("权限"), blank=True, related_name="+")
+    account_kind = models.CharField(
+        _("适用账号类型"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF, editable=False,
+        help_text=_("工作人员角色只能授予工作人员账号（由应用声明，不可在界面修改）"),
+    )
     offered_permissions = models.JSONField(
         _("已提供的默认权限"), null=True, blank=True, editable=False,
         help_text=_("各应用声明的默认权限中已授予过本角色的（app.codename）；管理员删去的不会再被加回"),
@@ -57,6 +62,14 @@ class Role(models.Model):
 
 
 SYSTEM_USERNAME = "system"
+KIND_MISMATCH = "居民、服务商账号不能拥有工作人员角色（账号类型与角色不符）"
+
+
+def check_role_kind(user, role):
+    """The one rule keeping accounts apart (ADR 0023): a non-staff account (resident, provider)
+    may hold only roles declared for its own kind. Raises ValidationError otherwise."""
+    if user.kind != AccountKind.STAFF and role.account_kind != user.kind:
+        raise ValidationError(KIND_MISMATCH)
 
 
 class PlatformUserManager(UserManager):
@@ -78,6 +91,8 @@ class User(AbstractUser):
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     is_system = models.BooleanField(_("系统账号"), default=False, editable=False)
+    kind = models.CharField(_("账号类型"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF,
+                            editable=False, db_index=True)
 
     objects = PlatformUserManager()
 
@@ -92,6 +107,17 @@ class User(AbstractUser):
         if self.is_system and getattr(self, "started_by", None) is not None:
             return f"系统（{self.started_by} 发起）"
         return self.full_name or super().get_full_name()
+
+    @property
+    def is_staff_account(self):
+        return self.kind == AccountKind.STAFF
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if self.pk and self.kind != AccountKind.STAFF and (fields is None or "kind" in fields):
+            if self.assignments.exclude(role__account_kind=self.kind).exists():
+                raise ValidationError(KIND_MISMATCH)
+        super().save(*args, **kwargs)
 
     def active_assignments(self):
         """Role assignments with role and division loaded, cached per user object."""
@@ -146,3 +172,7 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.role} · {self.division or '全区'}"
+
+    def save(self, *args, **kwargs):
+        check_role_kind(self.user, self.role)  # also guards code that skips the actions
+        super().save(*args, **kwargs)

@@ -26,7 +26,10 @@ def role_defaults():
     INSTALLED_APPS order: patterns add up; the first non-empty name and description win."""
     merged = {}
     for _app, rd in collect("roles"):
-        entry = merged.setdefault(rd.role, {"name": "", "description": "", "order": rd.order, "patterns": []})
+        entry = merged.setdefault(rd.role, {"name": "", "description": "", "order": rd.order, "patterns": [],
+                                            "account_kind": "staff"})
+        if rd.account_kind != "staff":
+            entry["account_kind"] = rd.account_kind
         entry["name"] = entry["name"] or rd.name
         entry["description"] = entry["description"] or rd.description
         entry["order"] = min(entry["order"], rd.order)
@@ -55,7 +58,7 @@ def ensure_roles(reset=False):
         role = existing.get(code)
         if role is None:
             role = Role.objects.create(code=code, name=spec["name"] or code, description=spec["description"],
-                                       offered_permissions=sorted(defaults))
+                                       offered_permissions=sorted(defaults), account_kind=spec["account_kind"])
             role.permissions.set(defaults.values())
         elif reset:
             role.permissions.set(defaults.values())
@@ -70,5 +73,8 @@ def ensure_roles(reset=False):
                 role.permissions.add(*(defaults[k] for k in new))
                 role.offered_permissions = sorted({*role.offered_permissions, *new})
                 role.save(update_fields=["offered_permissions"])
+        if role.account_kind != spec["account_kind"]:  # declared by the apps, not edited in the UI
+            role.account_kind = spec["account_kind"]
+            role.save(update_fields=["account_kind"])
         roles[code] = role
     return roles

@@ -148,6 +148,7 @@ class RoleDefault:
     name: str = ""
     description: str = ""
     order: int = 100  # position in role lists (built-in roles come first)
+    account_kind: str = "staff"  # accounts.AccountKind a role is for: staff roles never reach other kinds
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def ensure_demo_accounts(progress=None):
         user.locked_until = None
         user.is_staff = acc.role == RoleCode.DISTRICT_ADMIN
         user.password = hashed
+        RoleAssignment.objects.filter(user=user).exclude(role=roles[acc.role]).delete()
+        user.kind = roles[acc.role].account_kind  # the resident demo login is a resident account
         user.save()
         RoleAssignment.objects.filter(user=user).exclude(role=roles[acc.role]).delete()
         RoleAssignment.objects.get_or_create(user=user, role=roles[acc.role], division=division, department=department)

@@ -1,0 +1,47 @@
+from django.urls import path, re_path
+
+from .views import account, booking, public, staff
+
+app_name = "portal"
+C = r"^(?P<code>\d{12})/"
+urlpatterns = [
+    path("", public.district, name="district"),
+    path("mode/", public.mode, name="mode"),
+    path("privacy/", account.privacy, name="privacy"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("logout/", account.logout_view, name="logout"),
+    path("me/", account.me, name="me"),
+    path("me/consent/", account.consent, name="consent"),
+    path("me/verify/", account.verify, name="verify"),
+    path("me/export/", account.export, name="export"),
+    path("me/family/", account.family, name="family"),
+    path("me/family/<int:pk>/", account.family_decide, name="family_decide"),
+    path("me/delete/", account.delete, name="delete"),
+    path("me/bookings/", booking.my_bookings, name="my_bookings"),
+    path("me/bookings/<int:pk>/", booking.booking_action, name="booking_action"),
+    path("me/signups/<int:pk>/", booking.signup_action, name="signup_action"),
+    path("sessions/slot/<int:pk>/signup/", booking.session_signup, name="session_signup"),
+    path("staff/posts/", staff.post_list, name="staff_posts"),
+    path("staff/posts/new/", staff.post_edit, name="staff_post_new"),
+    path("staff/posts/<int:pk>/", staff.post_edit, name="staff_post"),
+    path("staff/posts/<int:pk>/publish/", staff.post_publish, name="staff_post_publish"),
+    path("staff/bookings/", staff.booking_list, name="staff_bookings"),
+    path("staff/bookings/<int:pk>/decide/", staff.booking_decide, name="staff_booking_decide"),
+    path("staff/rules/<int:facility_pk>/", staff.rule_edit, name="staff_rule"),
+    path("staff/sessions/", staff.session_list, name="staff_sessions"),
+    path("staff/sessions/new/", staff.session_new, name="staff_session_new"),
+    path("staff/residents/", staff.resident_list, name="staff_residents"),
+    path("staff/residents/<int:pk>/verify/", staff.resident_verify, name="staff_resident_verify"),
+    re_path(C + r"$", public.home, name="home"),
+    re_path(C + r"signup/$", account.signup, name="signup"),
+    re_path(C + r"grids/$", public.grids, name="grids"),
+    re_path(C + r"guide/$", public.guide, name="guide"),
+    re_path(C + r"facilities/$", public.facilities, name="facilities"),
+    re_path(C + r"facilities/(?P<pk>\d+)/$", public.facility_detail, name="facility"),
+    re_path(C + r"facilities/(?P<pk>\d+)/book/$", booking.book, name="book"),
+    re_path(C + r"sessions/$", public.sessions, name="sessions"),
+    re_path(C + r"report/$", public.report, name="report"),
+    re_path(C + r"indicators/$", public.indicators, name="indicators"),
+    re_path(C + r"posts/(?P<kind>[a-z]+)/$", public.post_list, name="posts"),
+    re_path(C + r"p/(?P<pk>\d+)/$", public.post_detail, name="post"),
+]
