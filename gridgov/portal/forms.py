@@ -43,7 +43,7 @@ class SignUpForm(forms.Form):
 class ConsentForm(forms.Form):
     agree = forms.BooleanField(label="我已阅读并同意以上《个人信息保护说明》", required=True,
                                error_messages={"required": "请勾选同意后继续"})
-    version = forms.CharField(widget=forms.HiddenInput, initial=PRIVACY_VERSION)
+    version = forms.CharField(widget=forms.HiddenInput, initial=PRIVACY_VERSION, max_length=20)
 
 
 class VerifyForm(forms.Form):
@@ -95,7 +95,8 @@ class PostForm(forms.Form):
     kind = forms.ChoiceField(label="类别")
     title = forms.CharField(label="标题", max_length=100)
     summary = forms.CharField(label="摘要", max_length=200, required=False)
-    body = forms.CharField(label="正文", required=False, widget=forms.Textarea(attrs={"rows": 10}),
+    body = forms.CharField(label="正文", required=False, max_length=limits.LONG_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 10}),
                            help_text="可使用简单的 HTML（段落、加粗、列表、链接、图片）；脚本等不安全内容会被拒绝")
     cover = forms.FileField(label="配图", required=False, help_text="JPEG/PNG/WebP，10 MB 以内")
     event_at = forms.DateTimeField(label="活动时间", required=False,

@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('news', '社区新闻'), ('notice', '通知公告'), ('activity', '社区活动')], default='news', max_length=10, verbose_name='类别')),
                 ('title', models.CharField(max_length=100, verbose_name='标题')),
                 ('summary', models.CharField(blank=True, max_length=200, verbose_name='摘要')),
-                ('body', models.TextField(blank=True, max_length=40000, verbose_name='正文')),
+                ('body', models.TextField(blank=True, max_length=20000, verbose_name='正文')),
                 ('cover', gridgov.core.media.MediaFileField(blank=True, prefix='portal/posts', verbose_name='配图')),
                 ('event_at', models.DateTimeField(blank=True, null=True, verbose_name='活动时间')),
                 ('place', models.CharField(blank=True, max_length=120, verbose_name='活动地点')),

@@ -20,7 +20,7 @@ class Post(ScopedModel):
     kind = models.CharField(_("类别"), max_length=10, choices=PostKind.choices, default=PostKind.NEWS)
     title = models.CharField(_("标题"), max_length=100)
     summary = models.CharField(_("摘要"), max_length=200, blank=True)
-    body = models.TextField(_("正文"), max_length=limits.TEXT * 10, blank=True)
+    body = models.TextField(_("正文"), max_length=limits.LONG_TEXT, blank=True)
     cover = MediaFileField(_("配图"), prefix="portal/posts", blank=True)
     event_at = models.DateTimeField(_("活动时间"), null=True, blank=True)
     place = models.CharField(_("活动地点"), max_length=120, blank=True)
