@@ -55,7 +55,7 @@ CONTRIBUTIONS = Contributions(
         RoleDefault("community_staff", ("care.view_*", *STAFF_EDIT)),
         RoleDefault("leader", ("care.view_*",)),
         RoleDefault("system", ("care.add_settlement", "care.view_settlement")),
-        RoleDefault("provider", PROVIDER, name="服务商", order=60,
+        RoleDefault("provider", PROVIDER, name="服务商", order=60, account_kind="provider",
                     description="物业、维修、养老服务商和便民商家：只能看到和处理本服务商的订单"),
     ),
     redraw=tuple(RedrawRule(f"care.{m}", ("keep",)) for m in MODELS),
