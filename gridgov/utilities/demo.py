@@ -5,7 +5,7 @@ houses; at district scale (`scale` ≥ 1) it writes 750,000 bills by COPY (core.
 import datetime
 import random
 
-from django.db import connection
+from django.db import connection, transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.actors import system_actor
@@ -46,42 +46,42 @@ def generate(scale=0.05, seed=1, progress=None):
     target = DISTRICT_BILLS if district else max(300, int(6000 * min(scale, 1)))
     months = 12 if district else 4
     n_accounts = -(-target // months)  # bills = accounts × months
-    houses = list(House.objects.order_by("id").values_list("id", "grid_id", "division_code")[: -(-n_accounts // 3)])
+    houses = list(House.objects.order_by("id").values_list("id", "grid_id", "division_code", "building__address", "unit",
+                                                           "room")[: -(-n_accounts // 3)])
     if not houses:
         return {"bills": 0, "note": "没有房屋，跳过"}
     now = clock.now()
     existing = set(UtilityAccount.objects.values_list("utility_id", "account_no"))
     accounts = []
-    for hid, gid, code in houses:
+    for hid, gid, code, street_address, unit, room in houses:
+        address = f"{street_address}{unit}单元{room}室"[:200]
         for u, prefix in utilities:
             if len(accounts) >= n_accounts:
                 break
             no = f"{prefix}{10000000 + hid}"
             if (u.pk, no) not in existing:
-                accounts.append((u, no, hid, gid, code))
+                accounts.append((u, no, hid, gid, code, address))
     ids = allocate_ids(UtilityAccount, len(accounts))
     insert_rows(UtilityAccount, ["id", "utility_id", "account_no", "grid_id", "house_id", "household_id",
                                  "holder_name", "address", "is_active", "division_code"],
-                [(pk, u.pk, no, gid, hid, None, "", "", True, code)
-                 for pk, (u, no, hid, gid, code) in zip(ids, accounts, strict=True)])
+                [(pk, u.pk, no, gid, hid, None, "", address, True, code)
+                 for pk, (u, no, hid, gid, code, address) in zip(ids, accounts, strict=True)])
     today = clock.today()
     periods = _months(months, today)
     rows = []
-    for pk, (u, _no, _hid, _gid, code) in zip(ids, accounts, strict=True):
+    for pk, (u, _no, _hid, _gid, code, address) in zip(ids, accounts, strict=True):
         avg = AVERAGE_FEN[u.kind]
         for y, m in periods:
             fen = max(100, int(rng.gauss(avg, avg / 3)))
             due = datetime.date(y + (m == 12), m % 12 + 1, 25)
-            rows.append((code, pk, u.pk, f"{y}-{m:02d}", fen, due))
+            rows.append((code, pk, u.pk, f"{y}-{m:02d}", fen, due, address))
     bill_ids = []
-    with bulk_mode(Bill, enabled=len(rows) >= 100_000 and len(rows) >= table_size(Bill)) as locked:
+    with transaction.atomic(), bulk_mode(Bill, enabled=len(rows) >= 100_000 and len(rows) >= table_size(Bill)) as locked:
         bill_ids = allocate_ids(Bill, len(rows), locked=locked)
         insert_rows(Bill, ["id", "division_code", "account_id", "utility_id", "address", "period", "amount_fen",
                            "due_date", "status", "payment", "paid_at", "imported_at"],
-                    ((pk, code, aid, uid, "", period, fen, due, "unpaid", None, None, now)
-                     for pk, (code, aid, uid, period, fen, due) in zip(bill_ids, rows, strict=True)))
-    # addresses from the houses, set-based
-    _fill_addresses()
+                    ((pk, code, aid, uid, address, period, fen, due, "unpaid", None, None, now)
+                     for pk, (code, aid, uid, period, fen, due, address) in zip(bill_ids, rows, strict=True)))
     paid = _pay_some(rng, actor, bill_ids, rows, periods, district)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -91,24 +91,6 @@ def generate(scale=0.05, seed=1, progress=None):
     if progress:
         progress(f"水电气：{len(accounts)} 个户号，{len(rows)} 张账单")
     return {"utility_accounts": len(accounts), "bills": len(rows), "paid": paid}
-
-
-def _fill_addresses():
-    from gridgov.registry.models import House
-
-    from .models import Bill, UtilityAccount
-
-    # a few thousand accounts: resolve in Python (the house address needs the building's)
-    todo = list(UtilityAccount.objects.filter(address="", house__isnull=False).values_list("pk", "house_id")[:20000])
-    if not todo:
-        return
-    houses = {h.pk: h for h in House.objects.filter(pk__in={hid for _pk, hid in todo}).select_related("building")}
-    updates = [UtilityAccount(pk=pk, address=houses[hid].address[:200]) for pk, hid in todo if hid in houses]
-    UtilityAccount.objects.bulk_update(updates, ["address"], batch_size=2000)
-    from django.db.models import OuterRef, Subquery
-
-    Bill.objects.filter(address="", account__address__gt="").update(
-        address=Subquery(UtilityAccount.objects.filter(pk=OuterRef("account_id")).values("address")[:1]))
 
 
 def _pay_some(rng, actor, bill_ids, rows, periods, district):

@@ -56,11 +56,16 @@ def parse_period(text):
     return f"{m.group(1)}-{int(m.group(2)):02d}"
 
 
+ACCOUNT_RE = re.compile(r"[0-9A-Z\-]{1,30}")
+
+
 def parse_account_no(text):
-    text = "".join(text.split())
-    if not re.match(r"^[0-9A-Za-z\-]{1,30}$", text):
+    if ACCOUNT_RE.fullmatch(text):  # the common case: already clean
+        return text
+    text = "".join(text.split()).upper()
+    if not ACCOUNT_RE.fullmatch(text):
         raise ValueError("户号应为 1–30 位字母或数字")
-    return text.upper()
+    return text
 
 
 class BillImport(ImportSpec):
