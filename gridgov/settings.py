@@ -35,6 +35,30 @@ SECRET_KEY = _secret_key()
 # Keyed hash for exact lookup of ID and phone numbers; separate from SECRET_KEY so rotating
 # sessions never breaks lookups. Must be identical on every web server and worker.
 PII_HASH_KEY = os.environ.get("PII_HASH_KEY", SECRET_KEY)
+
+
+def _field_encryption_keys():
+    """Keys of the `*_enc` columns (core/crypto.py, ADR 0025): FIELD_ENCRYPTION_KEYS, a comma-
+    separated list, newest first. Without it (development, `make run`, tests) a random key is
+    made once in var/field_encryption_key.DEV-ONLY — DEVELOPMENT ONLY: it lies beside the
+    database, so a copy of var/ opens the data; `PRODUCTION=1` refuses to start without the
+    environment variable."""
+    if os.environ.get("FIELD_ENCRYPTION_KEYS"):
+        return [k.strip() for k in os.environ["FIELD_ENCRYPTION_KEYS"].split(",") if k.strip()], False
+    if env_bool("PRODUCTION"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("PRODUCTION=1 需要设置 FIELD_ENCRYPTION_KEYS（见 docs/operations.md）")
+    path = VAR_DIR / "field_encryption_key.DEV-ONLY"
+    if not path.exists():
+        import base64
+
+        path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
+        path.chmod(0o600)
+    return [path.read_text().strip()], True
+
+
+FIELD_ENCRYPTION_KEYS, FIELD_ENCRYPTION_DEV_KEY = _field_encryption_keys()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]

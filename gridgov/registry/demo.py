@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from gridgov.core import clock, pii
+from gridgov.core import clock, crypto, pii
 from gridgov.core.bulk import allocate_ids, insert_rows
 from gridgov.divisions.models import Division
 
@@ -36,7 +36,7 @@ from .choices import (
     ResidenceType,
     Sex,
 )
-from .identity import make_credit_code, make_resident_id, pinyin_keys
+from .identity import ID_COLUMN, PHONE_COLUMN, make_credit_code, make_resident_id, pinyin_keys
 from .models import Building, CareTag, Component, ComponentClass, House, Household, LegalEntity, Person
 
 BATCH = 5000
@@ -122,10 +122,11 @@ def _person(rng, ids, today, grid, house, household, relation, *, age, sex, surn
     return Person(
         grid_id=grid.pk, division_code=grid.code, house_id=house.pk, household_id=household.pk, relation=relation,
         name=name, name_pinyin=pinyin, name_initials=initials, id_type="ric", id_hash=pii.keyed_hash(number),
-        id_masked=pii.mask_id_number(number), id_last6=number[-6:], id_number_enc=number, sex=sex, birth_date=birth,
+        id_masked=pii.mask_id_number(number), id_last6=number[-6:], id_number_enc=crypto.encrypt(number, ID_COLUMN),
+        sex=sex, birth_date=birth,
         ethnicity="汉族" if rng.random() < 0.93 else rng.choice(["土家族", "回族", "苗族", "维吾尔族", "侗族"]),
         phone_hash=pii.keyed_hash(phone) if phone else "", phone_masked=pii.mask_phone(phone) if phone else "",
-        phone_last4=phone[-4:], phone_enc=phone,
+        phone_last4=phone[-4:], phone_enc=crypto.encrypt(phone, PHONE_COLUMN),
         residence_type=ResidenceType.FLOATING if floating else rng.choices(
             [ResidenceType.REGISTERED, ResidenceType.SEPARATED], [92, 8])[0],
         employment=employment, education=education, political_status=political, status="active",

@@ -13,7 +13,7 @@ from functools import lru_cache
 from stdnum.cn import ric, uscc  # ric: generators below; the checks are ours
 from stdnum.exceptions import ValidationError as StdnumError
 
-from gridgov.core import pii
+from gridgov.core import crypto, pii
 
 from .choices import IdType, Sex
 
@@ -158,6 +158,10 @@ def mask_phone(number):
     return number[:3] + "****" + number[7:] if len(number) == 11 else pii.mask_phone(number)
 
 
+ID_COLUMN = "registry.person.id_number_enc"  # associated data of the encrypted columns (core/crypto.py)
+PHONE_COLUMN = "registry.person.phone_enc"
+
+
 def id_columns(number):
     """The Person columns derived from a normalised ID number."""
     if not number:
@@ -166,7 +170,7 @@ def id_columns(number):
         "id_hash": pii.keyed_hash(number),
         "id_masked": mask_id(number),
         "id_last6": number[-6:],
-        "id_number_enc": number,
+        "id_number_enc": crypto.encrypt(number, ID_COLUMN),
     }
 
 
@@ -178,7 +182,7 @@ def phone_columns(number):
         "phone_hash": pii.keyed_hash(number),
         "phone_masked": pii.mask_phone(number),
         "phone_last4": number[-4:],
-        "phone_enc": number,
+        "phone_enc": crypto.encrypt(number, PHONE_COLUMN),
     }
 
 

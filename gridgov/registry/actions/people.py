@@ -18,7 +18,7 @@ PERSON_FIELDS = [
     "name", "id_type", "sex", "birth_date", "ethnicity", "residence_type", "relation", "employment", "employer",
     "education", "political_status", "note",
 ]
-REVEALABLE = {"id_number": "id_number_enc", "phone": "phone_enc", "birth_date": "birth_date"}
+REVEALABLE = {"id_number": "id_number_plain", "phone": "phone_plain", "birth_date": "birth_date"}
 
 
 def _identity_columns(person, data, exclude_pk=None):
@@ -26,7 +26,7 @@ def _identity_columns(person, data, exclude_pk=None):
     errors = {}
     if "id_number" in data or "id_type" in data:
         id_type = data.get("id_type") or person.id_type or IdType.RESIDENT_ID
-        raw = data.get("id_number", person.id_number_enc)
+        raw = data["id_number"] if "id_number" in data else person.id_number_plain
         try:
             number, birth, sex = check_id_number(id_type, raw, today=clock.today())
         except IdentityError as exc:
@@ -143,8 +143,8 @@ def update_person(*, actor, person, data, care_tags=None):
         _set_name(person)
     identity = {k: data[k] for k in ("id_number", "phone") if k in data}
     if "id_type" in changed:
-        identity.setdefault("id_number", person.id_number_enc)
-    if "id_number" in identity and identity["id_number"] == person.id_number_enc and "id_type" not in changed:
+        identity.setdefault("id_number", person.id_number_plain)
+    if "id_number" in identity and identity["id_number"] == person.id_number_plain and "id_type" not in changed:
         identity.pop("id_number")
     if identity:
         old = (person.id_hash, person.phone_hash)

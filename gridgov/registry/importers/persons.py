@@ -10,7 +10,7 @@ import time
 
 from django.db import connection
 
-from gridgov.core import clock
+from gridgov.core import clock, crypto
 from gridgov.core.bulk import NULL, allocate_ids, bulk_mode, copy_escape, insert_rows, table_size, update_rows
 from gridgov.core.importing import Column, parse_choice, parse_date
 
@@ -28,6 +28,8 @@ from ..choices import (
     Sex,
 )
 from ..identity import (
+    ID_COLUMN,
+    PHONE_COLUMN,
     IdentityError,
     KeyedHasher,
     check_id_number,
@@ -123,6 +125,7 @@ class PersonImport(RegistryImport):
         lap = self._stopwatch()
         today = clock.today()
         self.hasher = KeyedHasher()
+        self.cipher = crypto.cipher()
         grids, bad = self.load_grids(rows, report)
         self.grids = grids
         buildings = self.load_buildings(grids)
@@ -316,7 +319,8 @@ class PersonImport(RegistryImport):
             lap("apply: persons and households inserted")
             if run is not None:
                 run.advance(len(new_keys))
-            changed = [(existing[key][0], *rec, now) for key, rec in old.items() if tuple(existing[key][1:]) != rec]
+            changed = [(existing[key][0], *rec, now) for key, rec in _keep_ciphertexts(old, existing).items()
+                       if tuple(existing[key][1:]) != rec]
             update_rows(Person, ["id", *PERSON_COLUMNS, "updated_at"], changed)
             if run is not None:
                 run.advance(len(old))
@@ -336,6 +340,7 @@ class PersonImport(RegistryImport):
         `heads` as it goes. Rows reaching `apply` parsed cleanly, so every column key is there."""
         # plain str values (not the enum members): str() of a member is a Python-level call per row
         hasher, active, head = self.hasher, PersonStatus.ACTIVE.value, Relation.HEAD.value
+        encrypt = self.cipher.encrypt  # encrypted at rest (core/crypto.py), in the same pass as the COPY line
         unknown_sex, registered, masses = Sex.UNKNOWN.value, ResidenceType.REGISTERED.value, PoliticalStatus.MASSES.value
         pinyin = self._pinyin = getattr(self, "_pinyin", {})
         for key in keys:
@@ -355,10 +360,11 @@ class PersonImport(RegistryImport):
                 heads[household_id] = pks[key]
             yield key, (
                 grid_ids[v["grid"]], v["grid"], v["_house_id"], household_id, relation, name, *names,
-                v["id_type"], id_hash, mask_id(id_number) if id_number else "", id_number[-6:], id_number,
+                v["id_type"], id_hash, mask_id(id_number) if id_number else "", id_number[-6:],
+                encrypt(id_number, ID_COLUMN) if id_number else "",
                 v["sex"] or unknown_sex, v["birth_date"],
                 v["ethnicity"] or "汉族",
-                *((hasher(phone), mask_phone(phone), phone[-4:], phone) if phone else _NO_PHONE),
+                *((hasher(phone), mask_phone(phone), phone[-4:], encrypt(phone, PHONE_COLUMN)) if phone else _NO_PHONE),
                 v["residence_type"] or registered, v["employment"] or "", v["employer"] or "",
                 v["education"] or "", v["political_status"] or masses, active, v["note"] or "",
             )
@@ -399,6 +405,28 @@ class PersonImport(RegistryImport):
         for tid, pids in by_tag.items():
             for i in range(0, len(pids), 900):
                 Through.objects.filter(caretag_id=tid, person_id__in=pids[i : i + 900]).delete()
+
+
+_ID_ENC, _ID_HASH = _POS["id_number_enc"], _POS["id_hash"]
+_PHONE_ENC, _PHONE_HASH = _POS["phone_enc"], _POS["phone_hash"]
+
+
+def _keep_ciphertexts(records, existing):
+    """Encryption uses a fresh nonce, so a re-imported unchanged number gives a new ciphertext:
+    keep the stored one where the keyed hash says the number is the same (re-imports stay
+    idempotent and write only rows that changed)."""
+    out = {}
+    for key, rec in records.items():
+        stored = existing[key]
+        if rec[_ID_HASH] == stored[1 + _ID_HASH] or rec[_PHONE_HASH] == stored[1 + _PHONE_HASH]:
+            rec = list(rec)
+            if rec[_ID_HASH] == stored[1 + _ID_HASH]:
+                rec[_ID_ENC] = stored[1 + _ID_ENC]
+            if rec[_PHONE_HASH] == stored[1 + _PHONE_HASH]:
+                rec[_PHONE_ENC] = stored[1 + _PHONE_ENC]
+            rec = tuple(rec)
+        out[key] = rec
+    return out
 
 
 def _person_copy_line(now):

@@ -94,8 +94,8 @@ class Household(ScopedModel):
 
 class Person(ScopedModel):
     """A resident (实有人口). ID and phone numbers are stored as a keyed hash (exact lookup), a
-    mask (display), the last digits (suffix search) and the raw value in a `_enc` column read
-    only by an audited reveal (rule 5 in docs/architecture.md). Life events are actions writing `PersonEvent` rows."""
+    mask (display), the last digits (suffix search) and the value encrypted at rest in an `_enc`
+    column (core/crypto.py; `id_number_plain`), read only by an audited reveal (rule 5 in docs/architecture.md). Life events are actions writing `PersonEvent` rows."""
 
     grid = models.ForeignKey(
         "divisions.Division",
@@ -130,14 +130,14 @@ class Person(ScopedModel):
     id_hash = models.CharField(_("证件号摘要"), max_length=64, blank=True, editable=False)
     id_masked = models.CharField(_("证件号码"), max_length=40, blank=True, editable=False)
     id_last6 = models.CharField(_("证件号后六位"), max_length=6, blank=True, editable=False)
-    id_number_enc = models.CharField(_("证件号码(加密存储)"), max_length=64, blank=True, editable=False)
+    id_number_enc = models.CharField(_("证件号码(加密存储)"), max_length=128, blank=True, editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
     phone_hash = models.CharField(_("电话摘要"), max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("联系电话"), max_length=30, blank=True, editable=False)
     phone_last4 = models.CharField(_("电话后四位"), max_length=4, blank=True, editable=False)
-    phone_enc = models.CharField(_("联系电话(加密存储)"), max_length=64, blank=True, editable=False)
+    phone_enc = models.CharField(_("联系电话(加密存储)"), max_length=128, blank=True, editable=False)
     residence_type = models.CharField(
         _("人口类型"), max_length=20, choices=ResidenceType.choices, default=ResidenceType.REGISTERED
     )
@@ -204,6 +204,19 @@ class Person(ScopedModel):
 
     def get_absolute_url(self):
         return reverse("registry:person_detail", args=[self.pk])
+
+    @property
+    def id_number_plain(self):
+        """The decrypted ID number (core/crypto.py); for reveals and checks, never for display."""
+        from gridgov.core import crypto
+
+        return crypto.decrypt(self.id_number_enc, "registry.person.id_number_enc")
+
+    @property
+    def phone_plain(self):
+        from gridgov.core import crypto
+
+        return crypto.decrypt(self.phone_enc, "registry.person.phone_enc")
 
     @property
     def age(self):

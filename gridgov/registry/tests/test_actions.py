@@ -18,7 +18,7 @@ def test_register_person_derives_identity_columns(place):
     # then
     assert p.name_pinyin == "zhangsan" and p.name_initials == "zs"
     assert p.id_masked.startswith("4") and "430702" not in p.id_masked and "*" in p.id_masked
-    assert p.id_last6 == p.id_number_enc[-6:]
+    assert p.id_last6 == p.id_number_plain[-6:]
     assert p.birth_date == datetime.date(1980, 1, 1) and p.sex == "M"
     assert p.phone_masked == "138****0001" and p.phone_last4 == "0001"
     assert p.division_code == A1

@@ -318,7 +318,7 @@ def person_export(request):
     queries.attach_addresses(persons)
     rows = [[p.name, p.get_sex_display(), (p.birth_date or "") if plain else ("" if p.age is None else p.age),
              p.get_id_type_display(),
-             p.id_number_enc if plain else p.id_masked, p.phone_enc if plain else p.phone_masked, p.division_code,
+             p.id_number_plain if plain else p.id_masked, p.phone_plain if plain else p.phone_masked, p.division_code,
              p.get_residence_type_display(), p.get_status_display(), p.address] for p in persons]
     audit.record(request.user, "registry.export_person", ("export", "registry.person", "导出实有人口"),
                  after={"rows": len(rows), "plain": plain, "format": fmt}, kind=AuditKind.EXPORT, reason=reason)
