@@ -38,7 +38,7 @@ PII_HASH_KEY = os.environ.get("PII_HASH_KEY", SECRET_KEY)
 
 
 def _field_encryption_keys():
-    """Keys of the `*_enc` columns (core/crypto.py, ADR 0025): FIELD_ENCRYPTION_KEYS, a comma-
+    """Keys of the `*_enc` columns (core/crypto.py, ADR 0026): FIELD_ENCRYPTION_KEYS, a comma-
     separated list, newest first. Without it (development, `make run`, tests) a random key is
     made once in var/field_encryption_key.DEV-ONLY — DEVELOPMENT ONLY: it lies beside the
     database, so a copy of var/ opens the data; `PRODUCTION=1` refuses to start without the

@@ -1,4 +1,4 @@
-"""Encryption at rest of personal-data columns (`*_enc`: ID and phone numbers; ADR 0025).
+"""Encryption at rest of personal-data columns (`*_enc`: ID and phone numbers; ADR 0026).
 
 AES-256-GCM (`cryptography`'s AESGCM) with a random 96-bit nonce per value and the column's
 name as associated data (a value copied into another column does not decrypt). Keys come from

@@ -1,8 +1,7 @@
-"""Encryption at rest of the `*_enc` columns (core/crypto.py, ADR 0025): nothing is stored in
+"""Encryption at rest of the `*_enc` columns (core/crypto.py, ADR 0026): nothing is stored in
 clear, keys rotate with `gridgov reencrypt`, the column name is bound to the value."""
 
 import pytest
-from django.core.management import call_command
 
 from gridgov.core import crypto
 

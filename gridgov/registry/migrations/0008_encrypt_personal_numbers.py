@@ -7,7 +7,7 @@ COLUMNS = (("id_number_enc", "registry.person.id_number_enc"), ("phone_enc", "re
 
 
 def encrypt_plain_rows(apps, schema_editor):
-    """Encrypt the numbers stored in clear before ADR 0025 (plain values are at most 20
+    """Encrypt the numbers stored in clear before ADR 0026 (plain values are at most 20
     characters; encrypted ones are 60 and more, so a second run changes nothing)."""
     from django.db.models import Q
     from django.db.models.functions import Length

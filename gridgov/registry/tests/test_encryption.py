@@ -1,4 +1,4 @@
-"""The registry's ID and phone numbers are encrypted at rest (core/crypto.py, ADR 0025): no
+"""The registry's ID and phone numbers are encrypted at rest (core/crypto.py, ADR 0026): no
 clear value in the table, rotation with `gridgov reencrypt`, existing rows encrypted by the
 data migration, the bulk import writes ciphertext and stays idempotent."""
 
