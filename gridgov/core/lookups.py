@@ -12,6 +12,8 @@ the C collation).
 
 from django.db.models import CharField, Lookup
 
+COUNTY = 6  # digits of a county code (GB/T 2260): the top of every division path
+
 
 @CharField.register_lookup
 class Prefix(Lookup):
@@ -27,4 +29,10 @@ class Prefix(Lookup):
         if connection.vendor == "postgresql":
             return f"{lhs} LIKE %s", [*lhs_params, connection.ops.prep_for_like_query(self.rhs) + "%"]
         upper = self.rhs[:-1] + chr(ord(self.rhs[-1]) + 1)
+        if len(self.rhs) <= COUNTY:
+            # a whole county is (nearly) the whole table: the range would make SQLite read every
+            # row through this index and sort them for an ORDER BY … LIMIT (the district's case
+            # list: 340 ms), where walking the ORDER BY's own index stops after a page (0.1 ms).
+            # Unary + keeps the same rows but takes the column's index out of the planner's choice.
+            lhs = f"+{lhs}"
         return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, self.rhs, *lhs_params, upper]

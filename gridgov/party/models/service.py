@@ -52,6 +52,8 @@ class ServiceActivity(ScopedModel):
             # covers the scoring aggregate (index-only scan on PostgreSQL)
             models.Index(fields=["status", "occurred_at", "member", "points"], name="party_act_score_cover"),
             models.Index(fields=["member", "occurred_at"], name="party_act_member_time"),
+            # a member's verified records counted from the index alone (the work unit page)
+            models.Index(fields=["member", "status"], name="party_act_member_status"),
             # the branch page: its queue and its latest records, newest first, without a sort
             models.Index(fields=["branch", "occurred_at"], name="party_act_branch_time"),
         ]
