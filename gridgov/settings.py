@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "gridgov.portal",
     "gridgov.care",
     "gridgov.utilities",
+    "gridgov.kiosk",
     "gridgov.demo",
 ]
 

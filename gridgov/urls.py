@@ -21,6 +21,7 @@ urlpatterns = [
     path("screen/", include("gridgov.dashboard.screen_urls")),
     path("utilities/", include("gridgov.utilities.urls")),
     path("c/", include("gridgov.portal.urls")),
+    path("kiosk/", include("gridgov.kiosk.urls")),
     path("open311/", include("gridgov.cases.open311.urls")),
     path("api/", include("gridgov.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -6,7 +6,8 @@
    - select[data-autosubmit], input[data-autosubmit]: submit the form on change;
    - table.table-stack: each cell gets its column header as data-label (for the phone cards);
    - [data-clock]: a live date and time in Asia/Shanghai;
-   - body[data-idle-reset="SECONDS"][data-idle-url]: a kiosk goes back to its start page. */
+   - body[data-idle-reset="SECONDS"][data-idle-url]: a kiosk clears what was typed and goes back
+     to its start page. */
 (function () {
   "use strict";
   var TZ = "Asia/Shanghai";
@@ -86,7 +87,13 @@
     var url = document.body.getAttribute("data-idle-url");
     if (!seconds || !url) return;
     var timer;
-    var arm = function () { clearTimeout(timer); timer = setTimeout(function () { window.location.href = url; }, seconds * 1000); };
+    // privacy: clear everything typed before leaving (a kiosk must not show the last visitor's input)
+    var reset = function () {
+      document.querySelectorAll("form").forEach(function (f) { f.reset(); });
+      document.querySelectorAll("input:not([type=hidden]):not([type=radio]):not([type=checkbox]), textarea").forEach(function (el) { el.value = ""; });
+      window.location.replace(url);
+    };
+    var arm = function () { clearTimeout(timer); timer = setTimeout(reset, seconds * 1000); };
     ["pointerdown", "keydown", "scroll", "touchstart"].forEach(function (name) { document.addEventListener(name, arm, { passive: true }); });
     arm();
   }

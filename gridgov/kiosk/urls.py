@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .views import staff, terminal
+
+app_name = "kiosk"
+
+urlpatterns = [
+    # the terminal (device key)
+    path("", terminal.home, name="home"),
+    path("enrol/", terminal.enrol, name="enrol"),
+    path("heartbeat/", terminal.heartbeat, name="heartbeat"),
+    path("identify/", terminal.identify, name="identify"),
+    path("policies/", terminal.policy_list, name="policies"),
+    path("policies/<int:pk>/", terminal.policy_detail, name="policy"),
+    path("report/", terminal.report, name="report"),
+    # staff
+    path("manage/devices/", staff.device_list, name="device_list"),
+    path("manage/devices/new/", staff.device_create, name="device_create"),
+    path("manage/devices/<int:pk>/", staff.device_detail, name="device_detail"),
+    path("manage/devices/<int:pk>/key/", staff.device_key, name="device_key"),
+    path("manage/devices/<int:pk>/revoke/", staff.device_revoke, name="device_revoke"),
+    path("manage/devices/<int:pk>/reissue/", staff.device_reissue, name="device_reissue"),
+    path("manage/policies/", staff.policy_list, name="policy_list"),
+    path("manage/policies/new/", staff.policy_edit, name="policy_create"),
+    path("manage/policies/<int:pk>/", staff.policy_detail, name="policy_detail"),
+    path("manage/policies/<int:pk>/edit/", staff.policy_edit, name="policy_edit"),
+]
