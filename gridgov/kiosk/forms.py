@@ -55,7 +55,7 @@ class PolicyForm(forms.ModelForm):
 
 
 class PolicyFilter(forms.Form):
-    q = forms.CharField(label="关键词", required=False)
+    q = forms.CharField(label="关键词", required=False, max_length=40)
     category = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别"), *PolicyCategory.choices])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *PolicyStatus.choices])
 

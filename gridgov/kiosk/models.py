@@ -11,12 +11,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import limits
 from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
 
 from .choices import DeviceStatus, PolicyCategory, PolicyStatus
 
-COMMUNITY = models.Q(level=3)  # divisions.choices.Level.COMMUNITY
+COMMUNITY = models.Q(level=3)
+SEARCH_TEXT = limits.LONG_TEXT + 1000  # title, number, issuer, summary and the plain body  # divisions.choices.Level.COMMUNITY
 
 
 class KioskDevice(ScopedModel):
@@ -70,12 +72,12 @@ class PolicyDocument(ScopedModel):
     issued_on = models.DateField(_("发文日期"))
     category = models.CharField(_("类别"), max_length=20, choices=PolicyCategory.choices, db_index=True)
     summary = models.CharField(_("摘要"), max_length=500, blank=True)
-    body = models.TextField(_("正文"), blank=True, help_text=_("可使用段落、标题、列表、加粗；其他格式会被清除"))
+    body = models.TextField(_("正文"), blank=True, max_length=limits.LONG_TEXT, help_text=_("可使用段落、标题、列表、加粗；其他格式会被清除"))
     valid_from = models.DateField(_("生效日期"), null=True, blank=True)
     valid_to = models.DateField(_("失效日期"), null=True, blank=True, help_text=_("留空表示长期有效"))
     status = models.CharField(_("状态"), max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.DRAFT,
                               db_index=True)
-    search_text = models.TextField(_("检索文本"), blank=True, editable=False)
+    search_text = models.TextField(_("检索文本"), blank=True, editable=False, max_length=SEARCH_TEXT)
     initials = models.CharField(_("标题拼音首字母"), max_length=200, blank=True, editable=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), null=True, blank=True, editable=False)

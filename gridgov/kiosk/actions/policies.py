@@ -9,7 +9,7 @@ from gridgov.core.actors import action
 from gridgov.core.widgets import pinyin_keys
 
 from ..choices import PolicyStatus
-from ..models import PolicyAttachment, PolicyDocument
+from ..models import SEARCH_TEXT, PolicyAttachment, PolicyDocument
 
 POLICY_FIELDS = ["title", "doc_number", "issuer", "issued_on", "category", "summary", "body", "valid_from",
                  "valid_to"]
@@ -31,7 +31,7 @@ def plain_text(html):
 def _index(policy):
     policy.initials = pinyin_keys(policy.title).split(" ")[0][:200]
     policy.search_text = " ".join([policy.title, policy.doc_number, policy.issuer, policy.summary,
-                                   plain_text(policy.body)]).lower()
+                                   plain_text(policy.body)]).lower()[:SEARCH_TEXT]
 
 
 @action
