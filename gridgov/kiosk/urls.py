@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import staff, terminal
+from .views import bills, staff, terminal
 
 app_name = "kiosk"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("policies/", terminal.policy_list, name="policies"),
     path("policies/<int:pk>/", terminal.policy_detail, name="policy"),
     path("report/", terminal.report, name="report"),
+    path("bills/", bills.bills, name="bills"),
+    path("bills/pay/", bills.pay, name="bill_pay"),
+    path("bills/payment/<str:token>/", bills.payment, name="bill_payment"),
+    path("bills/receipt/<str:token>/", bills.receipt, name="bill_receipt"),
     # staff
     path("manage/devices/", staff.device_list, name="device_list"),
     path("manage/devices/new/", staff.device_create, name="device_create"),
