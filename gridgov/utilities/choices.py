@@ -63,7 +63,6 @@ AUDIT_LABELS = {
     "utilities.fail_payment": "缴费失败",
     "utilities.callback_rejected": "拒绝伪造或重放的支付回调",
     "utilities.refund_payment": "缴费退款",
-    "utilities.cancel_bill": "作废账单",
     "utilities.reconcile": "生成对账报告",
     "utilities.demo": "生成缴费演示数据",
 }

@@ -106,7 +106,7 @@ def _pay_some(rng, actor, bill_ids, rows, periods, district):
     rng.shuffle(candidates)
     done = 0
     sandbox = SandboxProvider(auto_confirm=True)
-    for i, pk in enumerate(candidates[: 300 if not district else 2000]):
+    for i, pk in enumerate(candidates[: 300 if not district else 500]):
         try:
             actions.start_payment(actor=actor, bills=[pk], provider=sandbox, idempotency_key=f"demo-{pk}",
                                   channel=Channel.KIOSK if i % 2 else Channel.WEB)
