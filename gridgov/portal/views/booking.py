@@ -15,7 +15,7 @@ from ..models import Booking, SessionSignup, SessionSlot
 from .common import add_errors, community_or_404, error_text
 
 
-@resident_required(verified=True)
+@resident_required  # the facility's rule says whether verification is needed (the action checks it)
 def book(request, code, pk):
     from gridgov.community.models import Facility
 

@@ -17,7 +17,7 @@ from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
 from ..choices import PostKind, PostState
-from ..homecache import HOME_TTL, home_cache_key
+from ..homecache import HOME_TTL, community_with_version, home_cache_key
 from ..models import Booking, BookingRule, Post, Session
 from .common import community_or_404
 
@@ -27,8 +27,10 @@ def _published(community):
 
 
 def home(request, code):
-    community = community_or_404(code)
-    key = home_cache_key(code)
+    community = community_with_version(code)
+    if community is None:
+        raise Http404("找不到该社区")
+    key = home_cache_key(community)
     body = cache.get(key)
     if body is None:
         posts = list(_published(community).only("id", "kind", "title", "summary", "published_at", "pinned",
