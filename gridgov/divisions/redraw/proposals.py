@@ -7,6 +7,7 @@ import shapely
 from shapely.geometry import shape
 
 from .choices import PartitionMode
+from .compare import recount
 
 
 def _pieces(f, rows):
@@ -148,6 +149,7 @@ def build_proposal_data(inputs, result, mode):
     for bid, r in rows.items():
         if str(bid) not in assignment and r["grid"]:
             assignment[str(bid)] = r["grid"] if r["grid"] in new_codes else succ.get(r["grid"], r["grid"])
+    recount(features, inputs.previous, rows, pieces, assignment, succ, _old_code)  # as 网格健康 counts
     moves = defaultdict(lambda: {"buildings": 0, "households": 0})
     for bid, r in rows.items():
         parts = pieces.get(bid) or {None: (assignment.get(str(bid), r["grid"]), r["households"])}

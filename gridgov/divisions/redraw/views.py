@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from gridgov.core.access import ALL, can, prefix_q, scope_prefixes
 
 from ..models import Division
+from . import compare
 from .choices import ProposalStatus
 from .forms import MergeCommunitiesForm, MoveCommunityForm, PartitionForm
 from .health import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, unhealthy_grids
@@ -112,7 +113,14 @@ def proposal_detail(request, pk):
                  .values_list("code", "name"))
     moves = [dict(m, from_name=names.get(m["from"], "新网格"), to_name=names.get(m["to"], "新网格"))
              for m in proposal.moves]
+    lo = proposal.params.get("min_households", MIN_HOUSEHOLDS)
+    hi = proposal.params.get("max_households", MAX_HOUSEHOLDS)
+    running = proposal.status == ProposalStatus.RUNNING
+    comparison = compare.compare(proposal, lo, hi) if not running else None
+    if not running:
+        compare.review_certificates(proposal, lo, hi)  # for display only: not saved
     return render(request, "divisions/partition_proposal.html", {
+        "comparison": comparison, "target_label": compare.target_label(proposal.params.get("target")),
         "proposal": proposal, "grid_rows": _grid_table(proposal), "moves": moves, "report": proposal.report,
         "platform": proposal.report.get("platform") or {}, "map_data": _map_data(proposal),
         "running": proposal.status == ProposalStatus.RUNNING,

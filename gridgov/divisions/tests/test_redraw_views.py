@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gridgov.divisions.models import Division, GridProposal
 from gridgov.divisions.redraw.choices import ProposalStatus
@@ -105,3 +106,47 @@ def test_status_fragment_polls_while_running_and_refreshes_when_done(client, adm
     done = client.get(url)
     assert done["HX-Refresh"] == "true"
     assert "没有任何社区边界" in client.get(reverse("divisions:partition_proposal", args=[proposal.pk])).content.decode()
+
+
+def _square(x):
+    return {"type": "Polygon", "coordinates": [[[x, 29.04], [x + 0.002, 29.04], [x + 0.002, 29.042], [x, 29.042],
+                                                 [x, 29.04]]]}
+
+
+def _fc(rows, key="households"):
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": _square(111.7 + 0.002 * i), "properties": {"code": c, key: n, **extra}}
+        for i, (c, n, extra) in enumerate(rows)]}
+
+
+def test_plan_worse_than_live_grids_says_so_in_chinese(client, admin_user, tree):
+    """#12: the plan page showed "balanced", 15 of 18 in range beside live 17 of 18 without a
+    word, and "已证明无法避免" where the live grids hold 446 and 480 households."""
+    cert = {"code": A1, "area_code": A, "proven": True, "reason": "count", "message_zh": "户数无法分成达标的网格"}
+    proposal = GridProposal.objects.create(
+        area=tree[A], division_code=A, status=ProposalStatus.DRAFT, created_by=admin_user, created_at=timezone.now(),
+        params={"min_households": 350, "max_households": 500, "target": "balanced"},
+        grids=_fc([(A1, 926, {"certificate": dict(cert)})]),
+        previous=_fc([(A1, 446, {}), ("430702004001002", 480, {})]),
+        report={"grid_count": 1, "certificates": [dict(cert)], "platform": {}}, moves=[])
+    client.force_login(admin_user)
+    page = client.get(reverse("divisions:partition_proposal", args=[proposal.pk])).content.decode()
+    assert "balanced" not in page and "均衡" in page
+    top = page.index('data-testid="worse-than-live"')
+    assert top < page.index('data-testid="grid-count"')
+    assert "方案 0 / 1，现行 2 / 2" in page
+    assert "已证明无法避免" not in page and "446 户" in page
+
+
+def test_plan_counts_households_like_grid_health(admin_user, tree):
+    """A proposed grid's households are the register's households (网格健康's count): households
+    no located building carries still count, in the grid that succeeds theirs."""
+    from .test_redraw import draw
+
+    make_buildings(tree, admin_user)
+    Division.objects.filter(code=A1).update(household_count=36 * 18 + 30)  # 30 households without a house
+    proposal = draw(admin_user, tree)
+    assert proposal.status == ProposalStatus.DRAFT, proposal.error
+    live = sum(f["properties"]["households"] for f in proposal.previous["features"])
+    plan = sum(f["properties"]["households"] for f in proposal.grids["features"])
+    assert live == plan == 36 * 18 + 30 + 36 * 8
