@@ -33,7 +33,7 @@ def recount(features, previous, rows, pieces, assignment, successors, old_code):
             new_sum[new] += hh
     for old, n in live.items():
         rest = n - carried_old.get(old, 0)
-        if rest:
+        if rest > 0:  # (a stale grid count below its buildings' sum adds nothing)
             new_sum[successors.get(old, old)] += rest
     for f in features:
         p = f["properties"]
