@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404
@@ -33,11 +34,25 @@ def tree(request):
     counts = queries.tree_counts(orgs, request.user)
     depth = {OrgKind.DISTRICT_COMMITTEE: 0, OrgKind.STREET_COMMITTEE: 1, OrgKind.COMMUNITY_BRANCH: 2,
              OrgKind.GRID_BRANCH: 3}
-    rows = [{"org": o, "depth": depth[o.kind], "c": counts[o.pk]} for o in orgs]
+    url = reverse("party:org", args=[0])[:-2]  # "/party/org/": one reverse for every row
+    rows = [_tree_row(o, depth[o.kind], counts[o.pk], f"{url}{o.pk}/") for o in orgs]
     return render(request, "party/tree.html", {
         "rows": rows, "show_grids": show_grids, "can_sync": can(request.user, "party.add_partyorganization"),
         "breadcrumb": crumbs({"label": "组织架构"}),
     })
+
+
+def _tree_row(org, depth, c, url):
+    """One row of the tree, built in Python (a few hundred rows × nine cells cost ~100 ms through
+    the template engine, most of it localising numbers); same markup as before."""
+    retired = "" if org.is_active else format_html(' <span class="badge bg-secondary-lt">已撤销</span>')
+    behind = format_html('<span class="badge bg-red-lt">{}</span>', c["behind"]) if c["behind"] else "0"
+    return format_html(
+        '<tr class="depth-{}{}"><td style="padding-left: calc({} * 1.4em + .5em)"><a href="{}">{}</a>{}</td>'
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        depth, "" if org.is_active else " text-secondary", depth, url, org.name, retired,
+        org.get_kind_display(), org.secretary.name if org.secretary_id else "—", c["members"],
+        c["in_service_registered"], c["posts_filled"], c["activities"], c["points"], behind)
 
 
 @login_required
