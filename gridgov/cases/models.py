@@ -210,6 +210,8 @@ class Case(ScopedModel):
         indexes = [
             models.Index(fields=["state", "due_at"], name="case_state_due"),
             models.Index(fields=["current_department", "state"], name="case_dept_state"),
+            # a department handler's list, newest first: walked in order, stops at the page
+            models.Index(fields=["current_department", "reported_at"], name="case_dept_reported"),
             models.Index(fields=["category", "state"], name="case_cat_state"),
             # keyword search within a scope: an index-only scan of a street's rows (PostgreSQL)
             models.Index(fields=["division_code"], name="case_code_search", include=["number", "title", "address"],

@@ -37,3 +37,23 @@ class KnownCountPaginator(Paginator):
     @cached_property
     def count(self):
         return self._known
+
+
+class KeysFirstPaginator(CappedPaginator):
+    """A capped paginator that reads a page in two steps: the page's primary keys from the
+    filtered, ordered queryset alone (no joins, so the database can walk the ORDER BY's index
+    and stop at the page), then those rows through `fetch(keys)` (joins and all), in order."""
+
+    def __init__(self, object_list, per_page, *, fetch, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.fetch = fetch
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.fetch(keys)}
+        return self._get_page([rows[k] for k in keys if k in rows], number, self)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from gridgov.accounts.models import Department
 from gridgov.core import clock
 from gridgov.core.access import can, get_visible_or_404
+from gridgov.core.paging import KeysFirstPaginator
 
 from .. import actions, queries
 from ..choices import OPEN_STATES, CaseState, Channel, Urgency
@@ -37,9 +38,13 @@ def _filter_context(request):
 @login_required
 def case_list(request):
     _need(request.user, "cases.view_case")
-    qs = list_related(filtered_cases(request.user, request.GET, scope=request.active_scope))
+    qs = filtered_cases(request.user, request.GET, scope=request.active_scope)
     cap = queries.KEYWORD_CAP if queries.keyword(request.GET) else queries.CappedPaginator.cap
-    page = queries.CappedPaginator(qs, queries.PAGE_SIZE, cap=cap).get_page(request.GET.get("page"))
+    # the page's keys first (the plan walks the sort's index), then its 30 rows with their joins:
+    # with the joins in one query SQLite sorted a department's ~80,000 cases (300–800 ms)
+    page = KeysFirstPaginator(qs, queries.PAGE_SIZE, cap=cap,
+                              fetch=lambda keys: list_related(Case.objects.filter(pk__in=keys))).get_page(
+        request.GET.get("page"))
     ctx = {"page": page, "now": clock.now(), "view": request.GET.get("view", "table"),
            "can_report": can(request.user, "cases.add_case"),
            "breadcrumb": [{"label": "事件管理"}, {"label": "事件列表"}], **_filter_context(request)}
