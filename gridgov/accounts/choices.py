@@ -18,7 +18,7 @@ class RoleCode(models.TextChoices):
 
 
 class AccountKind(models.TextChoices):
-    """Who an account belongs to (ADR 0026). Staff accounts hold the staff roles; resident and
+    """Who an account belongs to (ADR 0027). Staff accounts hold the staff roles; resident and
     provider accounts (the community website's users, home-service providers and merchants) are
     kept apart: they may hold only roles declared for their own kind, never a staff role."""
 

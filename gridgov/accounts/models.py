@@ -66,7 +66,7 @@ KIND_MISMATCH = "居民、服务商账号不能拥有工作人员角色（账号
 
 
 def check_role_kind(user, role):
-    """The one rule keeping accounts apart (ADR 0026): a non-staff account (resident, provider)
+    """The one rule keeping accounts apart (ADR 0027): a non-staff account (resident, provider)
     may hold only roles declared for its own kind. Raises ValidationError otherwise."""
     if user.kind != AccountKind.STAFF and role.account_kind != user.kind:
         raise ValidationError(KIND_MISMATCH)

@@ -1,4 +1,4 @@
-"""Who the current resident is — the helpers other apps (care, services) use (ADR 0026).
+"""Who the current resident is — the helpers other apps (care, services) use (ADR 0027).
 
 - `current_resident(user)`: the user's `ResidentProfile` or None (staff, providers, anonymous).
 - `resident_required(view)` / `verified_resident_required(view)`: a view decorator; anyone else

@@ -127,7 +127,8 @@ def public_pages():
     if c is None:
         return []
     pages = [(f"portal-{name}", reverse(f"portal:{name}", args=[c.code]))
-             for name in ("home", "grids", "guide", "facilities", "sessions", "report", "indicators", "signup")]
+             for name in ("home", "grids", "guide", "policies", "facilities", "sessions", "report", "indicators",
+                         "signup")]
     post = Post.objects.filter(division_code=c.code, state=PostState.PUBLISHED).first()
     if post:
         pages.append(("portal-post", reverse("portal:post", args=[c.code, post.pk])))

@@ -1,4 +1,4 @@
-"""Facility booking and public-interest sessions (ADR 0026).
+"""Facility booking and public-interest sessions (ADR 0027).
 
 Never a double booking: the facility row is locked (`select_for_update`; on SQLite the IMMEDIATE
 transaction already serialises writers), then the overlap and the rule's limits are checked,

@@ -1,6 +1,6 @@
 """Resident accounts: sign-up (mobile + SMS code + password), the PIPL consent, real-name
 verification (online against the registry by keyed hash, or at the counter by staff), family
-members acting for an elderly relative, export and account deletion (ADR 0026)."""
+members acting for an elderly relative, export and account deletion (ADR 0027)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError

@@ -2,7 +2,7 @@
 live (pending or confirmed) bookings of one facility whose [starts_at, ends_at) ranges overlap.
 GiST needs btree_gist for the equality on facility_id. SQLite has no exclusion constraints: there
 the booking action's locked check (IMMEDIATE transactions, one writer at a time) stands alone
-(ADR 0026)."""
+(ADR 0027)."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""Resident accounts (ADR 0026): a `accounts.User` of kind `resident` plus this profile.
+"""Resident accounts (ADR 0027): a `accounts.User` of kind `resident` plus this profile.
 
 The mobile number is personal data (rule 5): the profile keeps its keyed hash (unique: one
 account per number, and the login looks the account up by it), a mask for display and the last

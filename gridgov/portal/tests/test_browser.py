@@ -62,8 +62,9 @@ def test_resident_signs_up_verifies_books_and_rates(phone_page, _browser, live_s
     page.locator("a.slot-free").nth(3).click()
     page.fill("#id_purpose", "老年合唱排练")
     page.fill("#id_attendees", "12")
-    page.click("#book-submit")
-    page.wait_for_url("**/c/me/bookings/")
+    with page.expect_navigation():
+        page.click("#book-submit")
+    assert "/c/me/bookings/" in page.url, page.content()[-3000:]
     assert Booking.objects.filter(state="confirmed", purpose="老年合唱排练").count() == 1
     page.locator(".rate-form button[value=rate]").first.click()
     page.wait_for_load_state("load")

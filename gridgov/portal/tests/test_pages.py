@@ -17,7 +17,7 @@ def test_public_pages_render(client, tree, room, admin_user):
                              body="<p>周六停水</p>")
     actions.publish_post(actor=admin_user, post=post)
     urls = [reverse("portal:district")] + [reverse(f"portal:{n}", args=[COMMUNITY]) for n in (
-        "home", "grids", "guide", "facilities", "sessions", "report", "indicators", "signup")] + [
+        "home", "grids", "guide", "policies", "facilities", "sessions", "report", "indicators", "signup")] + [
         reverse("portal:facility", args=[COMMUNITY, room.pk]), reverse("portal:post", args=[COMMUNITY, post.pk]),
         reverse("portal:posts", args=[COMMUNITY, "notice"]), reverse("portal:login"), reverse("portal:privacy")]
     for url in urls:

@@ -4,6 +4,7 @@ JavaScript. The community home's content is cached (invalidated when staff publi
 
 import datetime
 
+from django.apps import apps
 from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,7 +101,43 @@ def guide(request, code):
         items = services_public.catalogue_for(community)
     return render(request, "portal/public/guide.html", {
         "community": community, "items": items, "has_services": services_public is not None,
-        "policy_url": _optional_url("kiosk:policies") or _optional_url("services:policies")})
+        "has_policies": apps.is_installed("gridgov.kiosk")})
+
+
+def _policies(community, q="", category=""):
+    """Published, valid policy documents of the community and the divisions above it (the kiosk
+    app's policy library, read as the community's terminal would)."""
+    from types import SimpleNamespace
+
+    from gridgov.kiosk.queries import kiosk_policies
+
+    return kiosk_policies(SimpleNamespace(division_code=community.code), q=q, category=category)
+
+
+def policies(request, code):
+    if not apps.is_installed("gridgov.kiosk"):
+        raise Http404("政策文件库未启用")
+    from gridgov.kiosk.choices import PolicyCategory
+
+    community = community_or_404(code)
+    q = (request.GET.get("q") or "").strip()[:40]
+    category = request.GET.get("category") or ""
+    if category not in PolicyCategory.values:
+        category = ""
+    rows = list(_policies(community, q, category).order_by("-issued_on", "-pk")[:100])
+    return render(request, "portal/public/policies.html", {
+        "community": community, "rows": rows, "q": q, "category": category, "categories": PolicyCategory.choices})
+
+
+def policy_detail(request, code, pk):
+    if not apps.is_installed("gridgov.kiosk"):
+        raise Http404("政策文件库未启用")
+    community = community_or_404(code)
+    policy = _policies(community).defer(None).filter(pk=pk).first()
+    if policy is None:
+        raise Http404("找不到该文件")
+    return render(request, "portal/public/policy.html", {"community": community, "policy": policy,
+                                                         "attachments": policy.attachments.all()})
 
 
 def facilities(request, code):
