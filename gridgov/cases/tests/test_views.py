@@ -68,6 +68,32 @@ def test_grid_worker_report_page(client, grid_worker, category, photo):
     assert case.channel == "grid" and case.attachments.count() == 1 and case.urgency == "urgent"
 
 
+def test_a_form_error_keeps_the_uploaded_photo(client, grid_worker, category, photo, make_user, tree, settings,
+                                               tmp_path):
+    """#12: a report refused by a form error dropped the photo; it is kept and filed next time."""
+    import re
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(grid_worker)
+    r = client.post(reverse("cases:report"), {"category": category.pk, "title": "", "lng": POINT[0], "lat": POINT[1],
+                                              "photos": [photo()]})
+    page = r.content.decode()
+    assert r.status_code == 200 and "该字段是必填项" in page and 'id="kept-photos"' in page
+    tokens = re.findall(r'name="kept_photos" value="([^"]+)"', page)
+    assert len(tokens) == 1
+    # someone else cannot file her kept photo
+    other = make_user("grid_worker", tree["430702004001002"], username="gw_other")
+    client.force_login(other)
+    client.post(reverse("cases:report"), {"category": category.pk, "title": "别人的", "lng": POINT[0], "lat": POINT[1],
+                                          "attr_depth": "deep", "kept_photos": tokens})
+    assert Case.objects.get(title="别人的").attachments.count() == 0
+    client.force_login(grid_worker)
+    r = client.post(reverse("cases:report"), {"category": category.pk, "title": "塌陷", "lng": POINT[0], "lat": POINT[1],
+                                              "attr_depth": "deep", "kept_photos": tokens})
+    assert r.status_code == 302
+    assert Case.objects.get(title="塌陷").attachments.count() == 1
+
+
 def test_questions_fragment(client, category):
     r = client.get(reverse("cases:questions"), {"category": category.pk})
     assert 'name="attr_depth"' in r.content.decode()

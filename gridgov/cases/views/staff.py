@@ -14,7 +14,7 @@ from gridgov.core import clock
 from gridgov.core.access import can, get_visible_or_404
 from gridgov.core.paging import KeysFirstPaginator
 
-from .. import actions, queries
+from .. import actions, kept_photos, queries
 from ..choices import OPEN_STATES, CaseState, Channel, Urgency
 from ..forms import ReportForm, major_categories, minor_categories
 from ..models import Case, CaseCategory
@@ -209,11 +209,13 @@ def report(request):
     # who chose 代居民登记 — as 窗口/热线代报. Both are staff channels, checked for scope.
     wants_counter = "counter" in (request.GET.get("channel"), request.POST.get("channel"))
     channel = Channel.GRID_WORKER if can_solve and not wants_counter else Channel.COUNTER
+    kept = []
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
+        kept = kept_photos.kept(request.user, request.POST.getlist("kept_photos"))
         if form.is_valid():
             d = form.cleaned_data
-            photos = request.FILES.getlist("photos")
+            photos = [f for _t, f in kept] + request.FILES.getlist("photos")
             try:
                 case = actions.report_case(
                     actor=request.user, category=d["category"], title=d["title"], description=d["description"],
@@ -226,10 +228,14 @@ def report(request):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, error_text(exc))
             else:
+                kept_photos.discard(request.user, [t for t, _f in kept])
                 return _reported(request, case)
+        # a form error never drops the photos: keep the new ones beside those already kept
+        kept = [t for t, _f in kept] + kept_photos.keep(request.user, request.FILES.getlist("photos"))
     else:
         form = ReportForm()
     return render(request, "cases/report.html", {
+        "kept_photos": kept[:kept_photos.MAX_KEPT],
         "form": form, "channel": channel, "can_solve": can_solve, "public": False,
         "breadcrumb": [{"label": "事件管理"}, {"label": "上报事件"}],
     })
