@@ -95,6 +95,7 @@ def order_context(request, order):
 
 @login_required
 def order_detail(request, pk):
+    need(request, "care.view_order")  # staff and provider accounts; residents use the website
     order = get_visible_or_404(Order.objects.select_related("provider", "subsidy_rule", "case"), request.user, pk=pk)
     ctx = order_context(request, order)
     ctx["breadcrumb"] = [ROOT, {"label": "服务订单", "url": reverse("care:order_list")}, {"label": order.number}]
@@ -115,6 +116,7 @@ ORDER_STEPS = {
 def order_step(request, pk, step):
     """One transition of an order by the provider (accept, check in, check out), or staff
     (cancel, return visit)."""
+    need(request, "care.view_order")
     order = get_visible_or_404(Order, request.user, pk=pk)
     if step not in ORDER_STEPS:
         return HttpResponseRedirect(order.get_absolute_url())
