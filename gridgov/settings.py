@@ -305,5 +305,18 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Our reverse proxies (addresses or CIDR, comma-separated): X-Forwarded-For is read only from
+# them, so rate limits key on the real client (core/net.py, docs/operations.md).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+# One switch for a production deployment behind HTTPS (docs/operations.md): secure cookies,
+# HSTS, the proxy's X-Forwarded-Proto trusted, HTTP redirected, DEBUG off, real keys required.
+PRODUCTION = env_bool("PRODUCTION")
+if PRODUCTION:
+    DEBUG = False
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

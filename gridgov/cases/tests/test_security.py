@@ -112,3 +112,20 @@ def test_district_admin_still_configures(admin_user, category):
     actions.save_category(actor=admin_user, category=category, data={"name": "路面塌陷（改）"})
     category.refresh_from_db()
     assert category.name == "路面塌陷（改）"
+
+
+def test_public_rate_limit_keys_on_the_real_client_behind_the_proxy(client, category, tree, settings):
+    from gridgov.cases import conf
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    limit = conf.public_rate_limit()[0]
+    data = {"category": category.pk, "title": "路面塌陷", "lng": POINT[0], "lat": POINT[1], "attr_depth": "deep"}
+    before = Case.objects.count()
+    for i in range(limit + 2):  # many visitors through one proxy: each its own bucket
+        client.post(reverse("cases:public_report"), data, REMOTE_ADDR="127.0.0.1",
+                    HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    assert Case.objects.count() == before + limit + 2
+    for _ in range(limit):  # one visitor still meets the limit
+        client.post(reverse("cases:public_report"), data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    r = client.post(reverse("cases:public_report"), data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert "提交过于频繁" in r.content.decode()

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from gridgov.core import net
+
 from .. import actions, conf
 from ..choices import CaseState, Channel, EventKind, Urgency
 from ..forms import ReportForm, TrackForm
@@ -18,7 +20,8 @@ PUBLIC_EVENT_KINDS = [EventKind.REPORT, EventKind.REGISTER, EventKind.REJECT, Ev
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    """The visitor's address, behind the trusted proxies too (core/net.py)."""
+    return net.client_ip(request)
 
 
 def public_report(request, kiosk=False):
