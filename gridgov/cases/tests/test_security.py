@@ -129,3 +129,15 @@ def test_public_rate_limit_keys_on_the_real_client_behind_the_proxy(client, cate
         client.post(reverse("cases:public_report"), data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
     r = client.post(reverse("cases:public_report"), data, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.9")
     assert "提交过于频繁" in r.content.decode()
+
+
+def test_duplicate_suggestions_are_scoped(client, new_case, category, make_user, tree):
+    case = new_case(title="丹阳街道的事件")  # in 430702004001001
+    params = {"category": category.pk, "lng": POINT[0], "lat": POINT[1]}
+    other_street = make_user("grid_worker", tree["430702005001001"], username="gw-furong")
+    client.force_login(other_street)
+    body = client.get(reverse("cases:duplicates"), params).content.decode()
+    assert "附近已有 1 件" in body and case.title not in body and case.number not in body
+    client.logout()
+    body = client.get(reverse("cases:duplicates"), params).content.decode()
+    assert case.title not in body and case.number not in body

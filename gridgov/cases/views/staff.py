@@ -283,7 +283,16 @@ def duplicates_fragment(request):
         lng = lat = None
     found = queries.duplicates(category, lng, lat) if category else []
     public = not request.user.is_authenticated or not can(request.user, "cases.view_case")
-    return render(request, "cases/_duplicates.html", {"duplicates": found, "category": category, "public": public})
+    # Anonymous visitors and roles without case access learn only how many; staff see the cases
+    # they may see, and a count of the others (issue 11: titles and numbers leaked across streets).
+    listed = [] if public else list(found)
+    if listed:
+        visible = set(Case.objects.visible_to(request.user).filter(pk__in=[c.pk for c in listed])
+                      .values_list("pk", flat=True))
+        listed = [c for c in listed if c.pk in visible]
+    return render(request, "cases/_duplicates.html", {
+        "count": len(found), "duplicates": listed, "hidden": len(found) - len(listed), "category": category,
+        "public": public})
 
 
 @login_required

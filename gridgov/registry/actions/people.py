@@ -2,6 +2,7 @@
 writing a typed PersonEvent row (history is data, never silent edits), and audited reveals."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from gridgov.core import audit, clock, pii
 from gridgov.core.access import can, ensure_visible, require
@@ -21,7 +22,26 @@ PERSON_FIELDS = [
 REVEALABLE = {"id_number": "id_number_plain", "phone": "phone_plain", "birth_date": "birth_date"}
 
 
-def _identity_columns(person, data, exclude_pk=None):
+ALREADY_REGISTERED = "该证件号码已登记"
+# Said when the number is registered where the actor cannot see: it must not confirm that the
+# person exists in another street (issue 11).
+CANNOT_REGISTER = "该证件号码不能在此登记，请核对号码，或联系街道办理迁入"
+
+
+def _clash(id_hash, exclude_pk=None):
+    """The person already registered under this ID hash (another row), or None."""
+    if not id_hash:
+        return None
+    return Person.objects.filter(id_hash=id_hash).exclude(pk=exclude_pk).only("pk", "division_code").first()
+
+
+def _clash_message(actor, clash):
+    if actor is not None and Person.objects.visible_to(actor).filter(pk=clash.pk).exists():
+        return ALREADY_REGISTERED
+    return CANNOT_REGISTER
+
+
+def _identity_columns(person, data, exclude_pk=None, actor=None):
     """Validate and set the ID/phone columns from the raw `id_number` / `phone` in `data`."""
     errors = {}
     if "id_number" in data or "id_type" in data:
@@ -33,9 +53,9 @@ def _identity_columns(person, data, exclude_pk=None):
             errors["id_number"] = str(exc)
         else:
             cols = id_columns(number)
-            clash = Person.objects.filter(id_hash=cols["id_hash"]).exclude(id_hash="").exclude(pk=exclude_pk) if number else None
-            if clash is not None and clash.exists():
-                errors["id_number"] = "该证件号码已登记"
+            clash = _clash(cols["id_hash"], exclude_pk) if number else None
+            if clash is not None:
+                errors["id_number"] = _clash_message(actor, clash)
             for name, value in cols.items():
                 setattr(person, name, value)
             if birth:
@@ -115,10 +135,11 @@ def register_person(*, actor, grid=None, house=None, household=None, data, care_
     require(actor, "registry.add_person", person.division_code)
     copy_fields(person, data, PERSON_FIELDS)
     _set_name(person)
-    _identity_columns(person, {"id_type": person.id_type, "id_number": data.get("id_number", ""), **data})
+    _identity_columns(person, {"id_type": person.id_type, "id_number": data.get("id_number", ""), **data},
+                      actor=actor)
     if household is not None and not person.relation:
         person.relation = Relation.HEAD if household.head_id is None else Relation.OTHER
-    clean_and_save(person, exclude=["grid", "house", "household"])
+    _save_unique(person, actor, exclude=["grid", "house", "household"])
     if care_tags is not None:
         person.care_tags.set(care_tags)
     if household is not None:
@@ -131,6 +152,17 @@ def register_person(*, actor, grid=None, house=None, household=None, data, care_
     audit.record(actor, "registry.register_person", person, after=audit.snapshot(person))
     ensure_visible(actor, person)
     return person
+
+
+def _save_unique(person, actor, **kw):
+    """Save; two registrations of one new ID at the same moment both pass the check above, and
+    the unique index refuses the second: the same clear Chinese answer, never a 500."""
+    try:
+        with transaction.atomic():
+            clean_and_save(person, **kw)
+    except IntegrityError:
+        clash = _clash(person.id_hash, person.pk)
+        raise ValidationError({"id_number": _clash_message(actor, clash) if clash else ALREADY_REGISTERED})
 
 
 @action
@@ -148,7 +180,7 @@ def update_person(*, actor, person, data, care_tags=None):
         identity.pop("id_number")
     if identity:
         old = (person.id_hash, person.phone_hash)
-        _identity_columns(person, {"id_type": person.id_type, **identity}, exclude_pk=person.pk)
+        _identity_columns(person, {"id_type": person.id_type, **identity}, exclude_pk=person.pk, actor=actor)
         if person.id_hash != old[0]:
             changed.append("id_number")
         if person.phone_hash != old[1]:
@@ -161,7 +193,7 @@ def update_person(*, actor, person, data, care_tags=None):
             changed.append("care_tags")
     if changed:
         person.updated_at = clock.now()
-        clean_and_save(person, exclude=["grid", "house", "household"])
+        _save_unique(person, actor, exclude=["grid", "house", "household"])
         _event(actor, person, PersonEventKind.UPDATE, data={"fields": sorted(set(changed))})
         audit.record(actor, "registry.update_person", person, *audit.diff(before, audit.snapshot(person)))
     ensure_visible(actor, person)

@@ -88,3 +88,32 @@ def test_a_file_stored_before_the_fix_is_a_download_never_a_page(client, visit, 
 def test_paths_outside_media_are_refused(client, grid_worker):
     client.force_login(grid_worker)
     assert client.get("/media/registry/visits/../../secret_key").status_code == 404
+
+
+def test_registering_an_id_from_another_street_reveals_nothing(place, make_user, tree):
+    from gridgov.registry.actions.people import ALREADY_REGISTERED, CANNOT_REGISTER
+
+    other = place["430702005001001"]["head"]  # registered in 芙蓉街道
+    worker = make_user(RoleCode.GRID_WORKER, tree[A1], username="gw-probe")
+    with pytest.raises(ValidationError) as exc:
+        actions.register_person(actor=worker, grid=tree[A1], data={"name": "试探", "id_number": other.id_number_plain})
+    assert exc.value.message_dict["id_number"] == [CANNOT_REGISTER]
+    assert "已登记" not in CANNOT_REGISTER
+    own = place[A1]["head"]
+    with pytest.raises(ValidationError) as exc:  # inside the own scope the person is visible anyway
+        actions.register_person(actor=worker, grid=tree[A1], data={"name": "重复", "id_number": own.id_number_plain})
+    assert exc.value.message_dict["id_number"] == [ALREADY_REGISTERED]
+
+
+def test_same_id_race_is_a_clear_conflict_not_a_500(place, grid_worker, tree, monkeypatch):
+    # the second of two simultaneous registrations passes the check (the first is not yet
+    # committed) and meets the unique index: simulate that window
+    from gridgov.registry.actions import common, people
+
+    own = place[A1]["head"]
+    monkeypatch.setattr(people, "_clash", lambda *a, **k: None)
+    monkeypatch.setattr(people, "clean_and_save", lambda obj, **kw: obj.save())
+    with pytest.raises(ValidationError) as exc:
+        actions.register_person(actor=grid_worker, grid=tree[A1], data={"name": "并发", "id_number": own.id_number_plain})
+    assert "id_number" in exc.value.message_dict
+    assert common  # the real clean_and_save stays in place for everyone else
