@@ -38,8 +38,12 @@ CONTRIBUTIONS = Contributions(
         DetailPage("水电气账单", "utilities:bill_detail", "utilities.Bill"),
         DetailPage("缴费记录", "utilities:payment_detail", "utilities.Payment"),
     ),
-    imports=(ImportKind("utility-bills", "水电气账单", "gridgov.utilities.importers.BillImport",
-                        "utilities.import_bill", order=90),),
+    imports=(
+        ImportKind("utility-accounts", "缴费户号", "gridgov.utilities.account_import.AccountImport",
+                   "utilities.add_utilityaccount", order=89),
+        ImportKind("utility-bills", "水电气账单", "gridgov.utilities.importers.BillImport",
+                   "utilities.import_bill", order=90),
+    ),
     demo=(DemoStep("utilities", "gridgov.utilities.demo.generate", order=60),),
     demo_accounts=(DemoAccount("utility_op", "缴费业务员", role="utility_operator", scope="district", order=90),),
     roles=(

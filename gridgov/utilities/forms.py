@@ -65,6 +65,7 @@ class UtilityForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="数据类型", choices=[("utility-bills", "水电气账单"), ("utility-accounts", "缴费户号")])
     file = forms.FileField(label="账单文件（CSV 或 XLSX）")
     apply = forms.ChoiceField(label="操作", choices=[("0", "仅校验，不写入"), ("1", "校验并导入（有错误则不写入）")],
                               initial="1")

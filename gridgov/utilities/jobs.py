@@ -24,20 +24,25 @@ def stash(upload):
     return token
 
 
-def import_bills_job(run, *, token, actor_id, apply=False, filename=""):
+SPECS = {"utility-bills": "gridgov.utilities.importers.BillImport",
+         "utility-accounts": "gridgov.utilities.account_import.AccountImport"}
+
+
+def import_bills_job(run, *, token, actor_id, apply=False, filename="", kind="utility-bills"):
     """Validate a stashed bill file and, with `apply`, write it all or nothing. The result is the
     report (first 200 row errors, in Chinese, naming row and column)."""
+    from django.utils.module_loading import import_string
+
     from gridgov.accounts.models import User
     from gridgov.core.importing import run_import
 
-    from .importers import BillImport
-
+    spec_class = import_string(SPECS[kind])
     if not TOKEN_RE.match(token or ""):
         raise FileNotFoundError("上传的文件已失效，请重新上传")
     path = stash_dir() / token
     actor = User.objects.get(pk=actor_id)
-    run.log(f"开始{'导入' if apply else '校验'}账单：{filename or token}")
-    report = run_import(BillImport(actor), str(path), actor=actor, apply=apply, run=run, filename=token)
+    run.log(f"开始{'导入' if apply else '校验'}{spec_class.title}：{filename or token}")
+    report = run_import(spec_class(actor), str(path), actor=actor, apply=apply, run=run, filename=token)
     run.log(report.summary())
     if report.applied or not apply:
         path.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("counter/", counter.counter, name="counter"),
     path("import/", imports.import_page, name="import"),
     path("import/template.csv", imports.import_template, name="import_template"),
+    path("import/template-<slug:kind>.csv", imports.import_template, name="import_template_kind"),
     path("reconciliation/", imports.recon_list, name="recon_list"),
     path("reconciliation/<int:pk>/", imports.recon_detail, name="recon_detail"),
     path("reconciliation/<int:pk>/<slug:code>.csv", imports.recon_file, name="recon_file"),

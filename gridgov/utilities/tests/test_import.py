@@ -77,3 +77,23 @@ def test_import_scope(house, other_house, make_account, make_user, tree):
     report = run_import(BillImport(staff), _file(text), actor=staff, apply=True)
     assert not report.applied and [e.row for e in report.errors] == [3]
     assert "管辖范围" in report.errors[0].reason
+
+
+def test_account_import_links_houses(house, utilities, op):
+    from gridgov.utilities.account_import import AccountImport
+    from gridgov.utilities.models import UtilityAccount
+
+    head = "单位编码,户号,户名,网格编码,楼栋编码,单元,房号,地址\n"
+    good = "water,W900,张三,430702004001001,00001,1,101,测试路1号101室\n"
+    bad = good + "gas,G900,李四,430702004001001,00001,1,999,\n"
+
+    def f(text):
+        data = io.BytesIO((head + text).encode())
+        data.name = "accounts.csv"
+        return data
+
+    report = run_import(AccountImport(op), f(bad), actor=op, apply=True)
+    assert not report.applied and "第 3 行「房号」" in str(report.errors[0]) and UtilityAccount.objects.count() == 0
+    report = run_import(AccountImport(op), f(good), actor=op, apply=True)
+    assert report.counts["created"] == 1 and UtilityAccount.objects.get().house_id == house.pk
+    assert run_import(AccountImport(op), f(good), actor=op, apply=True).counts["unchanged"] == 1

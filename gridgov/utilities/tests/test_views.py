@@ -73,7 +73,7 @@ def test_import_page(client, setup, django_capture_on_commit_callbacks):
     client.force_login(setup["op"])
     body = "单位编码,户号,地址,账期,金额(元),缴费截止日\nwater,W77,,2026-11,33.00,2026-12-25\n".encode()
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(reverse("utilities:import"), {"file": SimpleUploadedFile("b.csv", body), "apply": "1"})
+        r = client.post(reverse("utilities:import"), {"file": SimpleUploadedFile("b.csv", body), "apply": "1", "kind": "utility-bills"})
     assert r.status_code == 302
     page = client.get(r.url).content.decode()
     assert "新增 1" in page and Bill.objects.filter(period="2026-11", amount_fen=3300).exists()

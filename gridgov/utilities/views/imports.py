@@ -15,6 +15,7 @@ from gridgov.core.importing import write_template
 from gridgov.core.jobs import start_job
 from gridgov.core.models import Job
 
+from ..account_import import AccountImport
 from ..forms import ImportForm, ReconForm
 from ..importers import BillImport
 from ..jobs import stash
@@ -26,16 +27,23 @@ HANDLER = "gridgov.utilities.jobs.import_bills_job"
 RECON_HANDLER = "gridgov.utilities.jobs.reconcile_job"
 
 
+PERMS = {"utility-bills": "utilities.import_bill", "utility-accounts": "utilities.add_utilityaccount"}
+SPECS = {"utility-bills": BillImport, "utility-accounts": AccountImport}
+
+
 @login_required
 def import_page(request):
     need(request, "utilities.import_bill")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        need(request, PERMS[kind])
         upload = form.cleaned_data["file"]
         apply = form.cleaned_data["apply"] == "1"
-        job = start_job(actor=request.user, kind="import.utility-bills", title=f"{'导入' if apply else '校验'}水电气账单",
-                        handler=HANDLER, params={"token": stash(upload), "actor_id": request.user.pk, "apply": apply,
-                                                 "filename": upload.name[:200]})
+        job = start_job(actor=request.user, kind=f"import.{kind}",
+                        title=f"{'导入' if apply else '校验'}{SPECS[kind].title}", handler=HANDLER,
+                        params={"token": stash(upload), "actor_id": request.user.pk, "apply": apply, "kind": kind,
+                                "filename": upload.name[:200]})
         messages.success(request, "文件已上传，正在后台处理")
         return redirect(f"{request.path}?job={job.pk}")
     jobs = Job.objects.filter(handler=HANDLER, created_by=request.user).order_by("-created_at")[:10]
@@ -45,16 +53,18 @@ def import_page(request):
     current = current or (jobs[0] if jobs else None)
     return render(request, "utilities/import.html", {
         "form": form, "jobs": jobs, "job": current, "report": current.result if current else None,
-        "columns": BillImport.columns, "breadcrumb": crumbs(("账单导入", None))})
+        "specs": [(k, s.title, s.columns) for k, s in SPECS.items()], "breadcrumb": crumbs(("账单导入", None))})
 
 
 @login_required
-def import_template(request):
-    need(request, "utilities.import_bill")
+def import_template(request, kind="utility-bills"):
+    if kind not in SPECS:
+        raise Http404
+    need(request, PERMS[kind])
     buffer = io.StringIO()
-    write_template(BillImport(), buffer, "csv")
+    write_template(SPECS[kind](), buffer, "csv")
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="template-utility-bills.csv"'
+    response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
     return response
 
 
