@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "gridgov.dashboard",
     "gridgov.portal",
     "gridgov.care",
+    "gridgov.services",
     "gridgov.utilities",
     "gridgov.kiosk",
     "gridgov.demo",

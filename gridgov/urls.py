@@ -19,6 +19,7 @@ urlpatterns = [
     path("care/", include("gridgov.care.urls")),
     path("indicators/", include("gridgov.dashboard.urls")),
     path("screen/", include("gridgov.dashboard.screen_urls")),
+    path("services/", include("gridgov.services.urls")),
     path("utilities/", include("gridgov.utilities.urls")),
     path("c/", include("gridgov.portal.urls")),
     path("kiosk/", include("gridgov.kiosk.urls")),

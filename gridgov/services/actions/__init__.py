@@ -1,0 +1,29 @@
+"""Every write of the services app (rule 1). Public entry points other apps call are
+re-exported here; see the package docstring (gridgov/services/__init__.py)."""
+
+from .applications import (  # noqa: F401
+    accept_application,
+    answer_rectification,
+    callback_rectification,
+    complete_application,
+    correct_application,
+    deliver_application,
+    forward_application,
+    rate_application,
+    reject_application,
+    request_correction,
+    submit_application,
+    sweep_deadlines,
+)
+from .catalogue import load_default_catalogue, save_item  # noqa: F401
+from .queue import (  # noqa: F401
+    call_next,
+    no_show,
+    recall_ticket,
+    save_counter,
+    save_group,
+    serve_ticket,
+    start_serving,
+    take_ticket,
+    transfer_ticket,
+)
