@@ -17,7 +17,7 @@ from gridgov.core.manifest import (
 
 VIEW = ("services.view_*",)
 COUNTER = ("services.view_*", "services.add_application", "services.accept_application", "services.call_ticket",
-           "services.view_servicestats", "services.add_proxyneed", "registry.view_person")
+           "services.add_ticket", "services.view_servicestats", "services.add_proxyneed", "registry.view_person")
 REVIEW = ("services.view_application", "services.view_serviceitem", "services.review_application",
           "services.view_servicestats")
 
@@ -28,6 +28,7 @@ CONTRIBUTIONS = Contributions(
     menu=(
         MenuEntry("services", "办件列表", "services:app_list", "services.view_application", order=10),
         MenuEntry("services", "窗口受理", "services:counter", "services.add_application", order=20),
+        MenuEntry("services", "取号叫号", "services:queue", "services.view_ticket", order=25),
         MenuEntry("services", "部门审核", "services:review_queue", "services.review_application", order=30),
         MenuEntry("services", "超期督办", "services:overdue", "services.view_application", order=40),
         MenuEntry("services", "差评整改", "services:rectifications", "services.view_rectification", order=45),

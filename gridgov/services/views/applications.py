@@ -43,6 +43,7 @@ def app_list(request):
     return render(request, "services/app_list.html", {
         "page": page, "states": AppState.choices, "params": request.GET,
         "items": ServiceItem.objects.only("pk", "name"), "title": "办件列表",
+        "can_file": can(request.user, "services.add_application"),
         "breadcrumb": [{"label": "办件列表"}],
     })
 

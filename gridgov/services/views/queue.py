@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gridgov.core import clock
-from gridgov.core.access import get_visible_or_404
+from gridgov.core.access import can, get_visible_or_404
 
 from .. import actions
 from ..choices import TicketChannel, TicketState
@@ -33,14 +33,17 @@ def desk(request):
     groups = _groups_with_counts(ServiceGroup.objects.visible_to(request.user).within(scope_of(request))
                                  .filter(is_active=True).select_related("community"))
     counters = Counter.objects.visible_to(request.user).within(scope_of(request)).select_related("community", "staff")
+    counters = [c for c in counters[:60] if can(request.user, "services.call_ticket", c.division_code)]
     return render(request, "services/queue_desk.html", {
-        "groups": groups[:60], "counters": counters[:60], "breadcrumb": [{"label": "取号叫号"}]})
+        "groups": groups[:60], "counters": counters,
+        "can_take": can(request.user, "services.add_ticket"), "breadcrumb": [{"label": "取号叫号"}]})
 
 
 @login_required
 @require_POST
 def take(request):
     group = get_visible_or_404(ServiceGroup, request.user, pk=request.POST.get("group") or 0)
+    need(request, "services.add_ticket", group.division_code)
     ticket = run(request, actions.take_ticket, None, "", group=group, channel=TicketChannel.RECEPTION,
                  priority=bool(request.POST.get("priority")))
     if ticket:
