@@ -47,11 +47,11 @@ CONTRIBUTIONS = Contributions(
     ),
     demo=(DemoStep("services", "gridgov.services.demo.generate", order=60),),
     demo_accounts=(
-        DemoAccount("counter01", "窗口人员", "counter_staff", "community", order=35),
+        DemoAccount("counter01", "窗口人员", "service_counter", "community", order=35),
         DemoAccount("approver01", "区民政局审批人员", "service_approver", "district", department="mzj", order=56),
     ),
     roles=(
-        RoleDefault("counter_staff", COUNTER, name="窗口人员",
+        RoleDefault("service_counter", COUNTER, name="窗口人员",
                     description="社区综合服务站窗口：叫号、受理办件、补正、办结、送达、好差评整改", order=150),
         RoleDefault("service_approver", REVIEW, name="部门审批人员",
                     description="主管部门：审核社区转办的办件并办结", order=151),

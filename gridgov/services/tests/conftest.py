@@ -40,12 +40,12 @@ def make_person(tree):
 
 @pytest.fixture
 def clerk(make_user, tree, roles):
-    return make_user("counter_staff", tree[A], username="clerk-a")
+    return make_user("service_counter", tree[A], username="clerk-a")
 
 
 @pytest.fixture
 def clerk_b(make_user, tree, roles):
-    return make_user("counter_staff", tree[B], username="clerk-b")
+    return make_user("service_counter", tree[B], username="clerk-b")
 
 
 @pytest.fixture
