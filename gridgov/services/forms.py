@@ -4,6 +4,7 @@
 from django import forms
 
 from gridgov.accounts.models import Department
+from gridgov.core import limits
 from gridgov.core.uploads import ImageUploadField
 
 from .choices import Category, Channel, Delivery, FieldType, Handling, Result, Satisfaction
@@ -79,14 +80,14 @@ class ItemForm(forms.Form):
     residence_types = forms.MultipleChoiceField(label="资格：人口类型", required=False,
                                                 widget=forms.CheckboxSelectMultiple)
     in_community = forms.BooleanField(label="资格：须在本社区居住", required=False)
-    conditions = forms.CharField(label="办理条件", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    materials = forms.CharField(label="申请材料", required=False, help_text=MATERIALS_HELP,
+    conditions = forms.CharField(max_length=limits.TEXT, label="办理条件", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    materials = forms.CharField(max_length=limits.TEXT, label="申请材料", required=False, help_text=MATERIALS_HELP,
                                 widget=forms.Textarea(attrs={"rows": 5}))
-    form_fields = forms.CharField(label="表单字段", required=False, help_text=FIELDS_HELP,
+    form_fields = forms.CharField(max_length=limits.TEXT, label="表单字段", required=False, help_text=FIELDS_HELP,
                              widget=forms.Textarea(attrs={"rows": 6}))
-    legal_basis = forms.CharField(label="设定依据", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(max_length=limits.TEXT, label="设定依据", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     result_name = forms.CharField(label="办理结果", required=False, max_length=100)
-    description = forms.CharField(label="事项说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(max_length=limits.TEXT, label="事项说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,12 +135,12 @@ class RejectForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=limits.TEXT, label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CompleteForm(forms.Form):
     result = forms.ChoiceField(label="办理结果", choices=Result.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="结果说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=limits.TEXT, label="结果说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     document = ImageUploadField(label="结果文书（扫描件）", required=False)
 
 
@@ -160,11 +161,11 @@ class RateForm(forms.Form):
 
 
 class ResponseForm(forms.Form):
-    response = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 3}))
+    response = forms.CharField(max_length=limits.TEXT, label="整改情况", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CallbackForm(forms.Form):
-    note = forms.CharField(label="回访记录", widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(max_length=limits.TEXT, label="回访记录", widget=forms.Textarea(attrs={"rows": 3}))
     satisfied = forms.BooleanField(label="回访满意", required=False)
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import limits
 from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
 
@@ -59,7 +60,7 @@ class Application(ScopedModel):
     on_time = models.BooleanField(_("按期办结"), null=True)
     working_minutes = models.PositiveIntegerField(_("办理用时(工作分钟)"), null=True, blank=True)
     result = models.CharField(_("办理结果"), max_length=10, choices=Result.choices, blank=True)
-    result_note = models.TextField(_("结果说明"), blank=True)
+    result_note = models.TextField(_("结果说明"), max_length=limits.NOTE, blank=True)
     result_document = MediaFileField(_("结果文书"), prefix="services/results", blank=True)
     reject_reason = models.CharField(_("不予受理理由"), max_length=300, blank=True)
     delivery = models.CharField(_("送达方式"), max_length=8, choices=Delivery.choices, blank=True)
@@ -135,7 +136,7 @@ class ApplicationEvent(models.Model):
     actor_name = models.CharField(_("操作人姓名"), max_length=50, blank=True)
     from_state = models.CharField(_("原状态"), max_length=12, choices=AppState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=12, choices=AppState.choices, blank=True)
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), max_length=limits.NOTE, blank=True)
     department = models.ForeignKey("accounts.Department", verbose_name=_("部门"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     division_code = models.CharField(_("区划代码"), max_length=15)
@@ -181,11 +182,11 @@ class Rectification(ScopedModel):
                              default=RectificationState.OPEN)
     opened_at = models.DateTimeField(_("生成时间"))
     due_at = models.DateTimeField(_("整改时限"))
-    response = models.TextField(_("整改情况"), blank=True)
+    response = models.TextField(_("整改情况"), max_length=limits.NOTE, blank=True)
     answered_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("整改人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    callback_note = models.TextField(_("回访记录"), blank=True)
+    callback_note = models.TextField(_("回访记录"), max_length=limits.NOTE, blank=True)
     callback_satisfied = models.BooleanField(_("回访满意"), null=True)
     callback_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
 

@@ -20,6 +20,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core import limits
+
 from ..choices import Category, Handling
 
 
@@ -54,12 +56,12 @@ class ServiceItemVersion(models.Model):
 
     item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
-    description = models.TextField(_("事项说明"), blank=True)
-    conditions = models.TextField(_("办理条件"), blank=True)
+    description = models.TextField(_("事项说明"), max_length=limits.TEXT, blank=True)
+    conditions = models.TextField(_("办理条件"), max_length=limits.TEXT, blank=True)
     eligibility = models.JSONField(_("资格规则"), default=dict, blank=True)
     materials = models.JSONField(_("申请材料"), default=list, blank=True)
     fields = models.JSONField(_("表单字段"), default=list, blank=True)
-    legal_basis = models.TextField(_("设定依据"), blank=True)
+    legal_basis = models.TextField(_("设定依据"), max_length=limits.TEXT, blank=True)
     promised_days = models.PositiveSmallIntegerField(_("承诺时限(工作日)"), default=5)
     statutory_days = models.PositiveSmallIntegerField(_("法定时限(工作日)"), default=20)
     fee_fen = models.PositiveIntegerField(_("收费(分)"), default=0)
