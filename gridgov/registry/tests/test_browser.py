@@ -52,3 +52,23 @@ def test_phone_visit_round(phone_page, place, grid_worker):
     assert Person.objects.get(pk=spouse.pk).status == "moved_out"
     # the page fits the phone: no horizontal scrolling of the document
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+@pytest.mark.browser
+def test_search_is_a_get_url_but_a_full_id_is_posted(phone_page, place, grid_worker):
+    """综合查询: a name or address lands on a shareable URL; a full ID number is posted by the
+    page's script and never appears in the URL."""
+    from .conftest import rid
+
+    page = phone_page
+    login(page, "gw-test")
+    page.goto(page.base_url + "/registry/search/")
+    page.fill("#registry-search input[name=q]", "测试路1号")
+    page.click("#registry-search button[type=submit]")
+    page.wait_for_url("**/registry/search/?q=*")
+    assert "测试楼1" in page.content()
+    page.fill("#registry-search input[name=q]", rid(11))
+    page.click("#registry-search button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator("text=张三").first).to_be_visible()
+    assert rid(11) not in page.url and "?q=" not in page.url
