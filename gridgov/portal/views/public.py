@@ -5,8 +5,10 @@ JavaScript. The community home's content is cached (invalidated when staff publi
 import datetime
 
 from django.apps import apps
+from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -27,18 +29,32 @@ def _published(community):
     return Post.objects.filter(division_code=community.code, state=PostState.PUBLISHED)
 
 
+CSRF_SENTINEL = "__portal_csrf_token__"
+
+
 def home(request, code):
+    """The community home. Its content fragment is cached per community version; for a signed-out
+    visitor with no pending message and no query string the whole page is cached too (per
+    version and 长辈 mode), with the CSRF token put in per request, so a hit is one query."""
     community = community_with_version(code)
     if community is None:
         raise Http404("找不到该社区")
     key = home_cache_key(community)
+    whole = not request.user.is_authenticated and not request.GET and not len(messages.get_messages(request))
+    page_key = f"{key}:page:{request.COOKIES.get('elder') == '1'}"
+    if whole:
+        html = cache.get(page_key)
+        if html is not None:
+            return HttpResponse(html.replace(CSRF_SENTINEL, str(get_token(request))))
     body = cache.get(key)
     if body is None:
         posts = list(_published(community).only("id", "kind", "title", "summary", "published_at", "pinned",
                                                  "event_at", "place", "cover")[:60])
         today = clock.today()
-        sessions = list(Session.objects.filter(division_code=community.code, is_published=True,
-                                               slots__starts_at__gte=timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))).distinct()[:5])
+        sessions = list(Session.objects.filter(
+            division_code=community.code, is_published=True,
+            slots__starts_at__gte=timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)),
+        ).distinct()[:5])
         body = render_to_string("portal/public/_home_body.html", {
             "community": community,
             "news": [p for p in posts if p.kind == PostKind.NEWS][:6],
@@ -47,7 +63,12 @@ def home(request, code):
             "sessions": sessions,
         })
         cache.set(key, body, HOME_TTL)
-    return render(request, "portal/public/home.html", {"community": community, "body": body})
+    context = {"community": community, "body": body}
+    if not whole:
+        return render(request, "portal/public/home.html", context)
+    html = render_to_string("portal/public/home.html", {**context, "csrf_token": CSRF_SENTINEL}, request=request)
+    cache.set(page_key, html, HOME_TTL)
+    return HttpResponse(html.replace(CSRF_SENTINEL, str(get_token(request))))
 
 
 def post_detail(request, code, pk):
