@@ -31,6 +31,9 @@ def _months(n, today):
     return list(reversed(out))
 
 
+SCALE_FRACTIONS = {"tiny": 0.01, "quick": 0.02, "small": 0.05, "district": 1.0}
+
+
 def generate(scale=0.05, seed=1, progress=None):
     from gridgov.registry.models import House
 
@@ -42,8 +45,11 @@ def generate(scale=0.05, seed=1, progress=None):
     for code, name, kind, phone, prefix in UTILITIES:
         u, _ = Utility.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "phone": phone})
         utilities.append((u, prefix))
-    district = scale >= 1
-    target = DISTRICT_BILLS if district else max(300, int(6000 * min(scale, 1)))
+    # the demo passes its scale by name ("tiny", "quick", "small", "district"); a number is a
+    # fraction of the district (benches)
+    fraction = SCALE_FRACTIONS.get(scale, scale) if isinstance(scale, str) else float(scale)
+    district = fraction >= 1
+    target = DISTRICT_BILLS if district else max(300, int(6000 * min(fraction, 1)))
     months = 12 if district else 4
     n_accounts = -(-target // months)  # bills = accounts × months
     houses = list(House.objects.order_by("id").values_list("id", "grid_id", "division_code", "building__address", "unit",
