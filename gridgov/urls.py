@@ -17,6 +17,7 @@ urlpatterns = [
     path("party/", include("gridgov.party.urls")),
     path("community/", include("gridgov.community.urls")),
     path("care/", include("gridgov.care.urls")),
+    path("c/<str:code>/care/", include("gridgov.care.site_urls")),
     path("indicators/", include("gridgov.dashboard.urls")),
     path("screen/", include("gridgov.dashboard.screen_urls")),
     path("services/", include("gridgov.services.urls")),

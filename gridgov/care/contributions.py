@@ -59,5 +59,8 @@ CONTRIBUTIONS = Contributions(
                     description="物业、维修、养老服务商和便民商家：只能看到和处理本服务商的订单"),
     ),
     redraw=tuple(RedrawRule(f"care.{m}", ("keep",)) for m in MODELS),
-    api="",
+    # the resident pages on the community website (/c/<code>/care/): the UI suite visits the
+    # public ones signed out; the portal lists `portal_links` on a community's pages
+    extra={"public_pages": ("gridgov.care.demo.public_pages",),
+           "portal_links": (("上门服务", "care_site:hub"), ("预约看病", "care_site:doctors"))},
 )

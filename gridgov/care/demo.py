@@ -191,3 +191,15 @@ def _account(providers):
     RoleAssignment.objects.create(user=user, role=role, division=provider.community)
     ProviderMember.objects.create(provider=provider, user=user, created_at=clock.now())
     return "provider01"
+
+
+def public_pages():
+    """The resident pages the UI suite visits signed out: the first demo community's."""
+    from django.urls import reverse
+
+    provider = Provider.objects.filter(kind=ProviderKind.HEALTH).order_by("division_code").first()
+    if provider is None:
+        return []
+    code = provider.division_code
+    return [("care-hub", reverse("care_site:hub", args=[code])),
+            ("care-doctors", reverse("care_site:doctors", args=[code]))]

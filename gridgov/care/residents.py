@@ -1,6 +1,6 @@
-"""The registry persons a resident account may act for: its own person and the relatives who
-authorised it (the portal app's resident profile and family authorisation). Until the portal
-app is installed, no resident account exists and this returns nothing."""
+"""The registry persons a resident account may act for: its own verified person and the
+elderly relatives who authorised it (the portal app's resident profile and family links,
+through `gridgov.portal.access`, ADR 0024)."""
 
 from django.apps import apps
 
@@ -8,4 +8,6 @@ from django.apps import apps
 def persons_for(user):
     if not apps.is_installed("gridgov.portal"):
         return []
-    return []
+    from gridgov.portal.access import acting_for, current_resident
+
+    return list(acting_for(current_resident(user)))

@@ -96,4 +96,44 @@ def schedule_on(doctor, staff, day, capacity=2):
         "capacity": capacity})
 
 
+
+SON_ID_BIRTH, ELDER_BIRTH = datetime.date(1975, 3, 4), datetime.date(1938, 5, 6)
+RESIDENT_PHONE, RESIDENT_PASSWORD = "13800002222", "Resident-2026"
+
+
+@pytest.fixture
+def _clear_cache():
+    from django.core.cache import cache  # the SMS and sign-up rate limits live in the cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def family(tree, admin_user, staff, _clear_cache):
+    """A verified resident (李先生, 51) authorised for his mother (王奶奶, 88)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from gridgov.portal import actions as portal
+    from gridgov.portal import sms
+    from gridgov.registry import actions as registry
+    from gridgov.registry.identity import make_resident_id
+
+    son_id, elder_id = make_resident_id("430702", SON_ID_BIRTH, 11), make_resident_id("430702", ELDER_BIRTH, 22)
+    son = registry.register_person(actor=admin_user, grid=tree[GRID], data={"name": "李先生", "id_number": son_id})
+    elder = registry.register_person(actor=admin_user, grid=tree[GRID], data={"name": "王奶奶", "id_number": elder_id})
+    sms.send_code(RESIDENT_PHONE)
+    code = sms.outbox[-1][1].split("验证码是 ")[1][:6]
+    profile = portal.sign_up(actor=AnonymousUser(), phone=RESIDENT_PHONE, code=code, password=RESIDENT_PASSWORD,
+                             community=tree[A], display_name="李先生")
+    portal.give_consent(actor=profile.user, profile=profile)
+    profile = portal.verify_online(actor=profile.user, profile=profile, name="李先生", id_number=son_id)
+    link = portal.request_family_link(actor=profile.user, profile=profile, elder_name="王奶奶",
+                                      elder_id_number=elder_id, relation="母子")
+    portal.decide_family_link(actor=staff, link=link, approve=True)
+    return {"user": profile.user, "son": son, "elder": elder}
+
+
+
 __all__ = ["Doctor", "Schedule", "ServiceItem"]
