@@ -41,4 +41,6 @@ CONTRIBUTIONS = Contributions(
         RedrawRule("kiosk.KioskDevice", ("keep",)),
         RedrawRule("kiosk.PolicyDocument", ("keep",)),
     ),
+    # signed out: the enrolment page (the terminal pages need an enrolled device)
+    extra={"public_pages": ("kiosk:enrol",)},
 )
