@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bills, staff, terminal
+from .views import bills, services, staff, terminal
 
 app_name = "kiosk"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("policies/", terminal.policy_list, name="policies"),
     path("policies/<int:pk>/", terminal.policy_detail, name="policy"),
     path("report/", terminal.report, name="report"),
+    path("apply/", services.apply, name="apply"),
+    path("apply/<int:pk>/", services.apply_item, name="apply_item"),
+    path("apply/receipt/<str:token>/", services.apply_receipt, name="apply_receipt"),
+    path("track/", services.track, name="track"),
+    path("ticket/", services.ticket, name="ticket"),
+    path("ticket/take/", services.ticket_take, name="ticket_take"),
     path("bills/", bills.bills, name="bills"),
     path("bills/pay/", bills.pay, name="bill_pay"),
     path("bills/payment/<str:token>/", bills.payment, name="bill_payment"),

@@ -1,12 +1,14 @@
 """A browser drives a kiosk session at 1080×1920 (portrait, touch): enrolment by the link,
 first paint of the home page, touch targets, policy search by pinyin initials on the letter
-pad, the idle reset that clears what was typed, and a bill payment through the sandbox; the
+pad, the idle reset that clears what was typed, identification on the digit pad, an
+application with its receipt, a queue ticket, and a bill payment through the sandbox; the
 home page at 1920×1080 landscape fits without scrolling sideways."""
 
 import datetime
 import os
 
 import pytest
+from django.apps import apps
 
 from gridgov.core import clock
 
@@ -126,8 +128,11 @@ def test_kiosk_session_portrait(kiosk_page, make_user, tree, settings, water_bil
     page.goto(page.base_url + "/kiosk/identify/")
     assert page.input_value("#id_id_number") == ""
 
-    # bill payment: account number on the pad, confirm, the sandbox scan-to-pay, the receipt
     settings.KIOSK_IDLE_SECONDS = 90
+    if apps.is_installed("gridgov.services"):
+        _application_and_ticket(page, make_user, tree, settings)
+
+    # bill payment: account number on the pad, confirm, the sandbox scan-to-pay, the receipt
     page.goto(page.base_url + "/kiosk/")
     _go(page, "[data-tile=bills]")
     for ch in "W000101":
@@ -140,6 +145,48 @@ def test_kiosk_session_portrait(kiosk_page, make_user, tree, settings, water_bil
     water_bill.refresh_from_db()
     assert water_bill.status == "paid" and Bill.objects.filter(status="paid").count() == 1
     assert not [e for e in page.errors if "favicon" not in e], page.errors
+
+
+def _application_and_ticket(page, make_user, tree, settings):
+    """Identify on the digit pad, file an application (the ID card photographed), the receipt;
+    then a queue ticket (the services app)."""
+    from gridgov.accounts.choices import RoleCode
+    from gridgov.core.testing import image_bytes
+    from gridgov.registry import actions as registry
+    from gridgov.registry.identity import make_resident_id
+    from gridgov.services.models import Application, ServiceGroup, ServiceItem, Ticket
+
+    admin = make_user(RoleCode.DISTRICT_ADMIN, tree["430702000000"], username="kiosk-admin")
+    rid = make_resident_id("430702", datetime.date(1960, 3, 4), 21)
+    registry.register_person(actor=admin, grid=tree[A1], data={"name": "周建华", "id_number": rid})
+    item = ServiceItem.objects.get(code="YB003")
+    settings.KIOSK_IDLE_SECONDS = 90
+    page.goto(page.base_url + "/kiosk/")
+    _go(page, "[data-tile=apply]")
+    _go(page, f"[data-item={item.code}]")
+    assert "/kiosk/identify/" in page.url
+    page.fill("#id_name", "周建华")
+    page.tap("#id_id_number")
+    for d in rid:
+        _tap(page, f"[data-pad] [data-key='{d}']")
+    _go(page, "form[data-kiosk-form] button[type=submit]")
+    assert f"/kiosk/apply/{item.pk}/" in page.url
+    page.fill("#f_place", "广州市")
+    page.check("input[name=f_reason][value=异地长期居住]")
+    page.tap("#f_phone")
+    for d in "13807365555":
+        _tap(page, f"[data-pad] [data-key='{d}']")
+    page.set_input_files("#m_m1", {"name": "id.jpg", "mimeType": "image/jpeg", "buffer": image_bytes()})
+    _go(page, "[data-submit-application]")
+    app = Application.objects.get()
+    assert page.inner_text("[data-app-number]") == app.number and app.channel == "kiosk"
+
+    # a queue ticket
+    ServiceGroup.objects.create(community=tree[A], division_code=A, name="综合受理", prefix="A")
+    page.goto(page.base_url + "/kiosk/")
+    _go(page, "[data-tile=ticket]")
+    _go(page, "[data-group=A]")
+    assert page.inner_text("[data-ticket]") == "A001" and Ticket.objects.get().channel == "kiosk"
 
 
 def test_kiosk_home_landscape_and_revoked(_browser, live_server, django_db_serialized_rollback, transactional_db,
