@@ -181,6 +181,11 @@ def unlock_user(*, actor, user):
     """Lift a login lockout before it expires."""
     _require_manage(actor, user)
     User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
+    from gridgov.core import pii
+
+    from .models import LoginFailure
+
+    LoginFailure.objects.filter(username_hash=pii.keyed_hash(f"login:{user.username.strip().lower()}")).delete()
     audit.record(actor, "accounts.unlock_user", user, before={"locked_until": audit._plain(user.locked_until)})
     user.failed_logins, user.locked_until = 0, None
     return user

@@ -176,3 +176,22 @@ class RoleAssignment(models.Model):
     def save(self, *args, **kwargs):
         check_role_kind(self.user, self.role)  # also guards code that skips the actions
         super().save(*args, **kwargs)
+
+
+class LoginFailure(models.Model):
+    """Failed logins per account name *and* client address (both as keyed hashes): a lock here
+    stops that client guessing that name, and nobody can lock a user out from elsewhere. Unknown
+    names are counted the same way, so a locked account and an unknown one answer alike."""
+
+    username_hash = models.CharField(_("用户名摘要"), max_length=64)
+    client_hash = models.CharField(_("来源地址摘要"), max_length=64)
+    failures = models.PositiveIntegerField(_("连续失败次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        constraints = [models.UniqueConstraint(fields=["username_hash", "client_hash"], name="login_failure_key")]
+
+    def __str__(self):
+        return f"{self.username_hash[:8]}@{self.client_hash[:8]}"

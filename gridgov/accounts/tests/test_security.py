@@ -86,3 +86,30 @@ def test_ordinary_json_still_parses(client, db):
     r = client.post("/api/token/", '{"username": "nobody", "password": "x", "a": [[["[[[[[[["]]]}',
                     content_type="application/json")
     assert r.status_code == 400 and "嵌套" not in r.content.decode()
+
+
+def _login(client, username, password, ip):
+    from django.urls import reverse
+
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_lockout_message_is_the_same_for_unknown_and_locked_accounts(client, admin_user):
+    at = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with clock.frozen(at):
+        answers = {}
+        for name in ("admin-test", "no-such-user"):
+            for _ in range(5):
+                r = _login(client, name, "wrong-password1", "203.0.113.1")
+            answers[name] = "账号已锁定，请于 17:15 后再试" in r.content.decode()
+        assert answers == {"admin-test": True, "no-such-user": True}
+
+
+def test_lockout_is_per_account_and_client(client, admin_user):
+    at = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with clock.frozen(at):
+        for _ in range(5):
+            _login(client, "admin-test", "wrong-password1", "203.0.113.66")  # an attacker elsewhere
+        assert "账号已锁定" in _login(client, "admin-test", "Passw0rd-test", "203.0.113.66").content.decode()
+        # the real user, from their own office, is not locked out
+        assert _login(client, "admin-test", "Passw0rd-test", "198.51.100.10").status_code == 302
