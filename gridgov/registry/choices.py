@@ -190,7 +190,7 @@ class ChangeRequestStatus(models.TextChoices):
 AUDIT_LABELS = {
     "registry.register_person": "人口登记", "registry.update_person": "修改人口信息", "registry.move_in": "迁入登记",
     "registry.move_out": "迁出登记", "registry.death": "死亡登记", "registry.change_house": "变更住房",
-    "registry.export_person": "导出人口信息", "registry.create_building": "新建楼栋",
+    "registry.export_person": "导出人口信息", "registry.search_exact": "按完整号码查询人口", "registry.create_building": "新建楼栋",
     "registry.update_building": "修改楼栋", "registry.create_house": "新建房屋", "registry.update_house": "修改房屋",
     "registry.create_household": "新建户", "registry.update_household": "修改户",
     "registry.create_entity": "新建法人单位", "registry.update_entity": "修改法人单位",

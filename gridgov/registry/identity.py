@@ -23,8 +23,9 @@ PROVINCES = {
     "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83",
 }
 EARLIEST_BIRTH = datetime.date(1890, 1, 1)
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
+# ASCII digits only: `\d` alone also matches full-width digits (１３８…), which must be refused
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$", re.ASCII)
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
 
 

@@ -117,3 +117,30 @@ def test_same_id_race_is_a_clear_conflict_not_a_500(place, grid_worker, tree, mo
         actions.register_person(actor=grid_worker, grid=tree[A1], data={"name": "并发", "id_number": own.id_number_plain})
     assert "id_number" in exc.value.message_dict
     assert common  # the real clean_and_save stays in place for everyone else
+
+
+@pytest.mark.parametrize("phone", ["１３８０７３６０００１", "138０7360001", "0736-７２２３４５６"])
+def test_full_width_digits_in_phones_are_refused(phone):
+    from gridgov.registry.identity import IdentityError, check_phone
+
+    with pytest.raises(IdentityError):
+        check_phone(phone)
+
+
+def test_exact_phone_search_is_throttled_and_audited(client, place, grid_worker, settings):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from gridgov.core.models import AuditEntry
+    from gridgov.registry.views import people
+
+    cache.clear()
+    client.force_login(grid_worker)
+    r = client.post(reverse("registry:search"), {"q": "13807360001"})
+    assert "张三" in r.content.decode()
+    entry = AuditEntry.objects.get(action="registry.search_exact", actor=grid_worker)
+    assert "13807360001" not in str(entry.after)
+    for _ in range(people.EXACT_SEARCHES_PER_HOUR):
+        r = client.post(reverse("registry:search"), {"q": "13807360002"})
+    assert "过于频繁" in r.content.decode()
+    cache.clear()

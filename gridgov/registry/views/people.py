@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gridgov.core import audit
+from gridgov.core import audit, pii
 from gridgov.core.access import can, get_visible_or_404
 from gridgov.core.choices import AuditKind
 from gridgov.core.importing import write_table
@@ -29,6 +29,24 @@ def _need(user, perm):
         raise PermissionDenied
 
 
+EXACT_SEARCHES_PER_HOUR = 60
+
+
+def _exact_search_allowed(user):
+    """At most EXACT_SEARCHES_PER_HOUR full ID/phone look-ups per user an hour (a guessed number
+    is otherwise confirmed in milliseconds, issue 11)."""
+    from django.core.cache import cache
+
+    key = f"registry:exact-search:{user.pk}"
+    cache.add(key, 0, 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+        count = 1
+    return count <= EXACT_SEARCHES_PER_HOUR
+
+
 @login_required
 def search(request):
     """One search box, a GET: its URL can be shared. A full ID or phone number is the exception:
@@ -38,8 +56,17 @@ def search(request):
     result, notice = None, ""
     if request.method == "POST":
         form = SearchForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and queries.classify(form.cleaned_data["q"]) in ("id", "phone") \
+                and not _exact_search_allowed(request.user):
+            notice = f"完整号码查询过于频繁：每小时最多 {EXACT_SEARCHES_PER_HOUR} 次，请稍后再试。"
+            form = SearchForm()
+        elif form.is_valid():
             result = queries.search(request.user, form.cleaned_data["q"], scope=scope_of(request))
+            if result["q_kind"] in ("id", "phone"):  # who looked up which number (hash only) is audited
+                audit.record(request.user, "registry.search_exact",
+                             ("search", "registry.person", "按完整证件号码或电话查询"), kind=AuditKind.REVEAL,
+                             after={"kind": result["q_kind"], "found": len(result["persons"]),
+                                    "hash": pii.keyed_hash(form.cleaned_data["q"])[:16]})
             if result["q_kind"] in ("id", "phone"):
                 form = SearchForm()  # do not echo a full ID or phone number back into the page
     else:
