@@ -140,3 +140,20 @@ def test_resident_required_redirects_and_refuses_staff(client, admin_user):
     assert r.status_code == 302 and r["Location"].startswith(reverse("portal:login"))
     client.force_login(admin_user)
     assert client.get(reverse("portal:me")).status_code == 403
+
+
+def test_elder_approves_on_own_page(client, verified, elder, tree):
+    """The elder's own verified account sees the request on 我的 and approves it."""
+    from gridgov.portal.access import acting_for
+
+    link = actions.request_family_link(actor=verified.user, profile=verified, elder_name="王奶奶",
+                                       elder_id_number=ELDER_ID, relation="子女")
+    sms.send_code("13800002222")
+    elder_profile = actions.sign_up(actor=AnonymousUser(), phone="13800002222", code=_code(), password="Elder-2026x",
+                                    community=tree[COMMUNITY])
+    actions.give_consent(actor=elder_profile.user, profile=elder_profile)
+    actions.verify_online(actor=elder_profile.user, profile=elder_profile, name="王奶奶", id_number=ELDER_ID)
+    client.force_login(elder_profile.user)
+    assert "申请代您办理" in client.get(reverse("portal:me")).content.decode()
+    client.post(reverse("portal:family_decide", args=[link.pk]), {"approve": "1"})
+    assert elder in acting_for(verified)
