@@ -105,7 +105,10 @@ class ImportKind:
 @dataclass(frozen=True)
 class DemoStep:
     """A step of the demo generator: `func(scale=, seed=, progress=)` fills the app's demo data
-    and may return a small dict for the summary. Steps run in ascending `order` after the
+    and may return a small dict for the summary. `scale` is the demo's name for its size, a
+    string: "tiny" (tests), "quick" (the page bench's guard), "small" (`make run`) or
+    "district" (the whole district); `gridgov/demo/tests/test_demo_steps.py` runs every step
+    at "tiny" and fails on any step that raises. Steps run in ascending `order` after the
     divisions, roads and demo accounts are loaded; one step that raises is reported and the
     others still run.
 
