@@ -21,6 +21,7 @@ from ..choices import (
     Employment,
     HouseholdType,
     IdType,
+    PersonEventKind,
     PersonStatus,
     PoliticalStatus,
     Relation,
@@ -38,7 +39,7 @@ from ..identity import (
     mask_phone,
     pinyin_keys_uncached,
 )
-from ..models import CareTag, House, Household, Person
+from ..models import CareTag, House, Household, Person, PersonEvent
 from .base import (
     RegistryImport,
     fetch_by_keys,
@@ -322,6 +323,7 @@ class PersonImport(RegistryImport):
             changed = [(existing[key][0], *rec, now) for key, rec in _keep_ciphertexts(old, existing).items()
                        if tuple(existing[key][1:]) != rec]
             update_rows(Person, ["id", *PERSON_COLUMNS, "updated_at"], changed)
+            _record_moves(existing, old, actor, now, run)
             if run is not None:
                 run.advance(len(old))
             self._set_tags(pks, {k: v["_tag_ids"] for k, v in by_key.items()}, [rec[0] for rec in existing.values()])
@@ -409,6 +411,22 @@ class PersonImport(RegistryImport):
 
 _ID_ENC, _ID_HASH = _POS["id_number_enc"], _POS["id_hash"]
 _PHONE_ENC, _PHONE_HASH = _POS["phone_enc"], _POS["phone_hash"]
+
+
+def _record_moves(existing, records, actor, now, run):
+    """A re-import that moves an active person to another grid is a life event (ADR 0003): one
+    `PersonEvent` of kind IMPORT per moved person, written in one bulk insert."""
+    code, house, status = _CODE, _POS["house_id"], _STATUS
+    events = [
+        PersonEvent(person_id=existing[key][0], division_code=rec[code], kind=PersonEventKind.IMPORT, at=now,
+                    actor=actor if getattr(actor, "pk", None) else None,
+                    from_house_id=existing[key][1 + house], to_house_id=rec[house],
+                    from_grid_code=existing[key][1 + code], to_grid_code=rec[code], note="导入迁移网格",
+                    data={"job": getattr(run, "pk", None)} if run is not None else {})
+        for key, rec in records.items()
+        if existing[key][1 + status] == PersonStatus.ACTIVE and existing[key][1 + code] != rec[code]
+    ]
+    PersonEvent.objects.bulk_create(events, batch_size=5000)
 
 
 def _keep_ciphertexts(records, existing):

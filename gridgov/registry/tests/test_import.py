@@ -184,3 +184,29 @@ def test_floor_plan_shows_a_vacant_house_lived_in_after_an_import(place, admin_u
     House.objects.filter(pk=other.pk).update(status="vacant")
     page = client.get(reverse("registry:building_detail", args=[place[A1]["building"].pk])).content.decode()
     assert re.search(rf'<a class="house-cell house-vacant" href="[^"]+/{other.pk}/"', page)
+
+
+def test_reimport_moving_an_active_person_to_another_grid_writes_an_import_event(place, admin_user):
+    # given three active persons imported into grid A1
+    from gridgov.registry.choices import PersonEventKind
+    from gridgov.registry.models import PersonEvent
+
+    first = run_import(PersonImport(admin_user), csv(person_rows(3)), actor=admin_user, apply=True, filename="p.csv")
+    assert first.ok, [str(e) for e in first.errors]
+    assert not PersonEvent.objects.filter(kind=PersonEventKind.IMPORT).exists()
+    # when the same persons are re-imported in grid A2
+    moved = run_import(PersonImport(admin_user), csv(person_rows(3, grid=A2)), actor=admin_user, apply=True,
+                       filename="p.csv")
+    # then each move is a typed life event (ADR 0003), in the new grid, naming both grids and the actor
+    assert moved.ok, [str(e) for e in moved.errors]
+    assert moved.counts == {"created": 0, "updated": 3, "unchanged": 0}
+    events = PersonEvent.objects.filter(kind=PersonEventKind.IMPORT)
+    assert events.count() == 3
+    assert {(e.from_grid_code, e.to_grid_code, e.division_code, e.actor_id) for e in events} == {
+        (A1, A2, A2, admin_user.pk)}
+    assert {e.person.division_code for e in events} == {A2}
+    # and an unchanged re-import writes none
+    again = run_import(PersonImport(admin_user), csv(person_rows(3, grid=A2)), actor=admin_user, apply=True,
+                       filename="p.csv")
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 3}
+    assert PersonEvent.objects.filter(kind=PersonEventKind.IMPORT).count() == 3
