@@ -1,6 +1,6 @@
 """The registry persons a resident account may act for: its own verified person and the
 elderly relatives who authorised it (the portal app's resident profile and family links,
-through `gridgov.portal.access`, ADR 0024)."""
+through `gridgov.portal.access`, ADR 0027)."""
 
 from django.apps import apps
 

@@ -4,7 +4,7 @@ from .models import Building
 
 
 def persons(user, scope):
-    """Every person row in scope, from the maintained sums (ADR 0026)."""
+    """Every person row in scope, from the maintained sums (ADR 0025)."""
     from . import population
 
     return population.summed(user, scope, [population.PERSONS])[population.PERSONS]

@@ -1,5 +1,5 @@
 """Maintained sums of persons per grid (`PopulationSum`): the home counter 实有人口 and the care
-page's group counts read them instead of counting the population (ADR 0026).
+page's group counts read them instead of counting the population (ADR 0025).
 
 * A grid is always *recomputed* from its persons, never added to: idempotent, and a grid that
   was wrong is put right by its next refresh.

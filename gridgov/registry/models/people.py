@@ -282,7 +282,7 @@ class PersonEvent(ScopedModel):
 class PopulationSum(models.Model):
     """Persons summed per grid (`division_code`): `persons` (every status, the home counter
     实有人口), `active` (在册) and `care:<tag id>` (在册 persons of a care group). Derived data
-    read instead of counting 650,000 persons per request (ADR 0026): `registry.population`
+    read instead of counting 650,000 persons per request (ADR 0025): `registry.population`
     recomputes a grid from its persons whenever a life event is recorded there, and `rebuild()`
     recreates every grid; tests prove the sums equal a recount."""
 

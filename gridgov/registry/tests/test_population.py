@@ -1,4 +1,4 @@
-"""The maintained population sums (ADR 0026) equal a recount from the persons after every write
+"""The maintained population sums (ADR 0025) equal a recount from the persons after every write
 path: registration with care groups, edits of the groups, move out, move in from another grid,
 death, birth, change of house, a person import; a rebuild equals the incremental refreshes; the
 home counter and the care page read them."""

@@ -301,7 +301,7 @@ def care_list(request):
     _need(request.user, "registry.view_person")
     base = Person.objects.visible_to(request.user).within(scope_of(request)).filter(status=PersonStatus.ACTIVE)
     tags = list(CareTag.objects.filter(is_active=True))
-    # the groups' sizes from the maintained sums (ADR 0026), not from the persons
+    # the groups' sizes from the maintained sums (ADR 0025), not from the persons
     counts = population.summed(request.user, scope_of(request), [population.care_key(t.pk) for t in tags])
     for t in tags:
         t.count = counts[population.care_key(t.pk)]
