@@ -11,7 +11,8 @@ the grid worker `gw001` and a community-level user of the *other* community — 
   same as a missing object), and an in-scope row's page does not 404 for a user holding the
   view permission;
 - every DRF list route the manifests register (gridgov/api_urls.py) returns, as that user, no
-  row outside `visible_to`.
+  row outside `visible_to`, and its detail route answers an out-of-scope row with 404 (or the
+  same refusal a missing object gets).
 
 Tests are parametrized per model / route so a failure names it. Models that are legitimately not
 scoped per staff user are listed in NOT_PER_USER with the reason.
@@ -186,3 +187,33 @@ def test_api_list_returns_no_out_of_scope_rows(db, demo, client, route, which):
         field = "pk" if key == "id" else key
         visible = set(model.objects.visible_to(user).filter(**{f"{field}__in": ids}).values_list(field, flat=True))
         assert ids <= visible, f"{basename}: {which} 的接口列表含 visible_to 之外的行 {sorted(ids - visible)[:5]}"
+
+
+@pytest.mark.parametrize("which", USERS)
+@pytest.mark.parametrize("route", _api_routes(), ids=lambda r: r[2])
+def test_api_detail_of_an_out_of_scope_row_is_404(db, demo, client, route, which):
+    from django.urls import NoReverseMatch, reverse
+
+    _prefix, viewset, basename = route
+    model = _route_model(viewset)
+    if model is None or not hasattr(model.objects, "visible_to"):
+        pytest.skip(f"{basename}: 不是按区划范围的模型的接口")
+    if model._meta.label in NOT_PER_USER:
+        pytest.skip(NOT_PER_USER[model._meta.label])
+    user = _user(demo, which)
+    lookup = getattr(viewset, "lookup_field", "pk") or "pk"
+    visible = model.objects.visible_to(user).values("pk")
+    row = model._base_manager.exclude(pk__in=visible).order_by("pk").first()
+    if row is None:
+        pytest.skip(f"{basename}: 演示数据中没有 {which} 范围之外的行")
+    kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup
+    try:
+        url = reverse(f"{basename}-detail", kwargs={kwarg: getattr(row, lookup)})
+    except NoReverseMatch:
+        pytest.skip("无详情路由")
+    client.force_login(user)
+    status = client.get(url).status_code
+    assert status in (401, 403, 404), f"{basename}: {which} 读取范围外的 {url} 得到 {status}"
+    if status != 404:  # refused outright: the same answer as for a missing object
+        missing = reverse(f"{basename}-detail", kwargs={kwarg: "0" if lookup == "pk" else "999999999999999"})
+        assert client.get(missing).status_code == status
