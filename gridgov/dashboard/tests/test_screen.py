@@ -62,11 +62,15 @@ def test_no_personal_data_on_the_screen(client, display, people):
     assert "张1丰" not in body and "张2丰" not in body
 
 
-def test_services_panel_without_the_services_app(client, display):
+def test_services_panel_shows_what_the_services_app_declares_for_the_screen(client, display):
+    from gridgov.core.manifest import collect
+
     screen_stats.refresh()
     client.force_login(display)
     services = _data(client, DISTRICT)["services"]
-    assert services["installed"] is False and services["indicators"] == []
+    assert services["installed"] is True  # gridgov.services is installed now (issue 14)
+    declared = {ind.key for app, ind in collect("indicators") if app == "services" and ind.screen}
+    assert {ind["key"] for ind in services["indicators"]} <= declared
 
 
 def test_display_account_is_scoped_and_long_lived(client, make_user, tree):
