@@ -27,7 +27,7 @@ def generate(scale=None, seed=1, progress=None):
     community = _community()
     if community is None:
         return {"kiosks": 0, "policies": 0}
-    district = Division.objects.filter(level=1).order_by("code").first()
+    district = Division.objects.districts().order_by("code").first()
     now = clock.now()
     links = []
     with transaction.atomic():
@@ -51,4 +51,9 @@ def generate(scale=None, seed=1, progress=None):
             _index(p)
             rows.append(p)
         PolicyDocument.objects.bulk_create(rows)
+    if progress:
+        progress(f"自助终端：2 台（{community.name}），政策文件 {len(rows)} 篇；在终端的浏览器打开下面的登记链接"
+                 f"（密钥只显示这一次，也可在 社区服务 → 自助终端 重新签发）：")
+        for link in links:
+            progress(f"  {link}")
     return {"kiosks": 2, "policies": len(rows), "enrol": links}
