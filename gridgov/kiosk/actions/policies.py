@@ -1,9 +1,8 @@
 """The policy library: staff save, publish and withdraw documents and their attachments."""
 
-import nh3
 from django.core.exceptions import ValidationError
 
-from gridgov.core import audit, clock
+from gridgov.core import audit, clock, richtext
 from gridgov.core.access import ensure_visible, require
 from gridgov.core.actors import action
 from gridgov.core.widgets import pinyin_keys
@@ -13,25 +12,19 @@ from ..models import SEARCH_TEXT, PolicyAttachment, PolicyDocument
 
 POLICY_FIELDS = ["title", "doc_number", "issuer", "issued_on", "category", "summary", "body", "valid_from",
                  "valid_to"]
-ALLOWED_TAGS = {"p", "br", "h3", "h4", "strong", "b", "em", "i", "u", "ul", "ol", "li", "table", "thead", "tbody",
-                "tr", "th", "td", "blockquote"}
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ATTACHMENT_KINDS = {"pdf": b"%PDF-", "xlsx": b"PK\x03\x04", "docx": b"PK\x03\x04"}
 
 
 def sanitise(html):
-    """The rich-text body with only the listed tags and no attributes (no links, no styles)."""
-    return nh3.clean(html or "", tags=ALLOWED_TAGS, attributes={}, link_rel=None).strip()
-
-
-def plain_text(html):
-    return nh3.clean(html or "", tags=set()).replace("&nbsp;", " ")
+    """The rich-text body: text structure only, no links, images or attributes (core.richtext)."""
+    return richtext.clean(html, links=False)
 
 
 def _index(policy):
     policy.initials = pinyin_keys(policy.title).split(" ")[0][:200]
     policy.search_text = " ".join([policy.title, policy.doc_number, policy.issuer, policy.summary,
-                                   plain_text(policy.body)]).lower()[:SEARCH_TEXT]
+                                   richtext.plain_text(policy.body)]).lower()[:SEARCH_TEXT]
 
 
 @action

@@ -4,13 +4,12 @@ through the core image helper). Publishing invalidates the cached community home
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from gridgov.core import audit, clock
+from gridgov.core import audit, clock, richtext
 from gridgov.core.access import require
 from gridgov.core.actors import action
 from gridgov.core.uploads import clean_image
 from gridgov.divisions.choices import Level
 
-from .. import richtext
 from ..choices import PostState
 from ..models import Post
 

@@ -13,7 +13,7 @@ from ..choices import PostKind, PostState
 
 class Post(ScopedModel):
     """A news item, notice or activity of one community. `body` is HTML already sanitised by
-    `portal.richtext.clean` in the action that saved it (never trusted from the form)."""
+    `core.richtext.clean` in the action that saved it (never trusted from the form)."""
 
     community = models.ForeignKey("divisions.Division", verbose_name=_("社区"), on_delete=models.PROTECT,
                                   related_name="+")

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from gridgov.accounts.choices import RoleCode
-from gridgov.portal import actions, richtext
+from gridgov.core import richtext
+from gridgov.portal import actions
 from gridgov.portal.models import Post
 
 COMMUNITY = "430702004001"

@@ -1,6 +1,8 @@
-"""Rich text from staff (news, notices): sanitised with nh3 (ammonia) to a small allow-list of
-tags and attributes — no script, style, event handler, iframe or `javascript:` URL survives.
-Links get rel="noopener noreferrer"; images only from this site's /media/ or https."""
+"""Rich text from staff (news, notices, policy documents): sanitised with nh3 (ammonia) to a small
+allow-list of tags and attributes — no script, style, event handler, iframe or `javascript:` URL
+survives. Links get rel="noopener noreferrer". `links=False` keeps only text structure (no links,
+images or attributes at all: the kiosk's policy texts). One sanitiser for every app; render the
+result with |safe only after it passed through `clean` in the action that saved it."""
 
 import re
 
@@ -13,10 +15,18 @@ ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"}, 
 SCHEMES = {"http", "https", "mailto", "tel"}
 
 
-def clean(html):
+def clean(html, *, links=True):
     """Sanitised HTML, safe to render with |safe."""
+    if not links:
+        return nh3.clean(html or "", tags=TAGS - {"a", "img", "span", "hr", "h2", "s"}, attributes={},
+                         link_rel=None, strip_comments=True).strip()
     return nh3.clean(html or "", tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
                      link_rel="noopener noreferrer", strip_comments=True).strip()
+
+
+def plain_text(html):
+    """The text of some HTML, tags dropped (for search indexes)."""
+    return nh3.clean(html or "", tags=set()).replace("&nbsp;", " ")
 
 
 _DANGEROUS_TAG = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|frame|frameset|base|meta|link)\b", re.I)
