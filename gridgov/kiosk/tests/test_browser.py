@@ -159,6 +159,14 @@ def _application_and_ticket(page, make_user, tree, settings):
     admin = make_user(RoleCode.DISTRICT_ADMIN, tree["430702000000"], username="kiosk-admin")
     rid = make_resident_id("430702", datetime.date(1960, 3, 4), 21)
     registry.register_person(actor=admin, grid=tree[A1], data={"name": "周建华", "id_number": rid})
+    from gridgov.accounts.models import Department
+    from gridgov.core import clock
+    from gridgov.services import catalogue_data
+    from gridgov.services.models import ServiceItemVersion
+
+    # the default catalogue comes from a data migration, which an earlier flushing test may have
+    # emptied: seed it again (idempotent)
+    catalogue_data.seed(ServiceItem, ServiceItemVersion, Department, clock.now())
     item = ServiceItem.objects.get(code="YB003")
     settings.KIOSK_IDLE_SECONDS = 90
     page.goto(page.base_url + "/kiosk/")
