@@ -1,21 +1,14 @@
 """A small fixed-window limiter on the shared cache, for sign-ups, SMS codes and verification
 attempts per source address (there is no core limiter yet; the cases app's 查询进度 does the
-same by hand). `client_ip` honours X-Forwarded-For only from `settings.TRUSTED_PROXIES`."""
+same by hand). `client_ip` is core.net's: X-Forwarded-For only from `settings.TRUSTED_PROXIES`."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from gridgov.core import pii
+from gridgov.core import net, pii
 
-
-def client_ip(request):
-    remote = request.META.get("REMOTE_ADDR", "")
-    if remote and remote in getattr(settings, "TRUSTED_PROXIES", ()):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return remote
+client_ip = net.client_ip  # the one trusted-proxy-aware client address (core.net)
 
 
 def hit(scope, who, limit, window, message):

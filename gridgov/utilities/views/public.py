@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from gridgov.core.net import client_ip
+
 from .. import actions
 from ..choices import Channel, PaymentStatus
 from ..forms import LookupForm
@@ -18,10 +20,6 @@ from ..providers.sandbox import SALT, payment_token
 from ..queries import OPEN, bills_for_account, public_bill
 
 LOOKUP_LIMIT = (20, 15 * 60)  # failed look-ups per address per 15 minutes
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _blocked(key):
