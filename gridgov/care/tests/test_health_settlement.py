@@ -43,7 +43,7 @@ def test_signed_residents_book_their_doctor_further_ahead(staff, doctor, person)
     assert appt.signed
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_thirty_concurrent_bookings_of_five_places_on_postgresql(staff, doctor, person):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is proved on PostgreSQL (DATABASE_URL=postgres://…)")

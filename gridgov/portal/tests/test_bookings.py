@@ -115,7 +115,7 @@ def test_session_slots_capacity(verified, admin_user, tree):
         assert slot.taken == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif("postgres" not in __import__("os").environ.get("DATABASE_URL", ""),
                     reason="the exclusion constraint and row locks are PostgreSQL's")
 def test_concurrent_booking_of_one_slot_on_postgres(tree, roles, admin_user):
