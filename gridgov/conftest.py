@@ -71,6 +71,13 @@ def _immediate_jobs(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle(settings, tmp_path):
+    """Each test counts attempts (core.throttle) in its own empty folder: no test inherits
+    another's lockout, whichever process or order runs them."""
+    settings.CACHES = {**settings.CACHES, "throttle": {**settings.CACHES["throttle"], "LOCATION": str(tmp_path / "throttle")}}
+
+
 @pytest.fixture
 def roles(db):
     from django.apps import apps

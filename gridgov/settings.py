@@ -228,6 +228,21 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DJANGO_TABLES2_TEMPLATE = "ui/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-vcenter card-table table-stack"}
 
+# Caches. `default` is per process (page fragments that carry their own version key). Attempt
+# counters (core.throttle: lockouts, rate limits) must be shared by every server process and
+# must not roll back with a failed request's transaction, so they live in Redis when
+# CACHE_REDIS_URL is set (needed when several machines serve), otherwise in files under var/.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_REDIS_URL"],
+         "KEY_PREFIX": "gridgov"}
+        if os.environ.get("CACHE_REDIS_URL") else
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "throttle"),
+         "OPTIONS": {"MAX_ENTRIES": 50_000}}
+    ),
+}
+
 # Background jobs: Huey on a SQLite file by default, Redis when HUEY_REDIS_URL is set.
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 if os.environ.get("HUEY_REDIS_URL"):

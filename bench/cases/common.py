@@ -5,31 +5,14 @@ import os
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import _common  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gridgov_bench_cases"
 
 
 def setup_django(url=None):
-    url = url or os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
-    sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
-    _create_database(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, skip_checks=True)
-    return url
-
-
-def _create_database(url):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    return _common.setup_django(url or os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
 
 
 def ensure_district(progress=print):
@@ -145,13 +128,5 @@ class CpuMeter:
         self.db = self.backend() - self.b0
 
 
-def load_average():
-    return "负载 " + " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def percentile(values, p):
-    values = sorted(values)
-    if not values:
-        return 0.0
-    k = max(0, min(len(values) - 1, int(round(p / 100 * (len(values) - 1)))))
-    return values[k]
+load_average = _common.load_average
+percentile = _common.percentile

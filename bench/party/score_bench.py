@@ -27,41 +27,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/gridgov_bench_party"
-
-
-def _fresh_pg(url):
-    from urllib.parse import urlparse
-
-    import psycopg
-
-    u = urlparse(url)
-    name = u.path.lstrip("/")
-    if not name.startswith("gridgov_bench"):
-        raise SystemExit(f"refusing to drop database {name!r}: use a name starting with gridgov_bench")
-    admin = u._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+sys.path.insert(0, str(ROOT / "bench"))
+import _common  # noqa: E402
 
 
 def setup(args):
     if args.sqlite:
         os.environ["GRIDGOV_VAR_DIR"] = tempfile.mkdtemp(prefix="gridgov-bench-party-")
-        os.environ.pop("DATABASE_URL", None)
+        url = f"sqlite:///{os.environ['GRIDGOV_VAR_DIR']}/gridgov.sqlite3"
     else:
-        os.environ.setdefault("DATABASE_URL", DEFAULT_PG)
-        _fresh_pg(os.environ["DATABASE_URL"])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from gridgov.accounts.roles import ensure_roles
-
-    ensure_roles()
+        url = os.environ.get("DATABASE_URL", DEFAULT_PG)
+    _common.setup_django(url, fresh=not args.sqlite, platform=True)
 
 
 def build(args, rng):

@@ -9,28 +9,16 @@ import sys
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import _common  # noqa: E402
+
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432/gridgov_bench_registry"
 BUILDINGS_PER_GRID = 35
 PERSONS_PER_HOUSE = 3
 
 
 def setup_django(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
-    sys.path.insert(0, ROOT)
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, skip_checks=True)
+    _common.setup_django(url)
 
 
 def ensure_district(log=print):

@@ -22,28 +22,12 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import _common  # noqa: E402
+
 PG = "postgres://postgres@127.0.0.1:5432/bench_utilities_main"
 MONTHS = 12
 GRIDS = 60
-
-
-def setup(url):
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
-    sys.path.insert(0, ROOT)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, skip_checks=True)
-    call_command("setup_platform", verbosity=0)
 
 
 def make_accounts(n_accounts):
@@ -194,7 +178,7 @@ def main():
     ap.add_argument("--db", default=PG)
     args = ap.parse_args()
     print(f"load before: {os.getloadavg()}")
-    setup(args.db)
+    _common.setup_django(args.db, fresh=True, platform=True)
     from gridgov.core.actors import system_actor
 
     actor = system_actor()

@@ -8,7 +8,7 @@ import random
 from django.db import transaction
 
 from gridgov.core import clock
-from gridgov.core.bulk import insert_rows
+from gridgov.core.bulk import assign_ids, bulk_mode, insert_objects, insert_rows
 
 from .choices import CaseState as S
 from .choices import Channel, Step, Urgency
@@ -138,6 +138,7 @@ def _apply(case, events, cat, now):
 
 EVENT_KEYS = ("kind", "at", "from_state", "to_state", "due_at", "on_time", "elapsed_minutes", "actor_name", "note",
               "rating", "data", "deferred")
+UNASSIGNED = (K.REPORT, K.REGISTER, K.REJECT, K.SOLVE)  # events before (or without) a department
 EVENT_COLUMNS = ["case_id", "division_code", "category_id", "channel", "department_id", *EVENT_KEYS]
 
 
@@ -161,9 +162,25 @@ def generate(*, scale, seed, progress):
     now = clock.now()
     days = 365 if scale == "district" else 60
     start = now - datetime.timedelta(days=days)
+    progress(f"事件：生成 {total} 件（过去 {days} 天）……")
+    # one transaction; on a first load the case and event indexes are built once at its end
+    # (core.bulk.bulk_mode) instead of row by row
+    with transaction.atomic(), bulk_mode(Case, CaseEvent, enabled=not Case.objects.exists()) as locked:
+        made = _write(rng, total, grids, cats, weights, depts, now, start, days, locked, progress)
+    from . import rollup
+
+    rows = rollup.rebuild()
+    progress(f"事件：完成，共 {made} 件；评价日统计 {rows} 行")
+
+
+def _write(rng, total, grids, cats, weights, depts, now, start, days, locked, progress):
+    """Cases and their event timelines, `BATCH` cases at a time, as rows through core's bulk writer
+    (COPY on PostgreSQL): ~200k cases and ~1.4M events at district scale, where building them
+    through bulk_create cost most of the step."""
+    from .models import Case, CaseEvent
+
     channels, cweights = zip(*CHANNELS, strict=True)
     made = 0
-    progress(f"事件：生成 {total} 件（过去 {days} 天）……")
     while made < total:
         n = min(BATCH, total - made)
         cases, plans = [], []
@@ -194,22 +211,12 @@ def generate(*, scale, seed, progress):
             _apply(case, events, cat, now)
             cases.append(case)
             plans.append(events)
-        with transaction.atomic():
-            Case.objects.bulk_create(cases, batch_size=1000)
-            # the events as plain tuples through core's bulk writer (COPY on PostgreSQL): ~1.4M rows at
-            # district scale, where building model instances for bulk_create cost most of the step
-            rows = []
-            for case, events in zip(cases, plans, strict=True):
-                for e in events:
-                    dept_id = case.current_department_id if e["kind"] not in (K.REPORT, K.REGISTER, K.REJECT,
-                                                                              K.SOLVE) else None
-                    rows.append((case.pk, case.division_code, case.category_id, case.channel, dept_id,
-                                 *(e[k] for k in EVENT_KEYS)))
-            insert_rows(CaseEvent, EVENT_COLUMNS, rows)
+        insert_objects(Case, assign_ids(Case, cases, locked=locked))
+        insert_rows(CaseEvent, EVENT_COLUMNS, (
+            (case.pk, case.division_code, case.category_id, case.channel,
+             case.current_department_id if e["kind"] not in UNASSIGNED else None, *(e[k] for k in EVENT_KEYS))
+            for case, events in zip(cases, plans, strict=True) for e in events))
         made += n
         if made % 20000 == 0 or made == total:
             progress(f"事件：{made}/{total}")
-    from . import rollup
-
-    rows = rollup.rebuild()
-    progress(f"事件：完成，共 {made} 件；评价日统计 {rows} 行")
+    return made

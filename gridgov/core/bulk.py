@@ -19,7 +19,7 @@ staging table then one INSERT … SELECT on PostgreSQL.
 
 Values are adapted with the backend's own `connection.ops` so stored dates and times are exactly
 what the ORM would have written. Callers are system-side writers inside an action's transaction
-(rule 1): an importer's `apply`, a scoring run, a demo step.
+(rule 1, docs/architecture.md): an importer's `apply`, a scoring run, a demo step.
 """
 
 import contextlib
@@ -27,7 +27,9 @@ import itertools
 import json
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import JSONField
 
 logger = logging.getLogger(__name__)
 CHUNK = 5000
@@ -86,14 +88,33 @@ def _adapter(field):
     ops = connection.ops
     internal = field.get_internal_type()
     if internal == "DateTimeField":
+        if connection.vendor == "sqlite" and settings.USE_TZ:
+            return _sqlite_datetime(connection.timezone)
         return ops.adapt_datetimefield_value
     if internal == "DateField":
         return ops.adapt_datefield_value
     if internal == "DecimalField":
+        if connection.vendor == "sqlite":
+            return None  # the backend registers sqlite3's own Decimal adapter (str)
         return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
     if internal == "JSONField":
+        if connection.vendor == "sqlite" and type(field) is JSONField:
+            return lambda v: json.dumps(v, cls=field.encoder)  # what the backend's adapt_json_value writes
         return lambda v: field.get_db_prep_save(v, connection)
     return None
+
+
+def _sqlite_datetime(tz):
+    """SQLite's stored form of a datetime, as `adapt_datetimefield_value` writes it (an aware value
+    made naive in the connection's time zone, then `str`) without its per-value checks: ~3x
+    faster, which counts at a million timestamps."""
+
+    def adapt(value):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            value = value.astimezone(tz).replace(tzinfo=None)
+        return str(value)
+
+    return adapt
 
 
 def _copy_adapter(field):
@@ -106,9 +127,11 @@ def _copy_adapter(field):
     return None
 
 
-def _adapt_rows(rows, adapters):
-    """Apply per-column adapters; repeated values (the import's timestamp) are adapted once."""
-    fixed, memo = [], {}
+def _adapt_iter(rows, adapters):
+    """Rows with per-column adapters applied, lazily. A value equal to the column's previous one
+    (the import's timestamp, a batch's date) reuses its adapted form; nothing else is kept, so
+    memory stays flat however many rows go through."""
+    last = [(None, None)] * (max(i for i, _a in adapters) + 1 if adapters else 0)
     for row in rows:
         row = list(row)
         for i, adapt in adapters:
@@ -117,10 +140,18 @@ def _adapt_rows(rows, adapters):
                 if isinstance(value, dict | list):
                     row[i] = adapt(value)
                 else:
-                    key = (i, value)
-                    row[i] = memo[key] if key in memo else memo.setdefault(key, adapt(value))
-        fixed.append(row)
-    return fixed
+                    prev, done = last[i]
+                    if value is prev or (type(value) is type(prev) and value == prev):
+                        row[i] = done
+                    else:
+                        row[i] = done = adapt(value)
+                        last[i] = (value, done)
+        yield row
+
+
+def _adapt_rows(rows, adapters):
+    """`_adapt_iter` as a list."""
+    return list(_adapt_iter(rows, adapters))
 
 
 def copy_lines(rows, width):
@@ -181,7 +212,7 @@ def insert_rows(model, columns, rows, *, copy_line=None):
                 return _copy(cur, table, cols, map(copy_line, rows))
             else:
                 adapters = [(i, a) for i, a in ((i, _copy_adapter(f)) for i, f in enumerate(fields)) if a]
-                return _copy(cur, table, cols, copy_lines(_adapt_rows(list(rows), adapters) if adapters else rows,
+                return _copy(cur, table, cols, copy_lines(_adapt_iter(rows, adapters) if adapters else rows,
                                                           len(fields)))
         else:
             adapters = [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
@@ -192,6 +223,45 @@ def insert_rows(model, columns, rows, *, copy_line=None):
                 cur.executemany(sql, _adapt_rows(chunk, adapters) if adapters else chunk)
                 count += len(chunk)
             return count
+
+
+def assign_ids(model, objs, *, locked=False):
+    """Give unsaved model instances `objs` fresh primary keys (`allocate_ids`), so rows can point
+    at each other before any is written. Returns `objs`."""
+    for obj, pk in zip(objs, allocate_ids(model, len(objs), locked=locked), strict=True):
+        obj.pk = pk
+    return objs
+
+
+class RowMaker:
+    """Plain row objects for `model`, for loads of hundreds of thousands of rows: every concrete
+    field's default, then the given values (attnames), as attributes; `.pk` is the primary key.
+    Building a model instance costs ~20 µs a row more; `insert_objects` writes either.
+    Callable defaults are evaluated once, here, for all the rows."""
+
+    def __init__(self, model):
+        fields = model._meta.concrete_fields
+        self.defaults = {f.attname: f.get_default() for f in fields}
+        pk = model._meta.pk.attname
+        self.row = type(f"{model.__name__}Row", (), {
+            "pk": property(lambda row: getattr(row, pk), lambda row, value: setattr(row, pk, value)),
+        })
+
+    def __call__(self, **values):
+        row = self.row()
+        row.__dict__.update(self.defaults)
+        row.__dict__.update(values)
+        return row
+
+
+def insert_objects(model, objs):
+    """Write model instances (or `RowMaker` rows) whose primary keys are set (`assign_ids`) through `insert_rows`: every
+    concrete field as the instance holds it — what `bulk_create` writes for a model without
+    `auto_now` fields, minus its per-object preparation (~0.5 ms a row). Returns the row count."""
+    cols = [f.attname for f in model._meta.concrete_fields]
+    if any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in model._meta.concrete_fields):
+        raise ValueError(f"{model._meta.label} has auto_now fields: use bulk_create or insert_rows")
+    return insert_rows(model, cols, (tuple(getattr(o, c) for c in cols) for o in objs))
 
 
 def update_rows(model, columns, rows):

@@ -46,3 +46,18 @@ def check_menu_urls(app_configs=None, **kwargs):
 from .media import check_media_fields  # noqa: E402
 
 checks.register(check_media_fields)
+
+
+@checks.register()
+def check_throttle_cache(app_configs=None, **kwargs):
+    """Attempt counters (core.throttle) must be shared by every server process."""
+    from django.conf import settings
+
+    from .throttle import ALIAS
+
+    backend = settings.CACHES.get(ALIAS, {}).get("BACKEND", "")
+    if backend.rsplit(".", 1)[-1] not in {"FileBasedCache", "RedisCache", "PyMemcacheCache", "PyLibMCCache"}:
+        return [checks.Error(f"CACHES[“{ALIAS}”] is “{backend or 'missing'}”: lockouts and rate limits need a cache "
+                             f"every server process shares (files under var/ or Redis, docs/operations.md)",
+                             id="core.E103")]
+    return []

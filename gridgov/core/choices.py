@@ -25,5 +25,5 @@ class CalendarDayKind(models.TextChoices):
 # `gridgov.core.audit.action_label`)
 AUDIT_LABELS = {
     "core.set_calendar_day": "调整工作日历", "core.remove_calendar_day": "删除工作日历调整",
-    "core.load_calendar": "载入工作日历", "export": "导出数据", "reveal": "查看个人信息明文",
+    "core.load_calendar": "载入工作日历", "core.retry_job": "重新运行后台任务", "export": "导出数据", "reveal": "查看个人信息明文",
 }

@@ -20,23 +20,18 @@ case the rejected rows are kept in the error file.
 
 import csv
 import datetime
-import io
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from .actors import action
 from .exports import escape_row
+from .tabular import ImportFileError, open_table, read_table  # noqa: F401 (re-exported)
 
 DEFAULT_MAX_CELL = 1000  # characters; a longer cell is rejected, never truncated silently
 MAX_ERRORS_KEPT = 100_000
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, format, empty, header)."""
 
 
 @dataclass
@@ -143,6 +138,7 @@ class ImportSpec:
     kind = ""
     title = ""
     permission = ""
+    help = ""  # a sentence for the import page (order of imports, units, what identifies a row)
     columns: list = []
     natural_key: tuple = ()
     # keys `validate` adds to `row.values`, in the order it adds them: declaring them lets every
@@ -165,124 +161,6 @@ class ImportSpec:
             for alias in col.aliases:
                 mapping[alias] = col
         return mapping
-
-
-# --- reading files --------------------------------------------------------------------------
-
-def _decode(data):
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ImportFileError("无法识别文件编码：请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX 文件")
-
-
-def _read_bytes(source):
-    if isinstance(source, str | os.PathLike):
-        return Path(source).read_bytes(), str(source)
-    name = getattr(source, "name", "") or ""
-    if hasattr(source, "chunks"):
-        data = b"".join(source.chunks())
-    else:
-        data = source.read()
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-    return data, name
-
-
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S") if value.time() != datetime.time() else value.strftime("%Y-%m-%d")
-    if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_table(source, filename=None):
-    """Return (headers, rows) where rows are lists of cell strings. Raises ImportFileError."""
-    headers, rows, _estimate = open_table(source, filename)
-    return headers, list(rows)
-
-
-def open_table(source, filename=None):
-    """(headers, rows, estimated row count): `rows` is an iterator of lists of cell strings
-    (blank rows skipped); a CSV is parsed as it is iterated — a population file is never held
-    as cells all at once — so ImportFileError may also come while iterating."""
-    data, name = _read_bytes(source)
-    name = (filename or name or "").lower()
-    if not data.strip():
-        raise ImportFileError("文件为空")
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        headers, rows = _read_xlsx(data)
-        return headers, iter(rows), len(rows)
-    if name.endswith(".xls"):
-        raise ImportFileError("不支持旧版 .xls 文件，请另存为 .xlsx 或 CSV")
-    text = _decode(data)
-    del data  # the bytes are not needed any more (a population file is a few hundred MB)
-    estimate = text.count("\n")
-    rows = _csv_rows(text)
-    del text  # the generator holds it until the last row
-    headers = next(rows, None)
-    if headers is None:
-        raise ImportFileError("文件为空")
-    return headers, rows, estimate
-
-
-def _csv_rows(text):
-    # lines sliced one at a time, not io.StringIO (which copies the text at 4 bytes a character)
-    strip = str.strip
-    try:
-        for r in csv.reader(_lines(text)):
-            cells = list(map(strip, r))
-            if any(cells):
-                yield cells
-    except csv.Error as exc:
-        raise ImportFileError(f"CSV 格式错误：{exc}")
-
-
-def _lines(text):
-    """The lines of `text` with their line ends, as `csv.reader` wants them from a file opened
-    with newline="". A file with lone \r line ends (rare) goes through io.StringIO as before."""
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
-        yield from io.StringIO(text, newline="")
-        return
-    find, start, end = text.find, 0, len(text)
-    while start < end:
-        stop = find("\n", start)
-        if stop < 0:
-            yield text[start:]
-            return
-        yield text[start : stop + 1]
-        start = stop + 1
-
-
-def _read_xlsx(data):
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:
-        raise ImportFileError("无法读取 XLSX 文件：文件已损坏或不是 Excel 文件")
-    ws = wb.worksheets[0]
-    rows = []
-    for values in ws.iter_rows(values_only=True):
-        cells = [_cell_text(v).strip() for v in values]
-        if any(cells):
-            rows.append(cells)
-    wb.close()
-    if not rows:
-        raise ImportFileError("文件为空")
-    return rows[0], rows[1:]
 
 
 # --- running an import ------------------------------------------------------------------------
@@ -433,6 +311,8 @@ def validate_file(spec, source, *, filename=None, run=None):
     candidates = [row for row, bad in parsed]
     del parsed
     bad_before = report.error_rows  # a set built once: per-row rebuilding is quadratic on bad files
+    if run is not None:  # a log line between the cell checks and the database checks
+        run.log(f"逐格校验完成（{report.total_rows} 行），正在核对已有数据")
     spec.validate([r for r in candidates if r.number not in bad_before], report)
     bad_rows = report.error_rows
     report.rejected = {r.number: r.raw for r in candidates if r.number in bad_rows}
@@ -565,6 +445,19 @@ def parse_date(text):
         except ValueError:
             continue
     raise ValueError("日期格式不正确，应为 YYYY-MM-DD")
+
+
+def parse_past_date(text):
+    """A date of something that has already happened (birth, joining the party, registration):
+    a date after today is refused — a 2099 入党日期 is a typing error, never data."""
+    from . import clock
+
+    value = parse_date(text)
+    if value > clock.today():
+        raise ValueError("日期不能晚于今天（应为已发生的日期）")
+    if value.year < 1890:
+        raise ValueError("日期过早，请核对")
+    return value
 
 
 def parse_choice(choices):

@@ -98,7 +98,8 @@ class ImportKind:
     key: str  # the CLI name, e.g. "persons", "party-members"
     label: str
     spec: str  # dotted path to the ImportSpec class
-    perm: str  # permission the importing user needs (checked against each row's scope)
+    perm: str  # permission to import this kind from the web page (the spec's own permission is
+    # checked too, against each row's scope)
     order: int = 100
 
 

@@ -77,6 +77,11 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # written by the running worker every HEARTBEAT_SECONDS (core.jobs): a running job whose
+    # heartbeat stopped lost its worker and is marked failed (core.jobs.fail_stale_jobs)
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    retry_of = models.ForeignKey("self", verbose_name=_("重试自"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="retries")
 
     class Meta:
         verbose_name = _("后台任务")

@@ -3,14 +3,17 @@ no database — divisions with polygons, synthetic roads and buildings, and the 
 partition engine draws. `gridgov.demo.load` writes a plan to the database.
 
 Deterministic: the same (scale, seed) gives the same codes, polygons, households and grids.
-Streets are generated and partitioned one at a time (each with its own seed derived from the
+Streets are generated and partitioned independently (each with its own seed derived from the
 street code), so a street looks the same in every scale that includes it with the same
-household budgets.
+household budgets, and several streets can be planned side by side in worker processes.
 """
 
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -129,22 +132,43 @@ def build_plan(scale="small", seed=2026, progress=None):
     plan = DemoPlan(scale, seed, district, outline, streets, budgets)
     progress(f"区划：{len(streets)} 个街道（乡镇），{len(plan.communities)} 个社区（村），"
              f"计划 {sum(budgets.values())} 户")
-    for i, s in enumerate(streets, 1):
-        _street_city(plan, s, seed)
+    for i, (s, part) in enumerate(zip(streets, _street_parts(streets, budgets, seed), strict=True), 1):
+        _add_street(plan, s, part)
         progress(f"[{i}/{len(streets)}] {s.name}：{sum(1 for gp in plan.grids if gp.code.startswith(s.code[:9]))} "
                  f"个网格，{sum(budgets[c.code] for c in s.children)} 户")
     return plan
 
 
-def _street_city(plan, street, seed):
-    """Roads and buildings for one street's communities, then the grids inside them."""
+def workers(n_streets):
+    """Processes for the streets' plans: they are independent (each has its own seed), so a
+    district's 19 streets run side by side on the machine's cores, in order, with the same result.
+    `GRIDGOV_DEMO_WORKERS` overrides (1: in this process)."""
+    wanted = os.environ.get("GRIDGOV_DEMO_WORKERS")
+    n = int(wanted) if wanted and wanted.isdigit() else min(os.cpu_count() or 1, 4)
+    return max(1, min(n, n_streets))
+
+
+def _street_parts(streets, budgets, seed):
+    """`_street_part` of every street, in order: in worker processes (fork) when there are
+    several streets and cores, else here."""
+    jobs = [(s, {c.code: budgets[c.code] for c in s.children}, seed) for s in streets]
+    n = workers(len(streets))
+    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (_street_part(*job) for job in jobs)
+        return
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_street_part, *zip(*jobs, strict=True))
+
+
+def _street_part(street, budgets, seed):
+    """Roads, buildings and partition of one street's communities (no database, no shared state):
+    (roads FeatureCollection, buildings FeatureCollection, grids FeatureCollection, report)."""
     from gridgov.partition import PartitionError, PartitionParams, partition
     from gridgov.partition.synthetic import make_city_in
 
     street_seed = seed * 1009 + int(street.code[6:9])
     areas = [(c.code, c.polygon) for c in street.children]
     region = shapely.union_all([c.polygon for c in street.children])
-    budgets = {c.code: plan.budgets[c.code] for c in street.children}
     buildings_fc, streets_fc, boundaries_fc = make_city_in(region, areas, budgets, seed=street_seed)
     prefix = street.code[6:9]
     for f in buildings_fc["features"]:
@@ -152,8 +176,6 @@ def _street_city(plan, street, seed):
         props["id"] = f"{prefix}{props['id'][1:]}"
         if props["households"] > UNIT_SPLIT and not props.get("units"):
             props["units"] = _units(props["households"])
-    plan.road_count += len(streets_fc["features"])
-    plan.roads[street.code] = streets_fc
     try:
         result = partition(buildings_fc, streets_fc, boundaries_fc,
                            PartitionParams(min_households=GRID_MIN, max_households=GRID_MAX, seed=street_seed))
@@ -161,6 +183,14 @@ def _street_city(plan, street, seed):
     except PartitionError as exc:  # never leave the demo half-made: strips instead of street-bounded grids
         grids_fc, report = strip_partition(buildings_fc, boundaries_fc)
         report["fallback"] = str(exc)
+    return streets_fc, buildings_fc, grids_fc, report
+
+
+def _add_street(plan, street, part):
+    """The street's roads, grids and buildings into the plan."""
+    streets_fc, buildings_fc, grids_fc, report = part
+    plan.road_count += len(streets_fc["features"])
+    plan.roads[street.code] = streets_fc
     plan.reports[street.code] = report
     names = {c.code: c.name for c in street.children}
     portions = {}  # building id -> [(grid, unit indices or None)]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bills, services, staff, terminal
+from .views import bills, hall, services, staff, terminal
 
 app_name = "kiosk"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("track/", services.track, name="track"),
     path("ticket/", services.ticket, name="ticket"),
     path("ticket/take/", services.ticket_take, name="ticket_take"),
+    path("check-in/", hall.check_in, name="check_in"),
+    path("rate/", hall.rate_list, name="rate"),
+    path("rate/<str:token>/", hall.rate, name="rate_form"),
     path("bills/", bills.bills, name="bills"),
     path("bills/pay/", bills.pay, name="bill_pay"),
     path("bills/payment/<str:token>/", bills.payment, name="bill_payment"),

@@ -27,6 +27,7 @@ from .fixup import recode as _recode
 from .parallel import map_areas
 from .params import PartitionParams, PartitionResult
 from .previous import Current
+from .refine import carve_grid, restore_homes, shift_chains
 
 
 def _attach_orphans(R, label, parts):
@@ -155,6 +156,12 @@ def _repair_area(ws, cur, a, params):
             label, parts = _settle(R, cur, a)
             bad = _bad(R, parts, params)
     if bad:
+        # pass households along a chain of grids to the nearest one with room
+        fixed = {c for c, ns in parts.items() if ns and not lo <= sum(R.w[v] for v in ns) <= hi} - set(bad)
+        for c in shift_chains(R, label, parts, bad, fixed):
+            carve_grid(R, label, parts, c, fixed)
+        bad = _bad(R, parts, params)
+    if bad:
         # a re-split moves more households than boundary moves: only where moves failed
         fixed = {c for c, ns in parts.items() if ns and not lo <= sum(R.w[v] for v in ns) <= hi} - set(bad)
         still = fix_out_of_range(R, label, parts, params, fixed, wide=True)
@@ -163,6 +170,8 @@ def _repair_area(ws, cur, a, params):
     if ws.fine[a] or R.g.n > R.g.n_faces:
         # building-level moves leave blocks cut; pull the pieces back together where bounds allow
         refine_streets(R, label, parts, rounds=2)
+    # households that the fixes above took out of their grid go back where that costs no street
+    restore_homes(R, label, parts, cur.labels[a])
     return _plans_for_area(ws, a, label, parts, params)
 
 

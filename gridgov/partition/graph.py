@@ -284,6 +284,7 @@ def build_area_graph(
                     r = _lines_only(shapely.intersection(edges, shapely.buffer(faces[f], _RIDGE_OVERSHOOT)))
                 if snap:
                     r = _snap_ridges(r, faces[f], clines, extra, params.snap_m)
+                    r = _dead_end_links(r, faces[f], clines, extra)
             cached = extra[(f, divide, walls, snap)] = (r, on_walls)
         r, on_walls = cached
         used_walls |= on_walls
@@ -465,6 +466,69 @@ def _snap_ridges(ridges, face, clines, extra, tol):
     close = shapely.distance(ends, near) <= tol * 1.001
     joins = shapely.shortest_line(ends[close], near) if close.any() else np.empty(0, dtype=object)
     return np.concatenate([cut, _lines_only(joins)])
+
+
+# a line that ends inside a block is continued straight for at most this many metres
+_DEAD_END_REACH = 60.0
+
+
+def _dead_end_links(ridges, face, clines, extra, reach=_DEAD_END_REACH):
+    """Lines that end inside the block (a dead end, a cul-de-sac, a path) are continued straight
+    from each free end to the first cut, line or block edge they meet (at most ``reach``
+    metres).  Without it the line only bounds pieces where a cut between buildings happens to
+    cross it; with it every piece it passes is cut along it, so a grid boundary can run down the
+    dead end and leave it only for the short link (an in-block cut, priced as one)."""
+    if isinstance(ridges, bool) or not len(ridges) or not len(clines):
+        return ridges
+    tree = extra.get("line_tree")
+    if tree is None:
+        tree = extra["line_tree"] = shapely.STRtree(clines)
+    inside = tree.query(face, predicate="intersects")
+    if not len(inside):
+        return ridges
+    inner = clines[inside]
+    inner = inner[shapely.relate_pattern(face, inner, "T********")]
+    if not len(inner):
+        return ridges
+    parts = _lines_only(shapely.intersection(inner, face))
+    parts = parts[shapely.length(parts) > 2 * _SNAP + 0.1]
+    if not len(parts):
+        return ridges
+    rim = shapely.boundary(face)
+    ptree = shapely.STRtree(parts)
+    coords, idx = shapely.get_coordinates(parts, return_index=True)
+    starts = np.r_[0, np.flatnonzero(np.diff(idx)) + 1]
+    ends = np.r_[starts[1:] - 1, len(coords) - 1]
+    ok = ends > starts
+    s, e = starts[ok], ends[ok]
+    tips = np.concatenate([coords[s], coords[e]])
+    prev = np.concatenate([coords[s + 1], coords[e - 1]])
+    tp = shapely.points(tips)
+    free = shapely.distance(tp, rim) > _SNAP + 0.1
+    if free.any():
+        # a tip that meets another line is a junction, not a dead end
+        pi, _ = ptree.query(tp, predicate="dwithin", distance=_SNAP + 0.1)
+        free &= np.bincount(pi, minlength=len(tp)) <= 1
+    if not free.any():
+        return ridges
+    d = tips[free] - prev[free]
+    n = np.hypot(d[:, 0], d[:, 1])
+    good = n > 1e-6
+    t0 = tips[free][good]
+    u = d[good] / n[good, None]
+    rays = shapely.linestrings(np.stack([t0 + u * 0.01, t0 + u * reach], axis=1))
+    walls = shapely.union_all(np.concatenate([ridges, parts, [rim]]))
+    links = []
+    for k, hit in enumerate(shapely.intersection(rays, walls).tolist()):
+        pts = shapely.get_coordinates(hit)
+        if not len(pts):
+            continue
+        dist = np.hypot(*(pts - t0[k]).T)
+        dd = float(dist.min())
+        links.append(shapely.LineString([t0[k], t0[k] + u[k] * (dd + _RIDGE_OVERSHOOT)]))
+    if not links:
+        return ridges
+    return np.concatenate([ridges, np.asarray(links, dtype=object)])
 
 
 def _adjacency(g: AreaGraph, clines=None, ccls=None, params=None):

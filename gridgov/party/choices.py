@@ -103,7 +103,7 @@ AUDIT_LABELS = {
     "party.member_leaves": "党员离开", "party.import_members": "导入党员", "party.export_members": "导出党员",
     "party.create_work_unit": "新增工作单位", "party.request_registration": "申请报到",
     "party.decide_registration": "审核报到", "party.claim_post": "申请认岗", "party.decide_claim": "审核认岗",
-    "party.release_claim": "解除岗位", "party.log_activity": "登记服务记录", "party.verify_activity": "核实服务记录",
+    "party.release_claim": "解除岗位", "party.log_activity": "登记服务记录", "party.record_platform_activity": "平台自动计入服务记录", "party.verify_activity": "核实服务记录",
     "party.publish_event": "发布志愿活动", "party.cancel_event": "取消志愿活动", "party.sign_up": "报名志愿活动",
     "party.cancel_signup": "取消报名", "party.check_in": "活动签到", "party.check_out": "活动签退",
     "party.run_scoring": "计算积分", "party.export_scores": "导出积分", "party.update_post": "修改岗位",

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from gridgov.core import audit, clock, pii
 from gridgov.core.access import can
-from gridgov.core.importing import Column, ImportSpec, parse_bool, parse_choice, parse_date
+from gridgov.core.importing import Column, ImportSpec, parse_bool, parse_choice, parse_past_date
 from gridgov.divisions.models import Division
 
 from .choices import MemberCategory, RequestStatus
@@ -44,7 +44,7 @@ class MemberImport(ImportSpec):
         Column("category", "党员类别", required=True, parse=parse_choice(MemberCategory), example="在职党员"),
         Column("work_unit", "工作单位", max_length=120, example="武陵区教育局"),
         Column("origin_organization", "原党组织", max_length=120, example=""),
-        Column("joined_on", "入党日期", parse=parse_date, example="2010-07-01"),
+        Column("joined_on", "入党日期", parse=parse_past_date, example="2010-07-01"),
         Column("grid", "报到网格编码", parse=parse_grid, example="430702004001001",
                help="留空则为人员所在网格"),
         Column("register", "是否报到", parse=parse_bool, example="是"),

@@ -57,6 +57,6 @@ AUDIT_LABELS.update({
     "portal.save_post": "保存社区新闻/公告", "portal.publish_post": "发布社区新闻/公告",
     "portal.withdraw_post": "撤回社区新闻/公告", "portal.set_booking_rule": "设置场地预约规则",
     "portal.book": "预约场地", "portal.decide_booking": "审批场地预约", "portal.cancel_booking": "取消场地预约",
-    "portal.rate_booking": "评价场地预约", "portal.save_session": "保存公益服务", "portal.sign_up_session": "报名公益服务",
+    "portal.rate_booking": "评价场地预约", "portal.save_session": "保存公益服务", "portal.remove_session": "删除或撤下公益服务", "portal.sign_up_session": "报名公益服务",
     "portal.cancel_signup": "取消公益服务报名", "portal.rate_signup": "评价公益服务",
 })

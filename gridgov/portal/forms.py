@@ -139,14 +139,116 @@ class SessionForm(forms.Form):
     slot_count = forms.IntegerField(label="时段数", min_value=1, max_value=24, initial=4)
     capacity = forms.IntegerField(label="每个时段名额", min_value=1, max_value=1000, initial=10)
 
-    def __init__(self, *args, communities=None, **kwargs):
+    def __init__(self, *args, communities=None, editing=False, **kwargs):
         from .choices import SessionKind
 
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = communities
         self.fields["community"].label_from_instance = lambda d: d.name
         self.fields["kind"].choices = SessionKind.choices
+        if editing:  # the community stays; new slots are optional (existing ones are kept)
+            del self.fields["community"]
+            for name in ("date", "start"):
+                self.fields[name].required = False
+            self.fields["date"].label = "增加时段：日期（不增加可留空）"
+            self.fields["start"].label = "增加时段：开始时间"
+
+    def new_slots(self):
+        d = self.cleaned_data
+        if not d.get("date") or not d.get("start"):
+            return []
+        import datetime
+
+        from django.utils import timezone
+
+        start = timezone.make_aware(datetime.datetime.combine(d["date"], d["start"]))
+        step = datetime.timedelta(minutes=d["slot_minutes"])
+        return [(start + i * step, start + (i + 1) * step, d["capacity"]) for i in range(d["slot_count"])]
+
+    def clean(self):
+        d = super().clean()
+        if "community" not in self.fields and bool(d.get("date")) != bool(d.get("start")):
+            self.add_error("start", "增加时段须同时填写日期和开始时间")
+        return d
 
 
 class CounterVerifyForm(forms.Form):
     id_number = forms.CharField(label="身份证号码（已核验证件原件）", max_length=18, min_length=18)
+
+
+# --- online applications (services app) ----------------------------------------------------------
+
+SATISFACTION = [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]
+
+
+def application_form(guide, fixed, persons, data=None, files=None):
+    """The web form of an item, built from its guide's fields (data, not code): text, number,
+    date, choice, ID, phone and file fields, plus one upload per material. Fields the registry
+    answers (`fixed`: name, masked ID, phone …) are shown locked and never posted back. A
+    `person` choice appears when the resident may act for more than one person."""
+    from gridgov.core.uploads import ImageUploadField
+
+    form = forms.Form(data, files)
+    if len(persons) > 1:
+        form.fields["person"] = forms.TypedChoiceField(
+            label="申请人", coerce=int, choices=[(p.pk, p.name) for p in persons],
+            help_text="可为已授权您代办的家人申请")
+    for f in guide["fields"]:
+        name, label, kind, required = f"f_{f['key']}", f["label"], f["type"], f["required"]
+        if f["key"] in fixed:
+            field = forms.CharField(label=label, required=False, disabled=True, help_text="来自实有人口信息，无需填写")
+            field.initial = fixed[f["key"]]
+        elif kind == "choice":
+            field = forms.ChoiceField(label=label, required=required,
+                                      choices=[("", "请选择")] + [(c, c) for c in f["choices"]])
+        elif kind == "date":
+            field = forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+        elif kind == "number":
+            field = forms.DecimalField(label=label, required=required, min_value=0, max_digits=12, decimal_places=2)
+        elif kind == "file":
+            field = ImageUploadField(label=label, required=required)
+        elif kind == "id_number":
+            field = forms.CharField(label=label, required=required, max_length=18, min_length=18,
+                                    widget=forms.TextInput(attrs={"autocomplete": "off"}))
+        elif kind == "phone":
+            field = forms.CharField(label=label, required=required, max_length=13,
+                                    widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+        else:
+            field = forms.CharField(label=label, required=required, max_length=500)
+        form.fields[name] = field
+    for m in guide["materials"]:
+        form.fields[f"m_{m['key']}"] = ImageUploadField(
+            label=f"{m['name']}（{m['form']}照片或扫描件{'' if m['required'] else '，可选'}）", required=m["required"])
+    return form
+
+
+def application_payload(form, guide, fixed):
+    """(answers, files) for `submit_application` from a valid form."""
+    answers, files = {}, []
+    for f in guide["fields"]:
+        if f["key"] in fixed:
+            continue
+        value = form.cleaned_data.get(f"f_{f['key']}")
+        if f["type"] == "file":
+            if value:
+                files.append((f["key"], value))
+        elif value not in (None, ""):
+            answers[f["key"]] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    for m in guide["materials"]:
+        if upload := form.cleaned_data.get(f"m_{m['key']}"):
+            files.append((m["key"], upload))
+    return answers, files
+
+
+class ApplicationRatingForm(forms.Form):
+    """好差评 on the website: the overall level (five levels); the three dimensions default to it."""
+
+    level = forms.TypedChoiceField(label="总体评价", coerce=int, choices=SATISFACTION, widget=forms.RadioSelect)
+    efficiency = forms.TypedChoiceField(label="服务效率", coerce=int, required=False, empty_value=None,
+                                        choices=[("", "同总体评价")] + SATISFACTION)
+    quality = forms.TypedChoiceField(label="服务水平", coerce=int, required=False, empty_value=None,
+                                     choices=[("", "同总体评价")] + SATISFACTION)
+    attitude = forms.TypedChoiceField(label="服务态度", coerce=int, required=False, empty_value=None,
+                                      choices=[("", "同总体评价")] + SATISFACTION)
+    comment = forms.CharField(label="评价内容", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="选择“不满意”或“非常不满意”时请说明原因")

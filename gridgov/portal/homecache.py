@@ -1,38 +1,38 @@
-"""The cached community home: its content fragment is kept per community under a version made
-of the newest change to the community's posts and sessions (one indexed aggregate per request),
-so a publish or withdrawal shows at once in every server process, whatever the cache backend;
-`invalidate_home` also drops the fragment of this process right after the commit."""
+"""The cached community home: its content fragment (and, for signed-out visitors, the whole page)
+is kept per community under a version made of the newest change to the community's posts and
+sessions, read by ONE hand-written SQL statement per request, so a publish, an edit or a
+withdrawal shows at once in every server process, whatever the cache backend; `invalidate_home`
+also drops this process's copy right after the commit.
+
+The statement is written out rather than built with the ORM: compiling the two annotated
+subqueries cost more than the database took to answer them (bench/portal, ADR 0037). A cache hit
+for a signed-out visitor runs no other query; the community row is read only on a miss."""
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db import connection
 
 HOME_TTL = 600
+# Tables and level are fixed names (checked by test_pages.test_home_version_sql_matches_models).
+VERSION_SQL = (
+    'SELECT (SELECT MAX("updated_at") FROM "portal_post" WHERE "division_code" = %s),'
+    ' (SELECT MAX("updated_at") FROM "portal_session" WHERE "division_code" = %s)'
+    ' FROM "divisions_division" WHERE "code" = %s AND "level" = 3 AND "is_active"')
 
 
-def community_with_version(code):
-    """The live community of `code` with `post_v` and `session_v` (newest change) annotated: the
-    page's one query on a cache hit."""
-    from django.db.models import OuterRef, Subquery
-
-    from gridgov.divisions.choices import Level
-    from gridgov.divisions.models import Division
-
-    from .models import Post, Session
-
-    newest_post = Post.objects.filter(division_code=OuterRef("code")).order_by().values("division_code").annotate(
-        v=Max("updated_at")).values("v")
-    newest_session = Session.objects.filter(division_code=OuterRef("code")).order_by().values(
-        "division_code").annotate(v=Max("created_at")).values("v")
-    return (Division.objects.select_related("parent").filter(code=code, level=Level.COMMUNITY, is_active=True)
-            .annotate(post_v=Subquery(newest_post), session_v=Subquery(newest_session)).first())
+def home_version(code):
+    """A short string naming the current state of community `code`'s posts and sessions, or None
+    when `code` is not a live community."""
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL, [code, code, code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return "-".join("".join(ch for ch in str(v) if ch.isdigit()) if v else "0" for v in row)
 
 
-def home_cache_key(community):
-    post, session = community.post_v, community.session_v
-    local = cache.get(f"portal:home:v:{community.code}") or 0
-    code = community.code
-    stamp = "-".join(str(int(v.timestamp() * 1e6)) if v else "0" for v in (post, session))
-    return f"portal:home:{code}:{stamp}:{local}"
+def home_cache_key(code, version):
+    local = cache.get(f"portal:home:v:{code}") or 0
+    return f"portal:home:{code}:{version}:{local}"
 
 
 def invalidate_home(code):

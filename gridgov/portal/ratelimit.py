@@ -1,12 +1,10 @@
-"""A small fixed-window limiter on the shared cache, for sign-ups, SMS codes and verification
-attempts per source address (there is no core limiter yet; the cases app's 查询进度 does the
-same by hand). `client_ip` is core.net's: X-Forwarded-For only from `settings.TRUSTED_PROXIES`."""
+"""The portal's limits on sign-ups, SMS codes and verification attempts per source address
+(counted by core.throttle, shared by every server process). `client_ip` is core.net's: X-Forwarded-For only from `settings.TRUSTED_PROXIES`."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
-from gridgov.core import net, pii
+from gridgov.core import net, throttle
 
 client_ip = net.client_ip  # the one trusted-proxy-aware client address (core.net)
 
@@ -16,14 +14,7 @@ def hit(scope, who, limit, window, message):
     ValidationError once more than `limit` happened within `window` seconds."""
     if not who:
         return
-    key = f"portal:rl:{scope}:{pii.keyed_hash(who)[:32]}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    if count > limit:
+    if throttle.record(throttle.hashed_key(f"portal:rl:{scope}", who), window) > limit:
         raise ValidationError(message)
 
 

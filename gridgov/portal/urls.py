@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import account, booking, public, staff
+from .views import account, applications, booking, public, staff
 
 app_name = "portal"
 C = r"^(?P<code>\d{12})/"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("me/family/", account.family, name="family"),
     path("me/family/<int:pk>/", account.family_decide, name="family_decide"),
     path("me/delete/", account.delete, name="delete"),
+    path("me/applications/", applications.my_applications, name="my_applications"),
+    re_path(r"^me/applications/(?P<number>\d{12,32})/$", applications.my_application, name="my_application"),
     path("me/bookings/", booking.my_bookings, name="my_bookings"),
     path("me/bookings/<int:pk>/", booking.booking_action, name="booking_action"),
     path("me/signups/<int:pk>/", booking.signup_action, name="signup_action"),
@@ -30,12 +32,16 @@ urlpatterns = [
     path("staff/rules/<int:facility_pk>/", staff.rule_edit, name="staff_rule"),
     path("staff/sessions/", staff.session_list, name="staff_sessions"),
     path("staff/sessions/new/", staff.session_new, name="staff_session_new"),
+    path("staff/sessions/<int:pk>/", staff.session_edit, name="staff_session"),
+    path("staff/sessions/<int:pk>/delete/", staff.session_delete, name="staff_session_delete"),
     path("staff/residents/", staff.resident_list, name="staff_residents"),
     path("staff/residents/<int:pk>/verify/", staff.resident_verify, name="staff_resident_verify"),
     re_path(C + r"$", public.home, name="home"),
     re_path(C + r"signup/$", account.signup, name="signup"),
     re_path(C + r"grids/$", public.grids, name="grids"),
     re_path(C + r"guide/$", public.guide, name="guide"),
+    re_path(C + r"guide/(?P<item_code>[A-Za-z0-9_-]{1,30})/$", applications.guide_item, name="guide_item"),
+    re_path(C + r"guide/(?P<item_code>[A-Za-z0-9_-]{1,30})/apply/$", applications.apply, name="apply"),
     re_path(C + r"policies/$", public.policies, name="policies"),
     re_path(C + r"policies/(?P<pk>\d+)/$", public.policy_detail, name="policy"),
     re_path(C + r"facilities/$", public.facilities, name="facilities"),

@@ -15,6 +15,7 @@ from gridgov.core.manifest import (
 )
 
 SPECS = "gridgov.registry.importers"
+IMPORT = "registry.import_records"
 
 CONTRIBUTIONS = Contributions(
     app="registry",
@@ -28,7 +29,7 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("registry", "法人单位", "registry:entity_list", "registry.view_legalentity", order=40),
         MenuEntry("registry", "城市部件", "registry:component_list", "registry.view_component", order=50),
         MenuEntry("registry", "关爱人群", "registry:care_list", "registry.view_person", order=60),
-        MenuEntry("registry", "数据导入", "registry:import", "registry.import_records", order=70),
+        MenuEntry("registry", "数据导入", "core:import", "registry.import_records", order=70),
         MenuEntry("registry", "变更审核", "registry:changerequest_list", "registry.approve_changerequest", order=80),
         MenuEntry("registry", "网格员移动端", "registry:mobile_home", "registry.record_visit", order=90),
     ),
@@ -47,13 +48,15 @@ CONTRIBUTIONS = Contributions(
         Indicator("registry.buildings", "楼栋", "栋", "gridgov.registry.indicators.buildings",
                   perm="registry.view_building", url_name="registry:building_list", order=30),
     ),
+    # bulk import is its own permission (a grid worker adds residents one at a time but does not
+    # import files); each row is still checked against the spec's own add permission and scope
     imports=(
-        ImportKind("persons", "实有人口", f"{SPECS}.PersonImport", "registry.add_person", order=20),
-        ImportKind("households", "户", f"{SPECS}.HouseholdImport", "registry.add_household", order=30),
-        ImportKind("buildings", "楼栋", f"{SPECS}.BuildingImport", "registry.add_building", order=40),
-        ImportKind("houses", "房屋", f"{SPECS}.HouseImport", "registry.add_house", order=50),
-        ImportKind("entities", "法人单位", f"{SPECS}.EntityImport", "registry.add_legalentity", order=60),
-        ImportKind("components", "城市部件", f"{SPECS}.ComponentImport", "registry.add_component", order=70),
+        ImportKind("persons", "实有人口", f"{SPECS}.PersonImport", IMPORT, order=20),
+        ImportKind("households", "户", f"{SPECS}.HouseholdImport", IMPORT, order=30),
+        ImportKind("buildings", "楼栋", f"{SPECS}.BuildingImport", IMPORT, order=40),
+        ImportKind("houses", "房屋", f"{SPECS}.HouseImport", IMPORT, order=50),
+        ImportKind("entities", "法人单位", f"{SPECS}.EntityImport", IMPORT, order=60),
+        ImportKind("components", "城市部件", f"{SPECS}.ComponentImport", IMPORT, order=70),
     ),
     demo=(
         DemoStep("registry.buildings", "gridgov.registry.demo.load_plan_buildings", order=5, with_plan=True),

@@ -12,10 +12,9 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 
 from gridgov.core import clock, crypto, pii
-from gridgov.core.bulk import allocate_ids, insert_rows
+from gridgov.core.bulk import RowMaker, assign_ids, bulk_mode, insert_objects, insert_rows, update_rows
 from gridgov.divisions.models import Division
 
 from . import population
@@ -40,6 +39,9 @@ from .identity import ID_COLUMN, PHONE_COLUMN, make_credit_code, make_resident_i
 from .models import Building, CareTag, Component, ComponentClass, House, Household, LegalEntity, Person
 
 BATCH = 5000
+PEOPLE_TABLES = (House, Household, Person, Person.care_tags.through)
+# plain rows, not model instances: ~900k of them at district scale
+HOUSE_ROW, HOUSEHOLD_ROW, PERSON_ROW = RowMaker(House), RowMaker(Household), RowMaker(Person)
 GRIDS_PER_ROUND = 8
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
@@ -119,7 +121,7 @@ def _person(rng, ids, today, grid, house, household, relation, *, age, sex, surn
     else:
         political = PoliticalStatus.MASSES
     now = clock.now()
-    return Person(
+    return PERSON_ROW(
         grid_id=grid.pk, division_code=grid.code, house_id=house.pk, household_id=household.pk, relation=relation,
         name=name, name_pinyin=pinyin, name_initials=initials, id_type="ric", id_hash=pii.keyed_hash(number),
         id_masked=pii.mask_id_number(number), id_last6=number[-6:], id_number_enc=crypto.encrypt(number, ID_COLUMN),
@@ -199,7 +201,7 @@ def _houses_for(rng, building, grid):
         floor = slot // per_floor + 1
         room = f"{floor}{slot % per_floor + 1:02d}"
         use = HouseUse.SHOP if building.building_type == BuildingType.MIXED and floor == 1 else HouseUse.RESIDENCE
-        houses.append(House(grid_id=grid.pk, division_code=grid.code, building_id=building.pk, unit=unit,
+        houses.append(HOUSE_ROW(grid_id=grid.pk, division_code=grid.code, building_id=building.pk, unit=unit,
                             floor=floor, room=room, area=Decimal(f"{rng.uniform(45, 140):.1f}"), use=use,
                             status=HouseStatus.OWNER_OCCUPIED))
     return houses, target
@@ -243,15 +245,16 @@ def generate(*, scale, seed, progress):
     today = clock.today()
     ids = _Ids()
     totals = {"houses": 0, "households": 0, "persons": 0}
-    for i in range(0, len(grids), GRIDS_PER_ROUND):
-        part = grids[i : i + GRIDS_PER_ROUND]
-        with transaction.atomic():
-            counts = _fill_grids(part, rng, ids, tags, today)
-        for k, v in counts.items():
-            totals[k] += v
-        if (i // GRIDS_PER_ROUND) % 10 == 0 or i + GRIDS_PER_ROUND >= len(grids):
-            progress(f"人口：{min(i + GRIDS_PER_ROUND, len(grids))}/{len(grids)} 个网格，"
-                     f"{totals['households']} 户，{totals['persons']} 人")
+    # a first load (empty tables): the secondary indexes and foreign keys are built once at the end
+    # (core.bulk.bulk_mode), not row by row; one transaction, as the registry's bulk import does
+    with transaction.atomic(), bulk_mode(*PEOPLE_TABLES, enabled=not House.objects.exists()) as locked:
+        for i in range(0, len(grids), GRIDS_PER_ROUND):
+            counts = _fill_grids(grids[i : i + GRIDS_PER_ROUND], rng, ids, tags, today, locked)
+            for k, v in counts.items():
+                totals[k] += v
+            if (i // GRIDS_PER_ROUND) % 10 == 0 or i + GRIDS_PER_ROUND >= len(grids):
+                progress(f"人口：{min(i + GRIDS_PER_ROUND, len(grids))}/{len(grids)} 个网格，"
+                         f"{totals['households']} 户，{totals['persons']} 人")
     with transaction.atomic():
         refresh_all_household_counts()
         population.rebuild()
@@ -263,16 +266,10 @@ def generate(*, scale, seed, progress):
     return totals
 
 
-def _fast_create(model, objs):
-    """bulk_create without the ORM's per-object work: ids allocated up front, COPY/executemany."""
-    cols = [f.attname for f in model._meta.concrete_fields]
-    for obj, pk in zip(objs, allocate_ids(model, len(objs)), strict=True):
-        obj.pk = pk
-    insert_rows(model, cols, [tuple(getattr(o, c) for c in cols) for o in objs])
-    return objs
-
-
-def _fill_grids(grids, rng, ids, tags, today):
+def _fill_grids(grids, rng, ids, tags, today, locked=False):
+    """Houses, households and their members for `grids`. Every row is complete before it is
+    written (ids allocated first: a house's status, a household's head), so each table gets one
+    bulk insert and no follow-up UPDATE."""
     by_pk = {g.pk: g for g in grids}
     buildings = list(Building.objects.filter(grid__in=grids).order_by("division_code", "code"))
     houses, targets = [], {}
@@ -280,7 +277,7 @@ def _fill_grids(grids, rng, ids, tags, today):
         hs, target = _houses_for(rng, b, by_pk[b.grid_id])
         houses += hs
         targets[b.pk] = target
-    _fast_create(House, houses)
+    assign_ids(House, houses, locked=locked)
     households, occupied = [], []
     serial = {}
     by_building = {}
@@ -293,7 +290,7 @@ def _fill_grids(grids, rng, ids, tags, today):
             grid = by_pk[h.grid_id]
             serial[grid.pk] = serial.get(grid.pk, 0) + 1
             floating = rng.random() < 0.12
-            households.append(Household(
+            households.append(HOUSEHOLD_ROW(
                 grid_id=grid.pk, division_code=grid.code, house_id=h.pk, number=f"H{grid.code}{serial[grid.pk]:04d}",
                 household_type=HouseholdType.FLOATING if floating else HouseholdType.REGISTERED,
             ))
@@ -304,20 +301,23 @@ def _fill_grids(grids, rng, ids, tags, today):
         for h in hs:
             if h.pk not in chosen_ids:
                 h.status = HouseStatus.VACANT
-    _fast_create(Household, households)
-    persons, tag_rows = [], []
+    assign_ids(Household, households, locked=locked)
+    persons, tag_rows, heads = [], [], []
     for household, (house, floating) in zip(households, occupied, strict=True):
         grid = by_pk[house.grid_id]
         members = _members(rng, ids, today, grid, house, household, floating)
+        heads.append(len(persons))  # _members puts the head first
         persons += members
         tag_rows += _care_tags(rng, members, tags, today)
-    _fast_create(Person, persons)
+    assign_ids(Person, persons, locked=locked)
+    insert_objects(House, houses)
+    insert_objects(Household, households)  # head_id empty: a household and its head point at each other
+    insert_objects(Person, persons)
     insert_rows(Person.care_tags.through, ["person_id", "caretag_id"], [(p.pk, t.pk) for p, t in tag_rows])
-    changed = [h for h in houses if h.status != HouseStatus.OWNER_OCCUPIED]
-    House.objects.bulk_update(changed, ["status"], batch_size=1000)
-    Household.objects.filter(pk__in=[h.pk for h in households]).update(head_id=Subquery(
-        Person.objects.filter(household_id=OuterRef("pk"), relation=Relation.HEAD).values("pk")[:1]
-    ))
+    # the heads afterwards, by primary key: inserting both sides of the cycle would leave a deferred
+    # foreign-key violation, and SQLite then searches the child table (unindexed in bulk mode) for
+    # every parent row inserted
+    update_rows(Household, ["id", "head_id"], [(h.pk, persons[at].pk) for h, at in zip(households, heads, strict=True)])
     return {"houses": len(houses), "households": len(households), "persons": len(persons)}
 
 

@@ -194,20 +194,4 @@ class ComponentForm(ActionModelForm):
         )
 
 
-class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label="数据类型", choices=[
-        ("persons", "实有人口"), ("households", "户"), ("buildings", "楼栋"), ("houses", "房屋"),
-        ("entities", "法人单位"), ("components", "城市部件"),
-    ])
-    file = forms.FileField(label="文件（CSV 或 XLSX）")
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("只支持 CSV 或 XLSX 文件")
-        if f.size > 300 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过 300 MB")
-        return f
-
-
 ENTITY_CHOICES = {"type": EntityType, "status": EntityStatus, "industry": Industry, "component": ComponentStatus}

@@ -114,6 +114,13 @@ class TicketChannel(models.TextChoices):
     APPOINTMENT = "appointment", _("预约签到")
 
 
+class AppointmentState(models.TextChoices):
+    BOOKED = "booked", _("已预约")
+    CHECKED_IN = "checked_in", _("已签到")
+    CANCELLED = "cancelled", _("已取消")
+    MISSED = "missed", _("未到")
+
+
 class NeedSource(models.TextChoices):
     GRID_WORKER = "grid_worker", _("网格员走访")
     PHONE = "phone", _("电话")
@@ -128,6 +135,19 @@ class NeedState(models.TextChoices):
     CANCELLED = "cancelled", _("已撤销")
 
 
+ACTIVE_NEED_STATES = (NeedState.OPEN, NeedState.ASSIGNED, NeedState.FILED)
+
+
+class NeedEventKind(models.TextChoices):
+    RECORD = "record", _("登记需求")
+    ASSIGN = "assign", _("书记分派")
+    CLAIM = "claim", _("党员认领")
+    FILE = "file", _("代为申请")
+    DELIVER = "deliver", _("送达确认")
+    CANCEL = "cancel", _("撤销")
+    ALERT = "alert", _("超时未分派提醒")
+
+
 AUDIT_LABELS = {
     "services.save_item": "保存服务事项", "services.publish_version": "发布事项新版本",
     "services.load_catalogue": "载入默认事项清单",
@@ -140,8 +160,11 @@ AUDIT_LABELS = {
     "services.sweep_deadlines": "办件时限巡检",
     "services.take_ticket": "取号", "services.call_next": "叫号", "services.recall_ticket": "重呼",
     "services.no_show": "过号", "services.transfer_ticket": "转组", "services.serve_ticket": "办理完成",
-    "services.save_group": "保存服务分组", "services.save_counter": "保存窗口",
+    "services.save_group": "保存服务分组", "services.book_appointment": "预约办事",
+    "services.cancel_appointment": "取消预约", "services.check_in_appointment": "预约签到",
+    "services.open_slots": "开放预约时段", "services.save_counter": "保存窗口",
     "services.record_need": "登记代办需求", "services.assign_need": "分派代办需求",
     "services.claim_need": "认领代办需求", "services.file_need": "代办提交申请",
     "services.deliver_need": "代办送达确认", "services.sweep_needs": "代办需求超时提醒",
+    "services.cancel_need": "撤销代办需求",
 }

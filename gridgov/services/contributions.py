@@ -8,6 +8,7 @@ from gridgov.core.manifest import (
     DemoAccount,
     DemoStep,
     DetailPage,
+    ImportKind,
     Indicator,
     MenuEntry,
     MenuGroup,
@@ -18,6 +19,8 @@ from gridgov.core.manifest import (
 VIEW = ("services.view_*",)
 COUNTER = ("services.view_*", "services.add_application", "services.accept_application", "services.call_ticket",
            "services.add_ticket", "services.view_servicestats", "services.add_proxyneed", "registry.view_person")
+NEEDS = ("services.view_proxyneed", "services.add_proxyneed")
+ASSIGN = (*NEEDS, "services.assign_proxyneed", "services.change_proxyneed")
 REVIEW = ("services.view_application", "services.view_serviceitem", "services.review_application",
           "services.view_servicestats")
 
@@ -29,14 +32,21 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("services", "办件列表", "services:app_list", "services.view_application", order=10),
         MenuEntry("services", "窗口受理", "services:counter", "services.add_application", order=20),
         MenuEntry("services", "取号叫号", "services:queue", "services.view_ticket", order=25),
+        MenuEntry("services", "预约管理", "services:appointments", "services.view_ticket", order=26),
         MenuEntry("services", "部门审核", "services:review_queue", "services.review_application", order=30),
         MenuEntry("services", "超期督办", "services:overdue", "services.view_application", order=40),
         MenuEntry("services", "差评整改", "services:rectifications", "services.view_rectification", order=45),
         MenuEntry("services", "服务统计", "services:stats", "services.view_servicestats", order=50),
+        MenuEntry("services", "排队统计", "services:queue_stats", "services.view_servicestats", order=55),
         MenuEntry("services", "事项清单", "services:item_list", "services.view_serviceitem", order=60),
+        MenuEntry("services", "双代需求", "services:need_list", "services.view_proxyneed", order=70),
+        MenuEntry("services", "登记双代需求", "services:need_record", "services.add_proxyneed", order=71),
+        MenuEntry("services", "双代分派", "services:need_assign", "services.assign_proxyneed", order=72),
+        MenuEntry("party", "我的双代任务", "services:my_needs", order=65),
     ),
     details=(
         DetailPage("服务事项", "services:item_detail", "services.ServiceItem"),
+        DetailPage("双代需求", "services:need_detail", "services.ProxyNeed", order_by=("-recorded_at",)),
         DetailPage("办件", "services:app_detail", "services.Application", arg="number", order_by=("-submitted_at",)),
     ),
     indicators=(
@@ -45,6 +55,8 @@ CONTRIBUTIONS = Contributions(
         Indicator("services.overdue", "超期办件", "件", "gridgov.services.indicators.overdue_applications",
                   perm="services.view_application", url_name="services:overdue", home=False, order=46),
     ),
+    imports=(ImportKind("service-items", "服务事项", "gridgov.services.imports.ItemImport",
+                        "services.publish_serviceitem", order=95),),
     demo=(DemoStep("services", "gridgov.services.demo.generate", order=60),),
     demo_accounts=(
         DemoAccount("counter01", "窗口人员", "service_counter", "community", order=35),
@@ -56,10 +68,15 @@ CONTRIBUTIONS = Contributions(
         RoleDefault("service_approver", REVIEW, name="部门审批人员",
                     description="主管部门：审核社区转办的办件并办结", order=151),
         RoleDefault("district_admin", ("services.*",)),
-        RoleDefault("street_staff", (*VIEW,)),
-        RoleDefault("community_staff", (*COUNTER, "services.change_servicegroup", "services.add_servicegroup",
+        # street staff take needs by phone too (and so may create grid workers, who record them)
+        RoleDefault("street_staff", (*VIEW, "services.add_proxyneed")),
+        RoleDefault("community_staff", (*COUNTER, *ASSIGN, "services.change_servicegroup", "services.add_servicegroup",
                                         "services.change_counter", "services.add_counter")),
         RoleDefault("department_handler", REVIEW),
+        # 双代: the grid worker records needs on the phone page; the branch secretary (granted with
+        # the office, over the branch's grid) assigns and cancels them
+        RoleDefault("grid_worker", NEEDS),
+        RoleDefault("party_secretary", ASSIGN),
         RoleDefault("leader", VIEW),
         RoleDefault("system", ("services.*",)),
     ),
@@ -71,7 +88,11 @@ CONTRIBUTIONS = Contributions(
         RedrawRule("services.ServiceGroup", ("keep",)),
         RedrawRule("services.Counter", ("keep",)),
         RedrawRule("services.Ticket", ("keep",), redivision="keep"),
+        RedrawRule("services.AppointmentSlot", ("keep",)),
+        RedrawRule("services.Appointment", ("keep",), redivision="keep"),
         RedrawRule("services.ProxyNeed", ("person",)),
     ),
-    extra={"public_pages": ("gridgov.services.queries.public_pages",)},
+    # the community website lists `portal_links` (URL names taking the community code)
+    extra={"public_pages": ("gridgov.services.queries.public_pages",),
+           "portal_links": (("预约办事", "services:book"),)},
 )

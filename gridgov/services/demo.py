@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from gridgov.core.actors import system_actor
 
 from . import actions
-from .choices import AppState, Channel, Delivery, NeedSource, Result, TicketChannel
-from .models import Application, ProxyNeed, ServiceGroup, ServiceItem
+from .choices import AppState, Channel, Delivery, Result, TicketChannel
+from .models import ServiceGroup, ServiceItem
 
 GROUPS = [("A", "综合受理"), ("B", "社保医保"), ("C", "民政救助")]
 PLAIN_ITEMS = ("RS001", "YB001", "GA003", "SF002", "MZ004", "WJ001", "YB003")  # few eligibility rules
@@ -93,13 +93,9 @@ def generate(*, scale=1, seed=1, progress=None):
             continue
         apps += 1
         _advance(actor, app, target, rng)
-    needs = 0
-    for person in persons[:5]:
-        ProxyNeed.objects.get_or_create(person=person, description="行动不便，需代办高龄津贴申领", defaults={
-            "division_code": person.division_code, "source": NeedSource.GRID_WORKER,
-            "recorded_at": Application.objects.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
-            or person.created_at, "item": items.get("MZ002")})
-        needs += 1
+    from .demo_proxy import generate as proxy_needs
+
+    needs = proxy_needs(actor, rng)
     if progress:
         progress(f"社区服务：事项 {ServiceItem.objects.count()} 项，办件 {apps} 件，叫号办结 {served} 个，代办需求 {needs} 条")
     return {"items": created, "applications": apps, "tickets_served": served}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, catalogue, queue
+from .views import applications, appointments, catalogue, proxy, queue
 
 app_name = "services"
 
@@ -25,10 +25,22 @@ urlpatterns = [
     path(f"applications/{N}/act/<str:step>/", applications.app_act, name="app_act"),
     path(f"applications/{N}/receipt/", applications.receipt, name="receipt"),
     path("s/<str:token>/", applications.public_status, name="status"),
+    path("proxy/", proxy.need_list, name="need_list"),
+    path("proxy/new/", proxy.need_record, name="need_record"),
+    path("proxy/assign/", proxy.need_assign, name="need_assign"),
+    path("proxy/mine/", proxy.my_needs, name="my_needs"),
+    path("proxy/<int:pk>/", proxy.need_detail, name="need_detail"),
+    path("proxy/<int:pk>/file/", proxy.need_file, name="need_file"),
+    path("proxy/<int:pk>/act/<str:step>/", proxy.need_act, name="need_act"),
     path("queue/", queue.desk, name="queue"),
     path("queue/counter/<int:pk>/", queue.counter_desk, name="counter_desk"),
     path("queue/counter/<int:pk>/<str:step>/", queue.counter_act, name="counter_act"),
     path("queue/take/", queue.take, name="take"),
+    path("queue/stats/", queue.queue_stats, name="queue_stats"),
+    path("queue/appointments/", appointments.desk, name="appointments"),
+    path("queue/appointments/check-in/", appointments.check_in, name="check_in"),
+    path("book/<str:code>/", appointments.book, name="book"),
+    path("book/<str:code>/<int:pk>/cancel/", appointments.cancel, name="book_cancel"),
     path("hall/<str:code>/", queue.hall, name="hall"),
     path("hall/<str:code>/board/", queue.hall_board, name="hall_board"),
 ]

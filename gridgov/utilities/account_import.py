@@ -22,6 +22,7 @@ FIELDS = ["grid_id", "division_code", "house_id", "holder_name", "address"]
 
 class AccountImport(RegistryImport):
     kind, title, permission = "utility-accounts", "缴费户号", "utilities.add_utilityaccount"
+    help = "户号按单位编码+户号识别，关联到房屋；导入账单前先导入户号。"
     natural_key = ("utility", "account")
     columns = [
         Column("utility", "单位编码", required=True, max_length=20, cache=True, example="water"),

@@ -64,21 +64,6 @@ class UtilityForm(forms.ModelForm):
         fields = ["code", "name", "kind", "phone", "is_active"]
 
 
-class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label="数据类型", choices=[("utility-bills", "水电气账单"), ("utility-accounts", "缴费户号")])
-    file = forms.FileField(label="账单文件（CSV 或 XLSX）")
-    apply = forms.ChoiceField(label="操作", choices=[("0", "仅校验，不写入"), ("1", "校验并导入（有错误则不写入）")],
-                              initial="1")
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("只支持 CSV 或 XLSX 文件")
-        if f.size > 300 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过 300 MB")
-        return f
-
-
 class ReconForm(forms.Form):
     date = forms.DateField(label="对账日期", widget=forms.DateInput(attrs={"type": "date"}))
 

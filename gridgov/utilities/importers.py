@@ -70,6 +70,8 @@ def parse_account_no(text):
 
 class BillImport(ImportSpec):
     kind, title, permission = "utility-bills", "水电气账单", "utilities.import_bill"
+    help = ("先导入缴费户号（关联房屋），再导入账单。金额以元为单位、最多两位小数；同一户号同一账期只记一次，"
+            "重复导入不会重复记账；文件有任何错误时不写入。")
     natural_key = ("utility", "account", "period")
     derived_keys = ("account_id", "division_code", "utility_id")
     columns = [

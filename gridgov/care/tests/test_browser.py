@@ -1,10 +1,14 @@
 """On a phone (390×844): a resident orders home elderly care for his mother with her subsidy,
-the provider accepts, checks in and out on its phone page, and the son rates the order."""
+the provider accepts, checks in and out on its phone page, and the son rates the order. Then
+axe-core on the care pages (the resident's, in normal and 长辈 mode, the provider's and staff's):
+0 serious or critical violations."""
 
 import datetime
 import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from gridgov.care import actions
 from gridgov.care.models import Order
@@ -14,11 +18,12 @@ from .conftest import RESIDENT_PASSWORD, RESIDENT_PHONE, A
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 OVERFLOW = "() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth"
 
 
 def test_resident_orders_care_for_a_parent_provider_completes_and_the_son_rates(
-        phone_page, family, staff, providers, items, provider_user, tree):
+        phone_page, _browser, live_server, family, staff, providers, items, provider_user, tree):
     page = phone_page
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -83,3 +88,44 @@ def test_resident_orders_care_for_a_parent_provider_completes_and_the_son_rates(
     assert order.rating == 5
     assert page.evaluate(OVERFLOW) <= 0
     assert not errors, errors
+
+    # axe-core on the care pages (a context that lets the axe script in)
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed")
+    found = []
+    resident_urls = [f"/c/{A}/care/", f"/c/{A}/care/providers/{providers['care'].pk}/", f"/c/{A}/care/mine/",
+                     f"/c/{A}/care/mine/{order.pk}/", f"/c/{A}/care/doctors/"]
+    context = _browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True, locale="zh-CN")
+    context.add_cookies(page.context.cookies())
+    axe_page = context.new_page()
+    for elder in (False, True):
+        if elder:
+            context.add_cookies([{"name": "elder", "value": "1", "url": live_server.url}])
+        found += [f"{'长辈 ' if elder else ''}{url}: {v}" for url in resident_urls
+                  for v in _axe(axe_page, live_server.url + url)]
+    context.close()
+    for user, password, urls in (
+            (provider_user.username, "Passw0rd-test-9", [f"/care/orders/{order.pk}/", "/care/orders/"]),
+            (staff.username, "Passw0rd-test", ["/care/orders/", f"/care/orders/{order.pk}/", "/care/providers/",
+                                               f"/care/providers/{providers['care'].pk}/", "/care/rules/",
+                                               "/care/appointments/", "/care/settlements/"])):
+        context = _browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True, locale="zh-CN")
+        axe_page = context.new_page()
+        axe_page.goto(live_server.url + "/accounts/login/")
+        axe_page.fill("#id_username", user)
+        axe_page.fill("#id_password", password)
+        axe_page.click("main button[type=submit]")
+        axe_page.wait_for_url(lambda u: "/accounts/login" not in u)
+        found += [f"{user} {url}: {v}" for url in urls for v in _axe(axe_page, live_server.url + url)]
+        context.close()
+    assert not found, "\n".join(found)
+
+
+def _axe(page, url):
+    page.goto(url, wait_until="load")
+    page.evaluate(AXE.read_text())
+    return page.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ['violations']});
+      return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+    }""")

@@ -62,8 +62,7 @@ def test_a_report_is_found_by_number_and_phone_last_four(client, tree, category)
     assert case.public_token not in r.content.decode()
 
 
-def test_guessing_the_four_digits_is_stopped(client, tree, category, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "track"}}
+def test_guessing_the_four_digits_is_stopped(client, tree, category):
     case = _web_report(category)
     for guess in range(10):
         client.post(reverse("cases:public_track"), {"number": case.number, "phone_last4": f"{guess:04d}"})

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from gridgov.core import net
+from gridgov.core import net, throttle
 
 from .. import actions, conf
 from ..choices import CaseState, Channel, EventKind, Urgency
@@ -54,22 +54,14 @@ TRACK_LIMIT = (10, 15 * 60)  # failed look-ups per source address (and per case 
 
 
 def _track_blocked(keys):
-    from django.core.cache import cache
-
     limit, _window = TRACK_LIMIT
-    return any((cache.get(k) or 0) >= limit for k in keys)
+    return any(throttle.blocked(k, limit) for k in keys)
 
 
 def _track_failed(keys):
-    from django.core.cache import cache
-
     _limit, window = TRACK_LIMIT
     for k in keys:
-        cache.add(k, 0, window)
-        try:
-            cache.incr(k)
-        except ValueError:  # expired between add and incr
-            cache.set(k, 1, window)
+        throttle.record(k, window)
 
 
 def public_track(request):

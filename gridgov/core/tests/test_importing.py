@@ -120,15 +120,17 @@ def test_line_ends_and_quoted_newlines_read_as_before():
         assert headers == ["日期", "名称"] and rows == [["2031-10-01", f"国庆{end}节"], ["2031-10-02", "元旦"]]
 
 
-def test_csv_error_after_good_rows_refuses_the_whole_file(admin_user):
-    # given a file whose rows are fine until a cell over the CSV field limit far down, after a bad
-    # row (the file is parsed as it is read)
+def test_an_oversized_csv_cell_far_down_is_a_row_error_naming_its_column(admin_user):
+    # given a file whose rows are fine until a cell over the old CSV field limit (128 K) far
+    # down, after a bad row (the file is parsed as it is read)
     text = ("日期,名称\n" + "".join(f"2031-10-{d:02},节{d}\n" for d in range(1, 20)) + "2031-13-01,坏\n"
             + "2031-11-01," + "长" * 200_000 + "\n")
     report = run_import(DaySpec(), _csv(text), actor=admin_user, apply=True)
-    # then it is one file error, with no row errors or counts from the part read before it
-    assert [(e.row, e.reason[:8]) for e in report.errors] == [(0, "CSV 格式错误")]
-    assert report.total_rows == 0 and not report.applied and not CalendarDay.objects.exists()
+    # then both rows are named with their column in Chinese (issue 11: it was an English file
+    # error "field larger than field limit"), and nothing is written
+    assert [(e.row, e.column) for e in report.errors] == [(21, "日期"), (22, "名称")]
+    assert "内容过长" in report.errors[1].reason
+    assert report.total_rows == 21 and not report.applied and not CalendarDay.objects.exists()
 
 
 def test_header_error_still_counts_the_rows(admin_user):

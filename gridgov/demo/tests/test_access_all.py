@@ -6,7 +6,8 @@ the grid worker `gw001` and a community-level user of the *other* community — 
 
 - every row `Model.objects.visible_to(user)` returns lies inside the user's scope for the
   model's view permission (`core.access.scope_prefixes`), and a row outside that scope exists
-  but is not returned (skipped, with the reason, when the demo has none outside);
+  but is not returned (the test fails when no row lies outside: the rows the tiny demo leaves
+  empty are made by `access_rows.add_missing_rows`);
 - when the model has `get_absolute_url`, the detail page of an out-of-scope row answers 404 (the
   same as a missing object), and an in-scope row's page does not 404 for a user holding the
   view permission;
@@ -14,6 +15,7 @@ the grid worker `gw001` and a community-level user of the *other* community — 
   row outside `visible_to`, and its detail route answers an out-of-scope row with 404 (or the
   same refusal a missing object gets).
 
+List pages, exports, searches and map data of every app: test_access_endpoints.py.
 Tests are parametrized per model / route so a failure names it. Models that are legitimately not
 scoped per staff user are listed in NOT_PER_USER with the reason.
 """
@@ -61,6 +63,11 @@ def demo(django_db_setup, django_db_blocker):
             other = (Division.objects.filter(level=Level.COMMUNITY, is_active=True)
                      .exclude(code__startswith=grid_path[:12]).order_by("code").first())
             assert other is not None, "the tiny demo should have a second community"
+            from gridgov.demo.tests.access_rows import add_missing_rows
+
+            spare = (Division.objects.filter(level=Level.GRID, is_active=True, code__startswith=grid_path[:12])
+                     .exclude(code=grid_path).order_by("code").first())
+            add_missing_rows(spare.code, [[grid_path], [other.code]])
             community_user = User.objects.create(username="access-other-community", full_name="另一社区工作人员")
             RoleAssignment.objects.create(user=community_user, role=Role.objects.get(code=RoleCode.COMMUNITY_STAFF),
                                           division=other)
@@ -108,8 +115,7 @@ def test_visible_to_returns_only_rows_in_scope(db, demo, model, which):
     leaked = [(r.pk, r.division_code) for r in visible if not _inside(r.division_code, prefixes)]
     assert not leaked, f"{label}: {which} 看到了范围 {prefixes} 之外的行 {leaked[:5]}"
     out = _outside(model, prefixes).values_list("pk", flat=True)[:50]
-    if not out:
-        pytest.skip(f"{label}: 演示数据中没有 {which} 范围之外的行")
+    assert out, f"{label}: 演示数据中没有 {which} 范围之外的行（在 access_rows.add_missing_rows 中补一行）"
     assert not visible.filter(pk__in=list(out)).exists()
 
 
@@ -125,8 +131,7 @@ def test_detail_page_of_an_out_of_scope_row_is_404(db, demo, client, model, whic
         pytest.skip("该用户范围为全部")
     client.force_login(user)
     row = _outside(model, prefixes).order_by("pk").first()
-    if row is None:
-        pytest.skip(f"{label}: 演示数据中没有 {which} 范围之外的行")
+    assert row is not None, f"{label}: 演示数据中没有 {which} 范围之外的行（在 access_rows.add_missing_rows 中补一行）"
     status = client.get(row.get_absolute_url()).status_code
     if prefixes:  # holds the view permission somewhere: missing and forbidden look the same
         assert status == 404, f"{label}: {which} 打开范围外的 {row.get_absolute_url()} 得到 {status}"

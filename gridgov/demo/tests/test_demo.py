@@ -208,3 +208,23 @@ def test_a_failing_app_demo_does_not_stop_the_others(monkeypatch):
     done = run_steps(steps, plan=None, scale="tiny", seed=1, progress=lines.append, failures=failures)
     assert done == {"good": {"rows": 1}} and calls == ["tiny"]
     assert failures and "坏了" in failures[0] and any("生成失败" in x for x in lines)
+
+
+def test_streets_planned_in_worker_processes_give_the_same_plan(monkeypatch):
+    from gridgov.demo import plan as plan_mod
+
+    monkeypatch.setitem(plan_mod.SCALES, "two", {"streets": ["430702004000", "430702005000"], "communities": 1,
+                                                 "per_community": (700, 1000)})
+
+    def shape(p):
+        return ([(gp.code, gp.households, gp.polygon.wkb, tuple(gp.building_ids)) for gp in p.grids],
+                [(b.id, b.grid_code, b.households, b.footprint.wkb) for b in p.buildings], p.road_count)
+
+    monkeypatch.setenv("GRIDGOV_DEMO_WORKERS", "1")
+    assert plan_mod.workers(2) == 1
+    serial = build_plan("two", 5)
+    monkeypatch.setenv("GRIDGOV_DEMO_WORKERS", "2")
+    assert plan_mod.workers(2) == 2
+    parallel = build_plan("two", 5)
+    assert len(serial.grids) >= 2
+    assert shape(parallel) == shape(serial)

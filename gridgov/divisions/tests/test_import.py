@@ -125,15 +125,24 @@ def test_cli_dry_run_apply_and_exit_codes(db, tmp_path, capsys):
     assert template.stat().st_size > 0
 
 
-def test_web_upload_preview_then_apply(client, admin, settings, tmp_path):
+def test_web_upload_preview_then_apply(client, admin, settings, tmp_path, django_capture_on_commit_callbacks):
+    """The divisions upload goes through the core import page and its one stash (issue 10 §4):
+    nothing is left behind once applied."""
+    from gridgov.core.import_stash import stash_dir
+    from gridgov.core.models import Job
+
     settings.MEDIA_ROOT = tmp_path
     client.force_login(admin)
-    url = reverse("divisions:import")
-    r = client.post(url, {"file": _file(GOOD)})
-    assert r.status_code == 200 and "确认导入 5 行" in r.content.decode()
-    assert not Division.objects.exists()
-    token = r.context["token"]
-    r = client.post(url, {"token": token})
-    assert r.status_code == 302 and Division.objects.count() == 5
-    r = client.post(url, {"file": _file(HEADER + "1,,x,网格,,,\n")})
-    assert "区划代码格式不正确" in r.content.decode()
+    r = client.get(reverse("divisions:import"))
+    assert r.status_code == 302 and r.url == reverse("core:import") + "?kind=divisions"
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("core:import"), {"kind": "divisions", "file": _file(GOOD)})
+    assert "确认导入 5 行" in client.get(r.url).content.decode()
+    assert not Division.objects.exists() and len(list(stash_dir().iterdir())) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:import_apply", args=[Job.objects.latest("pk").pk]))
+    assert Division.objects.count() == 5 and not list(stash_dir().iterdir())
+    assert not [p for p in (tmp_path / "imports").iterdir() if p.is_file()]  # no side stash any more
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("core:import"), {"kind": "divisions", "file": _file(HEADER + "1,,x,网格,,,\n")})
+    assert "区划代码格式不正确" in client.get(r.url).content.decode()

@@ -4,9 +4,7 @@ device in the audit."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
-from gridgov.core import audit, pii
+from gridgov.core import audit, pii, throttle
 from gridgov.core.actors import action
 from gridgov.registry.identity import IdentityError, check_resident_id
 
@@ -34,20 +32,16 @@ def _fail_keys(device, id_hash):
 
 
 def is_locked(device, id_hash=""):
-    return any((cache.get(k) or 0) >= FAIL_LIMIT for k in _fail_keys(device, id_hash))
+    return any(throttle.blocked(k, FAIL_LIMIT) for k in _fail_keys(device, id_hash))
 
 
 def _count_failure(keys):
     for k in keys:
-        cache.add(k, 0, LOCK_SECONDS)
-        try:
-            cache.incr(k)
-        except ValueError:  # expired between add and incr
-            cache.set(k, 1, LOCK_SECONDS)
+        throttle.record(k, LOCK_SECONDS)
 
 
 def clear_failures(device):
-    cache.delete(f"kiosk:idfail:dev:{device.pk}")
+    throttle.reset(f"kiosk:idfail:dev:{device.pk}")
 
 
 @action

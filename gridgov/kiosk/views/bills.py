@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gridgov.core import throttle
+
 from ..device import kiosk_actor, kiosk_required
 from .terminal import _ctx, current_person_id
 
@@ -18,20 +20,11 @@ LOOKUP_LIMIT = 20  # failed account look-ups per terminal per 15 minutes
 
 
 def _lookup_blocked(device):
-    from django.core.cache import cache
-
-    return (cache.get(f"kiosk:billfail:{device.pk}") or 0) >= LOOKUP_LIMIT
+    return throttle.blocked(f"kiosk:billfail:{device.pk}", LOOKUP_LIMIT)
 
 
 def _lookup_failed(device):
-    from django.core.cache import cache
-
-    key = f"kiosk:billfail:{device.pk}"
-    cache.add(key, 0, 15 * 60)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 15 * 60)
+    throttle.record(f"kiosk:billfail:{device.pk}", 15 * 60)
 
 
 def _house_of(person_id):

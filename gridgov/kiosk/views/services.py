@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gridgov.core import throttle
 from gridgov.core.widgets import pinyin_keys
 
 from ..device import kiosk_actor, kiosk_required
@@ -111,21 +112,13 @@ def apply_receipt(request, token):
 
 
 def _count(key):
-    from django.core.cache import cache
-
-    cache.add(key, 0, 15 * 60)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 15 * 60)
+    throttle.record(key, 15 * 60)
 
 
 @never_cache
 @kiosk_required
 def track(request):
     """办件查询: by the application number (digit pad), or the identified resident's own."""
-    from django.core.cache import cache
-
     from gridgov.services.queries import status_for_public
 
     number = "".join((request.GET.get("number") or "").split())[:30]
@@ -141,7 +134,7 @@ def track(request):
         rows = [status_for_public(n) for n in numbers[:10]]
         error = "" if rows else "没有查到您的办件"
     elif number:
-        if (cache.get(key) or 0) >= TRACK_LIMIT:
+        if throttle.blocked(key, TRACK_LIMIT):
             error = "查询过于频繁，请 15 分钟后再试"
         else:
             info = status_for_public(number)

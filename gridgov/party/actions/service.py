@@ -106,6 +106,54 @@ def verify_many(*, actor, activities, approve=True, reason=""):
     return done
 
 
+# Sources another app may report service through (record_platform_activity); cases and
+# volunteer attendance are made inside the party app itself.
+PLATFORM_SOURCES = (ItemSource.PROXY,)
+
+
+@action
+def record_platform_activity(*, actor, member, source, source_ref, occurred_at, note="", place=""):
+    """A piece of service another app saw the member complete (a delivered proxy service, 双代)
+    becomes a VERIFIED service record of the member's item of that source: the item of the
+    member's post if it has one, else the first active item of the source. Points and caps come
+    from the item (data, edited on the 六员岗位 page). Idempotent on (source, source_ref): a second
+    call returns the first record. Returns None when no item of that source is active (party
+    staff switched it off: nothing counts). The caller passes its own actor: the member, or
+    the system actor."""
+    from ..models import ServiceItem
+
+    if source not in PLATFORM_SOURCES:
+        raise ValidationError({"source": "该来源不能由其他模块自动计分"})
+    source_ref = str(source_ref or "")[:60]
+    if not source_ref:
+        raise ValidationError({"source_ref": "缺少来源记录"})
+    require_self_or(actor, member, "party.verify_serviceactivity")
+    existing = ServiceActivity.objects.filter(source=source, source_ref=source_ref).first()
+    if existing is not None:
+        return existing
+    if member.status != MemberStatus.ACTIVE or not member.branch_id:
+        raise ValidationError({"member": f"党员“{member.name}”未在网格报到，服务无法计入"})
+    items = ServiceItem.objects.filter(source=source, is_active=True).order_by("post__sort", "id")
+    post_id = current_post_id(member)
+    item = (items.filter(post_id=post_id).first() if post_id else None) or items.first()
+    if item is None:
+        return None
+    now = clock.now()
+    activity = ServiceActivity.objects.create(
+        member=member, branch_id=member.branch_id, post_id=post_id or item.post_id, item=item, source=source,
+        source_ref=source_ref, division_code=member.division_code, occurred_at=occurred_at, place=place[:120],
+        note=note, points=capping.capped(item, item.points, member.pk, occurred_at, statuses=(ActivityStatus.VERIFIED,)),
+        status=ActivityStatus.VERIFIED, verified_at=now,
+    )
+    sums.refresh([(activity.division_code, sums.month_of(activity.occurred_at))])
+    audit.record(actor, "party.record_platform_activity", activity,
+                 after={"source": source, "source_ref": source_ref, "points": str(activity.points)})
+    from ..scoring import score_members
+
+    score_members([member.pk], notify=False)
+    return activity
+
+
 def _case_model():
     from django.apps import apps
 

@@ -8,7 +8,7 @@ from gridgov.core.actors import system_actor
 
 from .conftest import seed_defaults
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_member_flow_phone_and_secretary_verifies(django_db_setup, phone_page, browser_page, orgs, make_member, party_staff):

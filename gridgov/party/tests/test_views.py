@@ -39,7 +39,7 @@ def test_pages_render(client, admin_user, busy_branch, orgs):
                            ("party:org", [busy_branch.pk]), ("party:org", [orgs["430702004001"].pk]),
                            ("party:org", [orgs["430702000000"].pk]), ("party:member", [member.pk]),
                            ("party:workunits", []), ("party:workunit", [member.work_unit_id]),
-                           ("party:member_create", []), ("party:event_create", []), ("party:member_import", []),
+                           ("party:member_create", []), ("party:event_create", []),
                            ("party:org_edit", [busy_branch.pk])]:
             r = client.get(reverse(name, args=args))
             assert r.status_code == 200, (name, r.status_code)
@@ -275,3 +275,33 @@ def test_transfer_by_grid_code_page(client, admin_user, orgs, make_member):
     client.post(url, {"to_grid_code": "430702004002001", "note": "搬家"})
     m.refresh_from_db()
     assert m.branch == orgs["430702004002001"]
+
+
+def test_work_unit_list_shows_only_units_in_scope(client, admin_user, party_staff, tree, work_unit):
+    """The list reads through visible_to, as the unit's page does: a grid's party staff do not see
+    the district's units (nor their member counts), which their detail page answers with 404."""
+    from gridgov.party.actions import create_work_unit
+
+    mine = create_work_unit(actor=admin_user, name="网格内的单位", division=tree["430702004001001"])
+    other = create_work_unit(actor=admin_user, name="另一社区的单位", division=tree["430702004002001"])
+    client.force_login(party_staff)
+    page = client.get(reverse("party:workunits")).content.decode()
+    assert mine.name in page
+    assert work_unit.name not in page and other.name not in page
+    assert client.get(reverse("party:workunits"), {"q": "单位"}).content.decode().count(other.name) == 0
+    assert client.get(reverse("party:workunit", args=[other.pk])).status_code == 404
+    client.force_login(admin_user)
+    assert other.name in client.get(reverse("party:workunits")).content.decode()
+
+
+def test_member_import_refuses_a_future_joining_date(orgs, make_person, admin_user):
+    """Issue 11: a 2099 入党日期 is refused with a Chinese error naming row and column."""
+    from gridgov.core.importing import run_import
+    from gridgov.party.importers import MemberImport
+
+    report = run_import(MemberImport(actor=admin_user),
+                        _csv(["430702199001011230,张三,在职党员,武陵区教育局,,2099-07-01,430702004001001,是"]),
+                        actor=admin_user, apply=True, filename="m.csv")
+    reasons = {(e.row, e.column): e.reason for e in report.errors}
+    assert "不能晚于今天" in reasons[(2, "入党日期")]
+    assert not report.applied and PartyMember.objects.count() == 0

@@ -1,25 +1,23 @@
-"""XLSX exports (scoped, masked: no ID or phone numbers leave through these) and the member
-import page on the shared import framework."""
+"""XLSX exports (scoped, masked: no ID or phone numbers leave through these); the member
+import address leads to the core import page."""
 
 import io
 from urllib.parse import quote
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from gridgov.core import audit
 from gridgov.core.access import can
-from gridgov.core.importing import run_import, write_table, write_template
+from gridgov.core.importing import write_table
 
 from .. import queries
 from ..choices import PeriodKind, RequestStatus
-from ..importers import MemberImport
 from ..models import MemberScore, PostClaim
 from ..periods import label
-from ._common import crumbs, scope_of
+from ._common import scope_of
 from .members import member_queryset
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,24 +71,6 @@ def export_scores(request):
 
 @login_required
 def import_members(request):
-    """Upload a CSV/XLSX of members: check first, then apply all-or-nothing."""
-    spec = MemberImport(actor=request.user)
-    if not can(request.user, spec.permission):
-        raise Http404
-    if request.GET.get("template"):
-        buf = io.BytesIO()
-        buf.name = "党员导入模板.xlsx"
-        write_template(spec, buf, fmt="xlsx")
-        response = HttpResponse(buf.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = "attachment; filename=party-members-template.xlsx"
-        return response
-    report = None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        report = run_import(spec, upload, actor=request.user, apply=request.POST.get("apply") == "1",
-                            filename=upload.name)
-        if report.applied:
-            messages.success(request, report.summary())
-    return render(request, "party/import.html", {
-        "report": report, "spec": spec,
-        "breadcrumb": crumbs({"label": "党员管理", "url": reverse("party:member_list")}, {"label": "导入"})})
+    """批量导入党员 is the one core import page (kind `party-members`)."""
+    return redirect(f"{reverse('core:import')}?kind=party-members")
+

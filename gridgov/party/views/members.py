@@ -150,8 +150,10 @@ def member_leave(request, pk):
 def workunit_list(request):
     if not can(request.user, "party.view_workunit"):
         raise Http404
-    qs = WorkUnit.objects.annotate(n=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)),
-                                   registered=Count("members", filter=Q(members__branch__isnull=False)))
+    # the units of the viewer's scope, as the detail page (get_visible_or_404) and the API read them
+    qs = WorkUnit.objects.visible_to(request.user).annotate(
+        n=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)),
+        registered=Count("members", filter=Q(members__branch__isnull=False)))
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(name__contains=q)

@@ -7,6 +7,7 @@ from .bookings import (  # noqa: F401
     decide_booking,
     rate_booking,
     rate_signup,
+    remove_session,
     save_session,
     set_booking_rule,
     sign_up_session,

@@ -202,6 +202,37 @@ def save_session(*, actor, community, title, kind, place, description="", provid
 
 
 @action
+def remove_session(*, actor, session):
+    """删除 a public-interest service. With no sign-up ever, the session and its slots are deleted.
+    Otherwise it is withdrawn (撤下): unpublished, its upcoming sign-ups cancelled and their places
+    released, and past sign-ups (with their ratings) kept. Returns "deleted" or "withdrawn"."""
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    require(actor, "portal.change_session", session.division_code)
+    code = session.division_code
+    signups = SessionSignup.objects.filter(slot__session=session)
+    if not signups.exists():
+        before = {"title": session.title, "slots": session.slots.count()}
+        audit.record(actor, "portal.remove_session", session, before=before, reason="删除（无人报名）")
+        session.delete()
+        outcome = "deleted"
+    else:
+        now = clock.now()
+        upcoming = list(signups.filter(cancelled_at__isnull=True, slot__starts_at__gt=now).select_for_update())
+        for signup in upcoming:
+            SessionSlot.objects.filter(pk=signup.slot_id).update(taken=F("taken") - 1)
+        SessionSignup.objects.filter(pk__in=[s.pk for s in upcoming]).update(cancelled_at=now)
+        session.is_published = False
+        session.save(update_fields=["is_published", "updated_at"])
+        audit.record(actor, "portal.remove_session", session, before={"is_published": True},
+                     after={"is_published": False, "cancelled_signups": len(upcoming)}, reason="撤下（已有报名）")
+        outcome = "withdrawn"
+    from ..homecache import invalidate_home
+
+    transaction.on_commit(lambda: invalidate_home(code[:12]))
+    return outcome
+
+
+@action
 def sign_up_session(*, actor, profile, slot, for_person=None):
     """Take one place in a session slot (for oneself or an elder one acts for)."""
     from ..access import acting_for

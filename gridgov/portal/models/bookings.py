@@ -89,6 +89,7 @@ class Session(ScopedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)  # the community home's version (homecache)
 
     class Meta:
         verbose_name = _("公益服务")

@@ -95,3 +95,35 @@ def test_staff_pages_scoped(client, tree, make_user, admin_user):
         actions.save_post(actor=other, community=tree[COMMUNITY], kind="news", title="越权")
     for name in ("staff_posts", "staff_bookings", "staff_sessions", "staff_residents"):
         assert client.get(reverse(f"portal:{name}")).status_code == 200
+
+
+def test_home_version_sql_matches_models():
+    from gridgov.divisions.choices import Level
+    from gridgov.divisions.models import Division
+    from gridgov.portal.homecache import VERSION_SQL
+    from gridgov.portal.models import Session
+
+    assert f'"{Post._meta.db_table}"' in VERSION_SQL and f'"{Session._meta.db_table}"' in VERSION_SQL
+    assert f'"{Division._meta.db_table}"' in VERSION_SQL and f'"level" = {int(Level.COMMUNITY)}' in VERSION_SQL
+
+
+def test_home_version_moves_on_every_session_change_in_every_process(tree, admin_user):
+    """Other server processes never see `invalidate_home`'s local bump: the version read from the
+    database must change when a session is edited or withdrawn, not only when one is created."""
+    import datetime
+
+    from django.utils import timezone
+
+    from gridgov.portal.homecache import home_version
+
+    assert home_version("430702004999") is None
+    start = timezone.now() + datetime.timedelta(days=2)
+    session = actions.save_session(actor=admin_user, community=tree[COMMUNITY], title="义诊", kind="health",
+                                   place="服务站", slots=[(start, start + datetime.timedelta(hours=1), 5)])
+    v1 = home_version(COMMUNITY)
+    actions.save_session(actor=admin_user, community=tree[COMMUNITY], title="义诊（改期）", kind="health",
+                         place="服务站", session=session)
+    v2 = home_version(COMMUNITY)
+    actions.remove_session(actor=admin_user, session=session)
+    v3 = home_version(COMMUNITY)
+    assert len({v1, v2, v3}) == 3

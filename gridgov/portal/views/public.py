@@ -20,7 +20,7 @@ from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
 from ..choices import PostKind, PostState
-from ..homecache import HOME_TTL, community_with_version, home_cache_key
+from ..homecache import HOME_TTL, home_cache_key, home_version
 from ..models import Booking, BookingRule, Post, Session
 from .common import community_or_404
 
@@ -35,17 +35,18 @@ CSRF_SENTINEL = "__portal_csrf_token__"
 def home(request, code):
     """The community home. Its content fragment is cached per community version; for a signed-out
     visitor with no pending message and no query string the whole page is cached too (per
-    version and 长辈 mode), with the CSRF token put in per request, so a hit is one query."""
-    community = community_with_version(code)
-    if community is None:
+    version and 长辈 mode), with the CSRF token put in per request, so a hit is one short query."""
+    version = home_version(code)
+    if version is None:
         raise Http404("找不到该社区")
-    key = home_cache_key(community)
+    key = home_cache_key(code, version)
     whole = not request.user.is_authenticated and not request.GET and not len(messages.get_messages(request))
     page_key = f"{key}:page:{request.COOKIES.get('elder') == '1'}"
     if whole:
         html = cache.get(page_key)
         if html is not None:
             return HttpResponse(html.replace(CSRF_SENTINEL, str(get_token(request))))
+    community = community_or_404(code)  # only on a miss or for a signed-in visitor
     body = cache.get(key)
     if body is None:
         posts = list(_published(community).only("id", "kind", "title", "summary", "published_at", "pinned",
@@ -118,11 +119,15 @@ def guide(request, code):
         from gridgov.services import public as services_public  # optional: the services app
     except ImportError:
         services_public = None
-    if services_public is not None and hasattr(services_public, "catalogue_for"):
-        items = services_public.catalogue_for(community)
+    q = "".join((request.GET.get("q") or "").split())[:20]
+    online_only = request.GET.get("online") == "1"
+    if services_public is not None and apps.is_installed("gridgov.services"):
+        items = services_public.catalogue_for(community, online_only=online_only)
+        if q:
+            items = [i for i in items if q in i.name or q in i.category or q in i.department]
     return render(request, "portal/public/guide.html", {
-        "community": community, "items": items, "has_services": services_public is not None,
-        "has_policies": apps.is_installed("gridgov.kiosk")})
+        "community": community, "items": items, "has_services": services_public is not None, "q": q,
+        "online_only": online_only, "has_policies": apps.is_installed("gridgov.kiosk")})
 
 
 def _policies(community, q="", category=""):

@@ -1,7 +1,6 @@
 """Staff side of the website, scoped to the community (visible_to): news and notices, booking
 approval and rules, sessions, counter verification of residents."""
 
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gridgov.core import pii
@@ -151,6 +149,7 @@ def session_list(request):
     qs = Session.objects.visible_to(request.user).prefetch_related("slots").order_by("-created_at")
     return render(request, "portal/staff/sessions.html", {
         "page": _page(request, qs), "can_add": can(request.user, "portal.add_session"),
+        "can_change": can(request.user, "portal.change_session"),
         "breadcrumb": [ROOT, {"label": "公益服务"}]})
 
 
@@ -159,9 +158,7 @@ def session_new(request):
     form = SessionForm(request.POST or None, communities=_communities(request.user, "portal.add_session"))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        start = timezone.make_aware(datetime.datetime.combine(d["date"], d["start"]))
-        step = datetime.timedelta(minutes=d["slot_minutes"])
-        slots = [(start + i * step, start + (i + 1) * step, d["capacity"]) for i in range(d["slot_count"])]
+        slots = form.new_slots()
         try:
             actions.save_session(actor=request.user, community=d["community"], title=d["title"], kind=d["kind"],
                                  place=d["place"], description=d["description"], provider=d["provider"],
@@ -174,6 +171,44 @@ def session_new(request):
     return render(request, "portal/staff/form.html", {
         "form": form, "title": "发布公益服务",
         "breadcrumb": [ROOT, {"label": "公益服务", "url": reverse("portal:staff_sessions")}, {"label": "发布"}]})
+
+
+@login_required
+def session_edit(request, pk):
+    """Edit a session's details and add slots (existing slots and their sign-ups are kept)."""
+    session = get_visible_or_404(Session, request.user, "change", pk=pk)
+    initial = {k: getattr(session, k) for k in ("kind", "title", "place", "provider", "description")}
+    form = SessionForm(request.POST or None, initial=initial, editing=True, communities=Division.objects.none())
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.save_session(actor=request.user, community=session.community, title=d["title"], kind=d["kind"],
+                                 place=d["place"], description=d["description"], provider=d["provider"],
+                                 slots=form.new_slots(), session=session)
+        except (ValidationError, PermissionDenied) as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存公益服务：{session.title}")
+            return redirect("portal:staff_sessions")
+    return render(request, "portal/staff/session_edit.html", {
+        "form": form, "session": session, "title": f"修改公益服务 · {session.title}",
+        "slots": session.slots.order_by("starts_at"),
+        "breadcrumb": [ROOT, {"label": "公益服务", "url": reverse("portal:staff_sessions")}, {"label": "修改"}]})
+
+
+@require_POST
+@login_required
+def session_delete(request, pk):
+    session = get_visible_or_404(Session, request.user, "change", pk=pk)
+    title = session.title
+    try:
+        outcome = actions.remove_session(actor=request.user, session=session)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, f"已删除公益服务：{title}" if outcome == "deleted"
+                         else f"“{title}”已有居民报名，已撤下：未开始时段的报名已取消，历史报名和评价保留")
+    return redirect("portal:staff_sessions")
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.db import connection
 
 from gridgov.core import clock, crypto
 from gridgov.core.bulk import NULL, allocate_ids, bulk_mode, copy_escape, insert_rows, table_size, update_rows
-from gridgov.core.importing import Column, parse_choice, parse_date
+from gridgov.core.importing import Column, parse_choice, parse_past_date
 
 from .. import population
 from ..actions.common import refresh_all_household_counts, refresh_household_counts
@@ -101,7 +101,7 @@ class PersonImport(RegistryImport):
         Column("id_type", "证件类型", parse=parse_choice(IdType), cache=True, example="居民身份证", help="默认居民身份证"),
         Column("id_number", "证件号码", max_length=30, parse=_parse_id, example="430702199001011230"),
         Column("sex", "性别", parse=parse_choice(Sex), cache=True, help="身份证号码可推出时可不填"),
-        Column("birth_date", "出生日期", parse=parse_date, cache=True, help="身份证号码可推出时可不填"),
+        Column("birth_date", "出生日期", parse=parse_past_date, cache=True, help="身份证号码可推出时可不填"),
         Column("ethnicity", "民族", max_length=20, example="汉族"),
         Column("phone", "联系电话", max_length=20, parse=_parse_phone, example="13807360000"),
         Column("grid", "网格编码", required=True, parse=parse_grid_code, cache=True, example="430702004001001"),

@@ -1,3 +1,4 @@
+from django.db.models import F
 from stdnum.cn import ric, uscc
 
 from gridgov.divisions.models import Division
@@ -18,6 +19,9 @@ def test_demo_fills_every_grid_with_valid_codes(tree):
         n = p.id_number_plain
         assert ric.calc_check_digit(n) == n[-1] and ric.get_birth_date(n) == p.birth_date and p.name_initials
     assert Household.objects.filter(head__isnull=True).count() == 0
+    # the head is set after the rows are in (bulk path): it is a member of its own household
+    assert not Household.objects.exclude(head__household=F("pk")).exists()
+    assert not Household.objects.exclude(head__relation="head").exists()
     assert all(uscc.is_valid(e.credit_code) for e in LegalEntity.objects.all())
     assert all(len(c.code) == 16 and c.code[6:10] == c.component_class.code for c in Component.objects.all()[:50])
     # idempotent: a second run leaves the data alone

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gridgov.core import audit, pii
+from gridgov.core import audit, pii, throttle
 from gridgov.core.access import can, get_visible_or_404
 from gridgov.core.choices import AuditKind
 from gridgov.core.importing import write_table
@@ -35,16 +35,7 @@ EXACT_SEARCHES_PER_HOUR = 60
 def _exact_search_allowed(user):
     """At most EXACT_SEARCHES_PER_HOUR full ID/phone look-ups per user an hour (a guessed number
     is otherwise confirmed in milliseconds, issue 11)."""
-    from django.core.cache import cache
-
-    key = f"registry:exact-search:{user.pk}"
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
-        count = 1
-    return count <= EXACT_SEARCHES_PER_HOUR
+    return throttle.record(f"registry:exact-search:{user.pk}", 3600) <= EXACT_SEARCHES_PER_HOUR
 
 
 @login_required

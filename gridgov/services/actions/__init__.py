@@ -15,7 +15,24 @@ from .applications import (  # noqa: F401
     submit_application,
     sweep_deadlines,
 )
+from .appointments import (  # noqa: F401
+    book_appointment,
+    cancel_appointment,
+    check_in_appointment,
+    open_slots,
+    set_slot,
+)
 from .catalogue import load_default_catalogue, save_item  # noqa: F401
+from .proxy import (  # noqa: F401
+    assign_need,
+    cancel_need,
+    claim_need,
+    deliver_need,
+    file_need,
+    record_need,
+    reveal_phone,
+    sweep_needs,
+)
 from .queue import (  # noqa: F401
     call_next,
     no_show,

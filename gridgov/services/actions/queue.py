@@ -1,10 +1,10 @@
 """The hall queue: take a ticket, call the next one (atomic), recall, no-show, transfer, serve.
 
-Call-next atomicity: the candidate is read with `select_for_update(skip_locked=True)` on
-PostgreSQL (another counter's locked candidate is skipped, not waited for) and claimed with a
-conditional UPDATE (`state = waiting`), which is what makes it safe on every backend: a row
-another counter claimed first updates 0 rows and the next candidate is tried. On SQLite the
-write lock serialises the transactions anyway.
+Call-next atomicity: on PostgreSQL one UPDATE claims the candidate its subquery picked with
+`FOR UPDATE SKIP LOCKED` (another counter's locked candidate is skipped, not waited for) under
+the condition `state = waiting`; elsewhere the candidate is read and claimed with the same
+conditional UPDATE, a row another counter claimed first updates 0 rows and the next candidate
+is tried (on SQLite the write lock serialises the transactions anyway).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,14 +53,18 @@ def call_next(*, actor, counter):
     taken). Returns the ticket or None when nobody waits. Two counters never get the same one."""
     _check_counter(actor, counter)
     now = clock.now()
-    groups = list(counter.groups.filter(is_active=True).values_list("pk", flat=True))
+    groups = counter.groups.filter(is_active=True).values("pk")
     waiting = Ticket.objects.filter(group_id__in=groups, day=clock.today(), state=TicketState.WAITING).order_by(
         "-priority", "taken_at", "id")
+    if connection.vendor == "postgresql":
+        pk = _claim_pg(counter, actor, now)
+        if pk is None:
+            return None
+        ticket = Ticket.objects.get(pk=pk)
+        audit.record(actor, "services.call_next", ticket, after={"counter": counter.number})
+        return ticket
     for _ in range(CALL_ATTEMPTS):
-        if connection.features.has_select_for_update_skip_locked:
-            candidate = waiting.select_for_update(skip_locked=True).values_list("pk", flat=True).first()
-        else:
-            candidate = waiting.values_list("pk", flat=True).first()
+        candidate = waiting.values_list("pk", flat=True).first()
         if candidate is None:
             return None
         claimed = Ticket.objects.filter(pk=candidate, state=TicketState.WAITING).update(
@@ -70,6 +74,30 @@ def call_next(*, actor, counter):
             audit.record(actor, "services.call_next", ticket, after={"counter": counter.number})
             return ticket
     return None
+
+
+def _claim_pg(counter, actor, now):
+    """One statement on PostgreSQL: pick the next waiting ticket of the counter's active groups
+    (priority first, then time taken) with FOR UPDATE SKIP LOCKED — a row another counter is
+    claiming is skipped, not waited for — and claim it (`state = waiting` re-checked), returning
+    its id or None. One round trip instead of three (bench/services: 8 counters at once)."""
+    t, groups, through = Ticket._meta.db_table, ServiceGroup._meta.db_table, Counter.groups.through._meta.db_table
+    sql = f"""
+        UPDATE {t} SET state = %s, counter_id = %s, called_at = %s, called_by_id = %s, call_count = 1
+        WHERE id = (
+            SELECT w.id FROM {t} w
+            JOIN {through} cg ON cg.servicegroup_id = w.group_id AND cg.counter_id = %s
+            JOIN {groups} g ON g.id = w.group_id AND g.is_active
+            WHERE w.day = %s AND w.state = %s
+            ORDER BY w.priority DESC, w.taken_at, w.id
+            LIMIT 1 FOR UPDATE OF w SKIP LOCKED)
+        AND state = %s
+        RETURNING id"""  # noqa: S608  (table names from the models' meta; values are parameters)
+    with connection.cursor() as cur:
+        cur.execute(sql, [TicketState.CALLED, counter.pk, now, getattr(actor, "pk", None), counter.pk, clock.today(),
+                          TicketState.WAITING, TicketState.WAITING])
+        row = cur.fetchone()
+    return row[0] if row else None
 
 
 def _own(actor, ticket, *states):

@@ -20,6 +20,16 @@ def catalogue(db):
     return {i.code: i for i in ServiceItem.objects.select_related("current", "department")}
 
 
+def _seed_care_tags(CareTag):
+    """The care groups a data migration seeds: a flushing test earlier in the run empties them,
+    so put them back (idempotent) before tagging a resident."""
+    import importlib
+
+    seeded = importlib.import_module("gridgov.registry.migrations.0002_seed_dictionaries")
+    for code, name, description in seeded.CARE_TAGS:
+        CareTag.objects.get_or_create(code=code, defaults={"name": name, "description": description})
+
+
 @pytest.fixture
 def make_person(tree):
     from gridgov.registry.models import Person
@@ -32,6 +42,7 @@ def make_person(tree):
                                   birth_date=today.replace(year=today.year - age) - datetime.timedelta(days=1),
                                   residence_type=residence, id_masked="430702********1234", phone_masked="138****5678")
         if tags:
+            _seed_care_tags(CareTag)
             p.care_tags.set(CareTag.objects.filter(code__in=tags))
         return p
 
@@ -69,6 +80,40 @@ def hall(tree, admin_user):
     c1 = actions.save_counter(actor=admin_user, community=tree[A], number=1, groups=[a, b])
     c2 = actions.save_counter(actor=admin_user, community=tree[A], number=2, groups=[a])
     return {"A": a, "B": b, "c1": c1, "c2": c2}
+
+
+@pytest.fixture
+def party(tree, admin_user, make_user, roles):
+    """Branches on the test tree, the party seed, and a factory of registered members with
+    accounts; `party["secretary"]` is the secretary of grid A's branch (with the role)."""
+    from gridgov.party.actions import create_member, hand_over_secretary_role, sync_organizations
+    from gridgov.party.models import PartyOrganization, RolePost, ScoringRule, ServiceItem
+    from gridgov.party.seed import seed
+    from gridgov.registry.models import Person
+
+    seed(RolePost, ServiceItem, ScoringRule)
+    sync_organizations(actor=admin_user)
+    n = {"i": 0}
+
+    def member(grid=GRID_A, with_user=True, name=None):
+        n["i"] += 1
+        person = Person.objects.create(grid=tree[grid], division_code=grid, name=name or f"党员{n['i']}",
+                                       political_status="cpc")
+        user = make_user(RoleCode.RESIDENT, None, username=f"m{n['i']}") if with_user else None
+        return create_member(actor=admin_user, person=person, category="resident", user=user, register=True)
+
+    sec = member(name="书记")
+    branch = PartyOrganization.objects.get(division_code=GRID_A)
+    branch.secretary = sec
+    branch.save(update_fields=["secretary"])
+    hand_over_secretary_role(actor=admin_user, organization=branch, previous=None, secretary=sec)
+    return {"member": member, "secretary": sec.user, "secretary_member": sec, "branch": branch}
+
+
+@pytest.fixture
+def grid_worker_a(make_user, tree, roles):
+    return make_user(RoleCode.GRID_WORKER, tree[GRID_A], username="gw-a")
+
 
 
 RoleCode  # noqa: B018  (imported for fixtures that name roles)

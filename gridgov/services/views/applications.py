@@ -71,7 +71,8 @@ def review_queue(request):
 
 
 def _application(request, number, action="view"):
-    app = Application.objects.filter(number=number).first()
+    app = Application.objects.select_related("item", "version", "department", "community", "person", "proxy_member",
+                                             "rating").filter(number=number).first()
     if app is None:
         raise Http404("对象不存在或无权访问")
     if action == "review" and app.state == AppState.REVIEW and can(
@@ -79,7 +80,8 @@ def _application(request, number, action="view"):
             app.department_id in request.user.department_ids() or request.user.is_superuser):
         return app
     return get_visible_or_404(Application.objects.select_related("item", "version", "department", "community",
-                                                                 "person"), request.user, number=number)
+                                                                 "person", "proxy_member", "rating"),
+                              request.user, number=number)
 
 
 @login_required

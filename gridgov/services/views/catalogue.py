@@ -75,17 +75,10 @@ def item_edit(request, pk=None):
 
 @login_required
 def item_export(request):
+    """The whole catalogue as XLSX in the columns the import reads (export, edit, import back)."""
+    from ..imports import export_table
+
     need(request, "services.view_serviceitem")
-    rows = []
-    for item in ServiceItem.objects.select_related("department", "current"):
-        v = item.current
-        if v is None:
-            continue
-        rows.append([item.code, item.name, item.department.name, item.get_category_display(), v.number,
-                     v.get_handling_display(), "、".join(v.channel_labels()), v.promised_days, v.statutory_days,
-                     v.fee_fen, "；".join(m["name"] for m in v.materials), "；".join(f["label"] for f in v.fields),
-                     v.legal_basis])
-    return export_response(request.user, rows, filename="服务事项清单", fmt="xlsx",
-                           headers=["事项编码", "事项名称", "主管部门", "类别", "版本", "办理方式", "办理渠道",
-                                    "承诺时限(工作日)", "法定时限(工作日)", "收费(分)", "申请材料", "表单字段", "设定依据"],
+    headers, rows = export_table()
+    return export_response(request.user, rows, filename="服务事项清单", fmt="xlsx", headers=headers,
                            subject=("services.serviceitem", "", "服务事项清单"))

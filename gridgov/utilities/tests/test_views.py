@@ -25,7 +25,7 @@ def test_staff_pages(client, setup):
     for name, args in [("bill_list", []), ("account_list", []), ("payment_list", []), ("utility_list", []),
                        ("counter", []), ("import", []), ("recon_list", []), ("bill_detail", [b.pk]),
                        ("account_detail", [setup["account"].pk])]:
-        r = client.get(reverse(f"utilities:{name}", args=args))
+        r = client.get(reverse(f"utilities:{name}", args=args), follow=True)  # 账单导入 → the core import page
         assert r.status_code == 200, name
     r = client.get(reverse("utilities:bill_list"), {"q": "W77", "status": "unpaid", "period": "2026-10"})
     assert r.content.decode().count("/utilities/bills/") == 1
@@ -69,12 +69,31 @@ def test_public_lookup_and_sandbox(client, setup, settings):
     assert client.get(reverse("utilities:public_payment", args=["forged"])).status_code == 404
 
 
-def test_import_page(client, setup, django_capture_on_commit_callbacks):
+def test_import_page(client, setup, django_capture_on_commit_callbacks, settings, tmp_path):
+    """账单导入 is the core import page: validate → preview → apply as a job (issue 10 §4)."""
+    from gridgov.core.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(setup["op"])
+    r = client.get(reverse("utilities:import"))
+    assert r.status_code == 302 and r.url == reverse("core:import") + "?kind=utility-bills"
+    page = client.get(r.url).content.decode()
+    assert 'value="utility-bills" selected' in page and 'id="kind-persons"' not in page  # only the operator's kinds
     body = "单位编码,户号,地址,账期,金额(元),缴费截止日\nwater,W77,,2026-11,33.00,2026-12-25\n".encode()
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(reverse("utilities:import"), {"file": SimpleUploadedFile("b.csv", body), "apply": "1", "kind": "utility-bills"})
-    assert r.status_code == 302
+        r = client.post(reverse("core:import"), {"file": SimpleUploadedFile("b.csv", body), "kind": "utility-bills"})
+    preview = Job.objects.latest("pk")
+    assert r.status_code == 302 and preview.status == "succeeded", preview.error
+    assert not Bill.objects.filter(period="2026-11").exists()  # the preview writes nothing
+    assert "确认导入 1 行" in client.get(r.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("core:import_apply", args=[preview.pk]))
+    assert "新增 1" in client.get(r.url).content.decode()
+    assert Bill.objects.filter(period="2026-11", amount_fen=3300).exists()
+    assert client.get(reverse("core:import_template", args=["utility-bills"])).status_code == 200
+    # a bad amount: a Chinese row error on the preview, an error file, and nothing applied
+    bad = "单位编码,户号,地址,账期,金额(元),缴费截止日\nwater,W77,,2026-12,3x,2026-12-25\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("core:import"), {"file": SimpleUploadedFile("b.csv", bad), "kind": "utility-bills"})
     page = client.get(r.url).content.decode()
-    assert "新增 1" in page and Bill.objects.filter(period="2026-11", amount_fen=3300).exists()
-    assert client.get(reverse("utilities:import_template")).status_code == 200
+    assert "金额(元)" in page and 'id="import-error-file"' in page and "apply-import" not in page

@@ -4,12 +4,12 @@ provider's simulated payment page, and the providers' signed callback endpoint."
 import uuid
 
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from gridgov.core import throttle
 from gridgov.core.net import client_ip
 
 from .. import actions
@@ -23,15 +23,11 @@ LOOKUP_LIMIT = (20, 15 * 60)  # failed look-ups per address per 15 minutes
 
 
 def _blocked(key):
-    return (cache.get(key) or 0) >= LOOKUP_LIMIT[0]
+    return throttle.blocked(key, LOOKUP_LIMIT[0])
 
 
 def _failed(key):
-    cache.add(key, 0, LOOKUP_LIMIT[1])
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOOKUP_LIMIT[1])
+    throttle.record(key, LOOKUP_LIMIT[1])
 
 
 def lookup(request):

@@ -1,0 +1,155 @@
+"""Appointments: slots, booking (capacity, duplicates, scope), cancel, check-in and priority."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from gridgov.core import clock
+from gridgov.registry.identity import make_resident_id
+from gridgov.services import actions
+from gridgov.services.choices import AppointmentState, TicketChannel
+from gridgov.services.models import AppointmentSlot
+
+from .conftest import GRID_A, A
+
+DAY = datetime.date(2026, 12, 1)  # a Tuesday
+PERSON_ID = make_resident_id("430702", datetime.date(1980, 1, 1), 11)
+
+
+def at(day, hh, mm=0):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hh, mm)))
+
+
+@pytest.fixture
+def slots(hall, admin_user):
+    with clock.frozen(at(DAY - datetime.timedelta(days=1), 10)):
+        n = actions.open_slots(actor=admin_user, group=hall["A"], start_day=DAY, end_day=DAY + datetime.timedelta(days=6),
+                               start_time=datetime.time(9), end_time=datetime.time(11), minutes=30, capacity=2)
+    assert n == 4 * 5  # five working days (Sat/Sun skipped), four slots a day
+    return AppointmentSlot.objects.filter(group=hall["A"], day=DAY).order_by("start")
+
+
+@pytest.fixture
+def resident(tree, admin_user, db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+
+    from gridgov.portal import actions as portal
+    from gridgov.portal import sms
+    from gridgov.registry import actions as registry
+
+    cache.clear()
+    person = registry.register_person(actor=admin_user, grid=tree[GRID_A], data={"name": "李居民", "id_number": PERSON_ID})
+    sms.send_code("13800001111")
+    code = sms.outbox[-1][1].split("验证码是 ")[1][:6]
+    profile = portal.sign_up(actor=AnonymousUser(), phone="13800001111", code=code, password="Resident-2026",
+                             community=tree[A], display_name="李先生")
+    portal.give_consent(actor=profile.user, profile=profile)
+    portal.verify_online(actor=profile.user, profile=profile, name="李居民", id_number=PERSON_ID)
+    profile.refresh_from_db()
+    assert profile.person_id == person.pk
+    return profile
+
+
+def test_capacity_duplicates_and_cancel(slots, clerk, make_person):
+    first = slots[0]
+    p1, p2, p3 = make_person("甲"), make_person("乙"), make_person("丙")
+    with clock.frozen(at(DAY, 7)):
+        a1 = actions.book_appointment(actor=clerk, slot=first, person=p1)
+        actions.book_appointment(actor=clerk, slot=first, person=p2)
+        with pytest.raises(ValidationError, match="已约满"):
+            actions.book_appointment(actor=clerk, slot=first, person=p3)
+        with pytest.raises(ValidationError, match="请勿重复预约"):
+            actions.book_appointment(actor=clerk, slot=slots[1], person=p1)
+        first.refresh_from_db()
+        assert first.booked == 2 and len(a1.code) == 6 and a1.code.isdigit()
+        actions.cancel_appointment(actor=clerk, appointment=a1)
+        with pytest.raises(ValidationError):
+            actions.cancel_appointment(actor=clerk, appointment=a1)
+        first.refresh_from_db()
+        assert first.booked == 1
+        actions.book_appointment(actor=clerk, slot=first, person=p3)  # the freed place
+    with clock.frozen(at(DAY, 9, 5)), pytest.raises(ValidationError, match="已开始"):
+        actions.book_appointment(actor=clerk, slot=slots[0], person=make_person("丁"))
+
+
+def test_check_in_gives_priority_over_earlier_walk_ins(slots, hall, clerk, make_person):
+    with clock.frozen(at(DAY, 7)):
+        appt = actions.book_appointment(actor=clerk, slot=slots[1], person=make_person())  # 09:30
+        with pytest.raises(ValidationError, match="签到时间为 08:30 起"):
+            actions.check_in_appointment(actor=clerk, appointment=appt)
+    with clock.frozen(at(DAY, 8, 40)):
+        walk_in = actions.take_ticket(actor=clerk, group=hall["A"], channel="reception")
+    with clock.frozen(at(DAY, 8, 50)):
+        appt = actions.check_in_appointment(actor=clerk, appointment=appt)
+        assert appt.state == AppointmentState.CHECKED_IN and appt.ticket.channel == TicketChannel.APPOINTMENT
+        with pytest.raises(ValidationError, match="已签到"):
+            actions.check_in_appointment(actor=clerk, appointment=appt)
+        assert actions.call_next(actor=clerk, counter=hall["c2"]).pk == appt.ticket_id
+        assert actions.call_next(actor=clerk, counter=hall["c2"]).pk == walk_in.pk
+
+
+def test_check_in_refused_late_or_other_day_or_other_hall(slots, clerk, clerk_b, make_person):
+    with clock.frozen(at(DAY, 7)):
+        appt = actions.book_appointment(actor=clerk, slot=slots[0], person=make_person())
+    with clock.frozen(at(DAY - datetime.timedelta(days=1), 9)), pytest.raises(ValidationError, match="预约当天"):
+        actions.check_in_appointment(actor=clerk, appointment=appt)
+    with clock.frozen(at(DAY, 9, 10)), pytest.raises(PermissionDenied):
+        actions.check_in_appointment(actor=clerk_b, appointment=appt)
+    with clock.frozen(at(DAY, 9, 31)), pytest.raises(ValidationError, match="已过"):
+        actions.check_in_appointment(actor=clerk, appointment=appt)
+
+
+def test_reception_page_checks_in_by_code(client, slots, clerk, make_person):
+    with clock.frozen(at(DAY, 7)):
+        appt = actions.book_appointment(actor=clerk, slot=slots[0], person=make_person("王小明"))
+    client.force_login(clerk)
+    with clock.frozen(at(DAY, 8, 30)):
+        page = client.get(reverse("services:appointments")).content.decode()
+        assert appt.code in page and "王**" in page and "王小明" not in page
+        bad = client.post(reverse("services:check_in"), {"code": "12345x"}, follow=True).content.decode()
+        assert "签到码不正确" in bad
+        ok = client.post(reverse("services:check_in"), {"code": appt.code}, follow=True).content.decode()
+    appt.refresh_from_db()
+    assert appt.state == AppointmentState.CHECKED_IN and f"排队号 {appt.ticket.number}" in ok
+
+
+def test_staff_opens_slots_with_checked_fields(client, hall, admin_user, clerk):
+    client.force_login(admin_user)
+    with clock.frozen(at(DAY, 7)):
+        bad = client.post(reverse("services:appointments"), {
+            "group": hall["A"].pk, "start_day": "2026-12-02", "end_day": "2026-12-01", "start_time": "09:00",
+            "end_time": "10:00", "minutes": 30, "capacity": 3})
+        assert "结束日期不能早于开始日期" in bad.content.decode()
+        ok = client.post(reverse("services:appointments"), {
+            "group": hall["A"].pk, "start_day": "2026-12-01", "end_day": "2026-12-01", "start_time": "09:00",
+            "end_time": "10:00", "minutes": 30, "capacity": 3})
+    assert ok.status_code == 302 and AppointmentSlot.objects.filter(day=DAY, capacity=3).count() == 2
+    client.force_login(clerk)  # a counter clerk sees the desk but cannot open slots
+    with clock.frozen(at(DAY, 7)):
+        assert "开放预约时段" not in client.get(reverse("services:appointments")).content.decode()
+
+
+def test_resident_books_and_cancels_online(client, slots, resident, make_person, clerk):
+    url = reverse("services:book", args=[A])
+    with clock.frozen(at(DAY, 7)):
+        assert client.get(url).status_code == 302  # to the portal login
+        client.force_login(resident.user)
+        page = client.get(url).content.decode()
+        assert "09:00 余 2" in page
+        stranger = make_person("外人")
+        client.post(url, {"slot": slots[0].pk, "person": stranger.pk})  # not theirs: not offered
+        assert not slots[0].appointments.exists()
+        done = client.post(url, {"slot": slots[0].pk, "person": resident.person_id}, follow=True).content.decode()
+        appt = slots[0].appointments.get()
+        assert f"签到码 {appt.code}" in done and appt.booked_by_id == resident.user_id
+        with pytest.raises(PermissionDenied):  # a resident books only for themselves or family
+            actions.book_appointment(actor=resident.user, slot=slots[1], person=stranger)
+        client.post(reverse("services:book_cancel", args=[A, appt.pk]))
+    appt.refresh_from_db()
+    assert appt.state == AppointmentState.CANCELLED
+    client.force_login(clerk)
+    assert client.get(url).status_code == 403  # staff accounts do not book on the website
