@@ -162,6 +162,7 @@ AUDIT_LABELS = {
     "services.no_show": "过号", "services.transfer_ticket": "转组", "services.serve_ticket": "办理完成",
     "services.save_group": "保存服务分组", "services.book_appointment": "预约办事",
     "services.cancel_appointment": "取消预约", "services.check_in_appointment": "预约签到",
+    "services.miss_appointment": "预约爽约（未签到）",
     "services.open_slots": "开放预约时段", "services.save_counter": "保存窗口",
     "services.record_need": "登记代办需求", "services.assign_need": "分派代办需求",
     "services.claim_need": "认领代办需求", "services.file_need": "代办提交申请",

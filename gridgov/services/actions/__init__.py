@@ -21,6 +21,7 @@ from .appointments import (  # noqa: F401
     check_in_appointment,
     open_slots,
     set_slot,
+    sweep_missed_appointments,
 )
 from .catalogue import load_default_catalogue, save_item  # noqa: F401
 from .proxy import (  # noqa: F401

@@ -32,6 +32,8 @@ MAX_OPEN = 3           # live appointments per person (no hoarding)
 EARLY_MINUTES = 60     # check-in opens an hour before the slot
 MAX_SLOT_DAYS = 31
 MAX_SLOTS_PER_DAY = 40
+MISSED_GRACE_MINUTES = 30  # an appointment not checked in 30 minutes after its slot ends is missed
+SWEEP_BATCH = 2000         # appointments marked per sweep run (the next run takes the rest)
 
 
 def _at(day, t):
@@ -166,6 +168,32 @@ def cancel_appointment(*, actor, appointment):
     AppointmentSlot.objects.filter(pk=appt.slot_id, booked__gt=0).update(booked=F("booked") - 1)
     audit.record(actor, "services.cancel_appointment", appt, after={"state": appt.state})
     return appt
+
+
+@action
+def sweep_missed_appointments(*, actor, now=None):
+    """爽约巡检: every appointment still `booked` MISSED_GRACE_MINUTES after its slot ended becomes
+    `missed` (未到), with an audit entry each. Idempotent: only `booked` rows are taken, under a
+    skip-locked row lock, and the UPDATE re-checks the state, so a check-in or cancellation that
+    commits first wins and two sweeps never mark the same appointment twice. The place stays
+    counted in the (past) slot. Returns how many were marked."""
+    from django.db.models import Q
+
+    require(actor, "services.change_appointment")
+    cutoff = timezone.localtime(now or clock.now()) - datetime.timedelta(minutes=MISSED_GRACE_MINUTES)
+    due = (Appointment.objects.filter(state=AppointmentState.BOOKED)
+           .filter(Q(day__lt=cutoff.date()) | Q(day=cutoff.date(), slot__end__lte=cutoff.time()))
+           .select_related("slot").select_for_update(of=("self",), skip_locked=True)
+           .order_by("day", "pk")[:SWEEP_BATCH])
+    marked = 0
+    for appt in due:
+        if not Appointment.objects.filter(pk=appt.pk, state=AppointmentState.BOOKED).update(
+                state=AppointmentState.MISSED):
+            continue
+        audit.record(actor, "services.miss_appointment", appt, before={"state": AppointmentState.BOOKED},
+                     after={"state": AppointmentState.MISSED, "slot_end": f"{appt.day} {appt.slot.end:%H:%M}"})
+        marked += 1
+    return marked
 
 
 def find_for_check_in(community_code, code):

@@ -153,3 +153,46 @@ def test_resident_books_and_cancels_online(client, slots, resident, make_person,
     assert appt.state == AppointmentState.CANCELLED
     client.force_login(clerk)
     assert client.get(url).status_code == 403  # staff accounts do not book on the website
+
+
+def test_sweep_marks_missed_after_grace_once_and_audited(slots, clerk, make_person):
+    from gridgov.core.actors import system_actor
+    from gridgov.core.models import AuditEntry
+
+    with clock.frozen(at(DAY, 7)):
+        late = actions.book_appointment(actor=clerk, slot=slots[0], person=make_person("甲"))      # 09:00-09:30
+        came = actions.book_appointment(actor=clerk, slot=slots[0], person=make_person("乙"))
+        gone = actions.book_appointment(actor=clerk, slot=slots[1], person=make_person("丙"))      # 09:30-10:00
+        later = actions.book_appointment(actor=clerk, slot=slots[3], person=make_person("丁"))     # 10:30-11:00
+        dropped = actions.book_appointment(actor=clerk, slot=slots[2], person=make_person("戊"))
+        actions.cancel_appointment(actor=clerk, appointment=dropped)
+    with clock.frozen(at(DAY, 9, 10)):
+        actions.check_in_appointment(actor=clerk, appointment=came)
+    system = system_actor()
+    with pytest.raises(PermissionDenied):
+        actions.sweep_missed_appointments(actor=clerk, now=at(DAY, 12))  # counter staff do not sweep
+    assert actions.sweep_missed_appointments(actor=system, now=at(DAY, 9, 59)) == 0  # within the 30-minute grace
+    assert actions.sweep_missed_appointments(actor=system, now=at(DAY, 10)) == 1     # 09:30 end + 30 min
+    assert actions.sweep_missed_appointments(actor=system, now=at(DAY, 10, 10)) == 0  # idempotent
+    # the next sweep after midnight still catches the 10:30 slot (date boundary)
+    assert actions.sweep_missed_appointments(actor=system, now=at(DAY + datetime.timedelta(days=1), 0, 5)) == 2
+    states = {a.pk: a.state for a in type(late).objects.filter(pk__in=[late.pk, came.pk, gone.pk, later.pk,
+                                                                        dropped.pk])}
+    assert states == {late.pk: AppointmentState.MISSED, came.pk: AppointmentState.CHECKED_IN,
+                      gone.pk: AppointmentState.MISSED, later.pk: AppointmentState.MISSED,
+                      dropped.pk: AppointmentState.CANCELLED}
+    audited = AuditEntry.objects.filter(action="services.miss_appointment")
+    assert sorted(int(e.object_id) for e in audited) == sorted([late.pk, gone.pk, later.pk])
+    assert all(e.after["state"] == "missed" for e in audited)
+    with clock.frozen(at(DAY, 10, 35)), pytest.raises(ValidationError, match="未到"):
+        actions.check_in_appointment(actor=clerk, appointment=gone)  # a missed one cannot be checked in
+
+
+def test_missed_sweep_is_a_periodic_task():
+    from huey.contrib.djhuey import HUEY
+
+    from gridgov.services import tasks
+
+    assert "missed_appointment_sweep_task" in {t.name for t in HUEY._registry.periodic_tasks}
+    validate = tasks.missed_appointment_sweep_task.task_class().validate_datetime
+    assert validate(datetime.datetime(2026, 12, 1, 10, 15)) and not validate(datetime.datetime(2026, 12, 1, 10, 16))
