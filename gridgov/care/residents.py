@@ -1,13 +1,9 @@
 """The registry persons a resident account may act for: its own verified person and the
 elderly relatives who authorised it (the portal app's resident profile and family links,
-through `gridgov.portal.access`, ADR 0027)."""
+through `gridgov.core.residents`, ADRs 0027 and 0040); none when no app keeps resident accounts."""
 
-from django.apps import apps
+from gridgov.core.residents import acting_for, current_resident
 
 
 def persons_for(user):
-    if not apps.is_installed("gridgov.portal"):
-        return []
-    from gridgov.portal.access import acting_for, current_resident
-
     return list(acting_for(current_resident(user)))

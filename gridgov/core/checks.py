@@ -23,6 +23,10 @@ def check_manifests(app_configs=None, **kwargs):
                 if other != manifest.app:
                     errors.append(checks.Error(f"{kind} “{item.key}” is declared by {other} and {manifest.app}",
                                                id="core.E102"))
+    providers = [m.app for m in all_contributions() if m.residents is not None]
+    if len(providers) > 1:
+        errors.append(checks.Error(f"resident access is declared by {' and '.join(providers)}: one app keeps the "
+                                   f"resident accounts (core.residents)", id="core.E103"))
     return errors
 
 

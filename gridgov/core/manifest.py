@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 __all__ = [
     "Contributions", "MenuGroup", "MenuEntry", "Indicator", "ImportKind", "DemoStep", "DemoAccount", "RoleDefault",
-    "RedrawRule", "all_contributions", "collect", "resolve",
+    "RedrawRule", "ResidentAccess", "all_contributions", "collect", "resolve",
 ]
 
 
@@ -188,6 +188,28 @@ class RedrawRule:
 
 
 @dataclass(frozen=True)
+class ResidentAccess:
+    """How the app that keeps resident accounts answers "who is the signed-in resident and for
+    whom may they act" — read by every other app through `gridgov.core.residents`, so that no
+    app names the one that keeps the accounts (docs/architecture.md §1, ADR 0040). At most one
+    installed app declares it. Dotted paths to:
+
+    `current`     `f(user) -> profile | None`: the user's resident profile (None for staff,
+                  providers and anonymous visitors);
+    `acting_for`  `f(profile) -> QuerySet[registry.Person]`: the persons the profile may act for
+                  (themselves once verified, authorised relatives); empty for an unverified one;
+    `admit`       `f(request, *, verified) -> HttpResponse | None`: a resident page's gate:
+                  None lets the request through (with `request.resident` set), a response (a
+                  redirect to sign in, consent or verify) is returned instead; it raises
+                  PermissionDenied for staff and provider accounts.
+    """
+
+    current: str
+    acting_for: str
+    admit: str
+
+
+@dataclass(frozen=True)
 class Contributions:
     """Everything one app adds to the shared parts of the platform."""
 
@@ -211,6 +233,7 @@ class Contributions:
     # viewer, or None when it does not concern them. The dict: "title", optional "lines" (str),
     # "stats" ({"label", "num", "url"}), "links" ({"label", "url"}), "order" (default 100).
     home_cards: tuple[str, ...] = ()
+    residents: ResidentAccess | None = None  # the resident-access provider (one app at most)
     extra: dict = field(default_factory=dict)  # room for an app-specific declaration
 
 

@@ -25,6 +25,18 @@ def division_list(user, *, q="", level="", parent="", sort="code", within=""):
     return qs.order_by(SORTS.get(sort, "code"), "code")
 
 
+def public_community_or_404(code):
+    """A live community by its 12-digit code, for the public pages (the whole district is public:
+    the community website, and the resident pages other apps add to it)."""
+    from django.http import Http404
+
+    community = Division.objects.select_related("parent").filter(code=code, level=Level.COMMUNITY,
+                                                                 is_active=True).first()
+    if community is None:
+        raise Http404("找不到该社区")
+    return community
+
+
 def grid_workers(division):
     """Users holding the grid-worker role on exactly this division."""
     from gridgov.accounts.models import User

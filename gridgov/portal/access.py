@@ -1,8 +1,13 @@
-"""Who the current resident is — the helpers other apps (care, services) use (ADR 0027).
+"""Who the current resident is: the portal keeps the resident accounts (ADR 0027) and provides
+resident access to the platform through its manifest (`ResidentAccess`). Other apps (care,
+services) read it through `gridgov.core.residents`, never from here (ADR 0040).
 
 - `current_resident(user)`: the user's `ResidentProfile` or None (staff, providers, anonymous).
-- `resident_required(view)` / `verified_resident_required(view)`: a view decorator; anyone else
-  is sent to the portal login (or the verification page), staff and provider accounts get 403.
+- `admit(request, *, verified)`: the gate of a resident page: None lets the request through,
+  else the redirect to the portal login (or the consent or verification page); staff and
+  provider accounts get 403.
+- `resident_required(view)` / `verified_resident_required(view)`: the portal's own views'
+  decorator around `admit`.
 - `acting_for(profile)`: the registry persons a resident may act for (themselves once verified,
   and the elderly relatives whose FamilyLink is active).
 - `is_provider(user)`: the account is of kind provider (care keeps its own membership table).
@@ -16,6 +21,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from gridgov.accounts.choices import AccountKind
+from gridgov.core.residents import NOT_A_RESIDENT
 
 
 def current_resident(user):
@@ -44,20 +50,29 @@ def resident_required(view=None, *, verified=False):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect(_login_url(request))
-        profile = current_resident(user)
-        if profile is None:
-            raise PermissionDenied("此页面仅供居民账号使用")
-        if profile.consent_at is None:
-            return redirect(f"{reverse('portal:consent')}?next={quote(request.get_full_path())}")
-        if verified and not profile.is_verified:
-            return redirect(f"{reverse('portal:verify')}?next={quote(request.get_full_path())}")
-        request.resident = profile
+        refused = admit(request, verified=verified)
+        if refused is not None:
+            return refused
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def admit(request, *, verified=False):
+    """None when the request comes from a signed-in resident who accepted the privacy notice
+    (and is verified, if asked), with `request.resident` set; else the redirect to send them."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(_login_url(request))
+    profile = current_resident(user)
+    if profile is None:
+        raise PermissionDenied(NOT_A_RESIDENT)
+    if profile.consent_at is None:
+        return redirect(f"{reverse('portal:consent')}?next={quote(request.get_full_path())}")
+    if verified and not profile.is_verified:
+        return redirect(f"{reverse('portal:verify')}?next={quote(request.get_full_path())}")
+    request.resident = profile
+    return None
 
 
 def verified_resident_required(view):

@@ -3,7 +3,15 @@ bookings, sessions, resident accounts), its part of the built-in roles, its demo
 public pages for the UI test, and how its rows follow a redraw (they belong to a community or
 a person's grid: a grid redraw leaves them; a re-division moves them with the codes)."""
 
-from gridgov.core.manifest import Contributions, DemoStep, MenuEntry, MenuGroup, RedrawRule, RoleDefault
+from gridgov.core.manifest import (
+    Contributions,
+    DemoStep,
+    MenuEntry,
+    MenuGroup,
+    RedrawRule,
+    ResidentAccess,
+    RoleDefault,
+)
 
 VIEW = ("portal.view_*",)
 EDIT = ("portal.add_post", "portal.change_post", "portal.add_session", "portal.change_session",
@@ -38,5 +46,8 @@ CONTRIBUTIONS = Contributions(
         RedrawRule("portal.SessionSlot", ("keep",)),
         RedrawRule("portal.SessionSignup", ("keep",)),
     ),
+    # the resident accounts: other apps reach them through gridgov.core.residents (ADR 0040)
+    residents=ResidentAccess(current="gridgov.portal.access.current_resident",
+                             acting_for="gridgov.portal.access.acting_for", admit="gridgov.portal.access.admit"),
     extra={"public_pages": ("portal:district", "gridgov.portal.demo.public_pages")},
 )

@@ -11,7 +11,7 @@ here reads other people's data:
 - `eligibility(item, person)`: the Chinese sentence of each eligibility rule `person` fails.
 - `applications_of(person_ids)` / `application_of(person_ids, number)`: the applications of
   persons the CALLER has already established the user may act for (the portal passes
-  `portal.access.acting_for(profile)`); never a query by anything else.
+  `core.residents.acting_for(profile)`); never a query by anything else.
 - `resident_events(application)`: the steps of an application a resident is shown (no staff
   names, no internal notes; warnings, overdue flags and call-backs stay inside).
 """

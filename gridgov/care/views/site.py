@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gridgov.core import clock
-from gridgov.portal.access import acting_for, verified_resident_required
-from gridgov.portal.views.common import community_or_404
+from gridgov.core.residents import acting_for, current_resident, verified_resident_required
+from gridgov.divisions.queries import public_community_or_404 as community_or_404
 
 from .. import actions, subsidy
 from ..actions.health import booking_horizon, signed_doctor
@@ -184,8 +184,6 @@ def doctors(request, code):
     station = _providers(community).filter(kind=ProviderKind.HEALTH).first()
     if station is None:
         raise Http404("本社区尚未登记卫生服务站")
-    from gridgov.portal.access import current_resident
-
     profile = current_resident(request.user)
     persons = list(acting_for(profile)) if profile else []
     me = persons[0] if persons else None

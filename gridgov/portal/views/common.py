@@ -1,10 +1,9 @@
 """Helpers shared by the portal's views."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from gridgov.divisions.choices import Level
+from gridgov.divisions.queries import public_community_or_404
 
 
 def error_text(exc):
@@ -34,10 +33,4 @@ def safe_next(request, default):
 
 def community_or_404(code):
     """A live community by its 12-digit code (public pages: the whole district is public)."""
-    from gridgov.divisions.models import Division
-
-    community = Division.objects.select_related("parent").filter(code=code, level=Level.COMMUNITY,
-                                                                 is_active=True).first()
-    if community is None:
-        raise Http404("找不到该社区")
-    return community
+    return public_community_or_404(code)

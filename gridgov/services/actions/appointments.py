@@ -42,14 +42,10 @@ def _at(day, t):
 
 def _may_act_for(actor, person, community_code):
     """Staff of the community (reception, phone booking), or a signed-in resident acting for
-    themselves or an elderly relative (the portal's `acting_for`)."""
+    themselves or an elderly relative (`core.residents.acting_for`)."""
     if can(actor, "services.add_ticket", community_code):
         return True
-    from django.apps import apps
-
-    if not apps.is_installed("gridgov.portal"):
-        return False
-    from gridgov.portal.access import acting_for, current_resident
+    from gridgov.core.residents import acting_for, current_resident
 
     profile = current_resident(actor)
     return profile is not None and acting_for(profile).filter(pk=person.pk).exists()

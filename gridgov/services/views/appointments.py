@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from gridgov.core import clock
 from gridgov.core.access import can, get_visible_or_404
 from gridgov.core.pii import mask_name
+from gridgov.core.residents import acting_for, resident_required
+from gridgov.divisions.queries import public_community_or_404
 
 from .. import actions
 from ..actions.appointments import HORIZON_DAYS, find_for_check_in
@@ -103,15 +105,11 @@ def check_in(request):
 # -- residents (community website) -------------------------------------------------------------
 
 def _resident(view):
-    from gridgov.portal.access import resident_required
-
     return resident_required(view, verified=True)
 
 
 def _community(code):
-    from gridgov.portal.views.common import community_or_404
-
-    return community_or_404(code)
+    return public_community_or_404(code)
 
 
 class BookForm(forms.Form):
@@ -133,8 +131,6 @@ def book(request, code):
 
 def _book(request, code):
     """预约办事: the community's open slots over the next HORIZON_DAYS days, per group."""
-    from gridgov.portal.access import acting_for
-
     community = _community(code)
     persons = list(acting_for(request.resident))
     form = BookForm(request.POST or None)
@@ -169,8 +165,6 @@ def cancel(request, code, pk):
 
 
 def _cancel(request, code, pk):
-    from gridgov.portal.access import acting_for
-
     persons = acting_for(request.resident)
     appt = next((a for a in _my_appointments(request, persons) if a.pk == pk), None)
     if appt is None:
