@@ -33,6 +33,7 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("services", "窗口受理", "services:counter", "services.add_application", order=20),
         MenuEntry("services", "取号叫号", "services:queue", "services.view_ticket", order=25),
         MenuEntry("services", "预约管理", "services:appointments", "services.view_ticket", order=26),
+        MenuEntry("services", "代为预约", "services:staff_book", "services.add_ticket", order=27),
         MenuEntry("services", "部门审核", "services:review_queue", "services.review_application", order=30),
         MenuEntry("services", "超期督办", "services:overdue", "services.view_application", order=40),
         MenuEntry("services", "差评整改", "services:rectifications", "services.view_rectification", order=45),

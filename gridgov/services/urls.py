@@ -39,6 +39,7 @@ urlpatterns = [
     path("queue/stats/", queue.queue_stats, name="queue_stats"),
     path("queue/appointments/", appointments.desk, name="appointments"),
     path("queue/appointments/check-in/", appointments.check_in, name="check_in"),
+    path("queue/appointments/book/", appointments.staff_book, name="staff_book"),
     path("book/<str:code>/", appointments.book, name="book"),
     path("book/<str:code>/<int:pk>/cancel/", appointments.cancel, name="book_cancel"),
     path("hall/<str:code>/", queue.hall, name="hall"),

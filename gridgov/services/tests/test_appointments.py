@@ -196,3 +196,33 @@ def test_missed_sweep_is_a_periodic_task():
     assert "missed_appointment_sweep_task" in {t.name for t in HUEY._registry.periodic_tasks}
     validate = tasks.missed_appointment_sweep_task.task_class().validate_datetime
     assert validate(datetime.datetime(2026, 12, 1, 10, 15)) and not validate(datetime.datetime(2026, 12, 1, 10, 16))
+
+
+def test_clerk_books_for_a_resident_from_the_page(client, slots, clerk, clerk_b, hall, make_person, catalogue):
+    person = make_person("王来电")
+    url = reverse("services:staff_book")
+    client.force_login(clerk)
+    with clock.frozen(at(DAY, 9, 10)):
+        assert 'href="/services/queue/appointments/book/"' in client.get(reverse("services:appointments")).content.decode()
+        found = client.get(url, {"q": "王来电"}).content.decode()
+        assert f"?person={person.pk}" in found
+        page = client.get(url, {"person": person.pk}).content.decode()
+        assert "12月01日 09:30–10:00 · 综合受理（余 2 个）" in page and "12月01日 09:00" not in page  # started slots not offered
+        empty = client.post(url, {"person": person.pk}).content.decode()
+        assert "请选择预约时段" in empty
+        hall["A"].items.set([catalogue["MZ004"]])
+        wrong = next(i for code, i in catalogue.items() if code != "MZ004")
+        bad = client.post(url, {"person": person.pk, "slot": slots[1].pk, "item": wrong.pk}).content.decode()
+        assert f"“{wrong.name}”不在“综合受理”的办理范围" in bad and not slots[1].appointments.exists()
+        ok = client.post(url, {"person": person.pk, "slot": slots[1].pk})
+        assert ok.status_code == 302 and ok["Location"].endswith("?day=2026-12-01")
+        appt = slots[1].appointments.get()
+        assert appt.person_id == person.pk and appt.booked_by_id == clerk.pk
+        again = client.post(url, {"person": person.pk, "slot": slots[2].pk}).content.decode()
+        assert "请勿重复预约" in again and slots[2].appointments.count() == 0
+    client.force_login(clerk_b)  # another community's clerk: the resident and the slots are not theirs
+    with clock.frozen(at(DAY, 9, 10)):
+        assert client.get(url, {"person": person.pk}).status_code == 404
+        stranger = make_person("李乙", grid="430702004002001")
+        refused = client.post(url, {"person": stranger.pk, "slot": slots[3].pk}).content.decode()
+        assert "该时段不可预约" in refused and slots[3].appointments.count() == 0

@@ -1,5 +1,5 @@
 """Appointments (预约办事): the hall's appointment desk (open slots, today's list, check-in by
-code at reception) and the resident's booking page, linked from the community website
+code at reception, booking for a resident who phones or walks in) and the resident's booking page, linked from the community website
 (`portal_links`): a verified resident books for themselves or an authorised elderly relative."""
 
 import datetime
@@ -21,7 +21,7 @@ from gridgov.divisions.queries import public_community_or_404
 from .. import actions
 from ..actions.appointments import HORIZON_DAYS, find_for_check_in
 from ..choices import AppointmentState
-from ..models import Appointment, AppointmentSlot, ServiceGroup
+from ..models import Appointment, AppointmentSlot, ServiceGroup, ServiceItem
 from ._common import need, run, scope_of
 
 ROOT = {"label": "取号叫号", "url": "/services/queue/"}
@@ -100,6 +100,71 @@ def check_in(request):
     if done and done is not True:
         messages.success(request, f"{mask_name(appt.person.name)} 已签到，排队号 {done.ticket.number}（预约优先）")
     return redirect("services:appointments")
+
+
+class StaffBookForm(forms.Form):
+    """代为预约: a slot of the clerk's community and, optionally, the item to be handled."""
+
+    slot = forms.ModelChoiceField(label="预约时段", queryset=AppointmentSlot.objects.none(),
+                                  error_messages={"required": "请选择预约时段",
+                                                  "invalid_choice": "该时段不可预约（已约满、已开始或不属于本社区）"})
+    item = forms.ModelChoiceField(label="拟办事项（可不选）", queryset=ServiceItem.objects.none(), required=False,
+                                  error_messages={"invalid_choice": "拟办事项不存在或已停用"})
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
+        self.fields["slot"].label_from_instance = (
+            lambda s: f"{s.day:%m月%d日} {s.start:%H:%M}–{s.end:%H:%M} · {s.group.name}（余 {s.free} 个）")
+        self.fields["item"].queryset = ServiceItem.objects.filter(is_active=True).order_by("code")
+
+
+def bookable_slots(user, scope):
+    """Open slots of the clerk's halls from now to HORIZON_DAYS ahead with a free place."""
+    from django.db.models import F, Q
+    from django.utils import timezone
+
+    now, today = timezone.localtime(clock.now()), clock.today()
+    codes = [c for c in ServiceGroup.objects.visible_to(user).within(scope).values_list("division_code", flat=True)
+             .distinct()[:50] if can(user, "services.add_ticket", c)]
+    return (AppointmentSlot.objects.filter(division_code__in=codes, is_open=True, group__is_active=True,
+                                           booked__lt=F("capacity"), day__gte=today,
+                                           day__lte=today + datetime.timedelta(days=HORIZON_DAYS))
+            .exclude(Q(day=today) & Q(start__lte=now.time()))
+            .select_related("group").order_by("day", "start", "group__sort", "group__prefix"))
+
+
+@login_required
+def staff_book(request):
+    """代为预约: reception books a slot for a resident who phones or walks in. The resident is
+    found in the registry within the clerk's scope; the slot must be one of the clerk's halls."""
+    need(request, "services.add_ticket")
+    from gridgov.registry.models import Person
+    from gridgov.registry.queries import person_filter
+
+    q = request.GET.get("q", "").strip()[:50]
+    persons = []
+    if q and (pf := person_filter(q)) is not None:
+        persons = list(Person.objects.visible_to(request.user).within(scope_of(request)).filter(pf)
+                       .only("pk", "name", "id_masked", "phone_masked", "division_code")[:20])
+    person = None
+    if (pk := (request.POST.get("person") or request.GET.get("person") or "")).isdigit():
+        person = get_visible_or_404(Person, request.user, pk=int(pk))
+    form = None
+    if person is not None:
+        form = StaffBookForm(request.POST or None, slots=bookable_slots(request.user, scope_of(request)))
+        if request.method == "POST" and form.is_valid():
+            slot, item = form.cleaned_data["slot"], form.cleaned_data["item"]
+            appt = run(request, actions.book_appointment, form, "", slot=slot, person=person, item=item)
+            if appt and appt is not True:
+                messages.success(request, f"已为 {mask_name(person.name)} 预约 {slot.day:%m月%d日} {slot.start:%H:%M}"
+                                          f"（{slot.group.name}），签到码 {appt.code}，请告知办事人")
+                return redirect(f"{reverse('services:appointments')}?day={slot.day:%Y-%m-%d}")
+    elif request.method == "POST":
+        messages.error(request, "请先查找并选择办事人")
+    return render(request, "services/staff_book.html", {
+        "q": q, "persons": persons, "person": person, "form": form,
+        "breadcrumb": [ROOT, {"label": "预约管理", "url": reverse("services:appointments")}, {"label": "代为预约"}]})
 
 
 # -- residents (community website) -------------------------------------------------------------
