@@ -240,6 +240,22 @@ def application_payload(form, guide, fixed):
     return answers, files
 
 
+def correction_form(materials, data=None, files=None):
+    """补正 online: one required picture upload per missing material (`[(key, name)]`); the
+    field checks the picture with `core.uploads` (content, size, pixels) as the apply form does."""
+    from gridgov.core.uploads import ImageUploadField
+
+    form = forms.Form(data, files, prefix="c")
+    for key, name in materials:
+        form.fields[f"m_{key}"] = ImageUploadField(label=f"{name}（照片或扫描件）", required=True,
+                                                   error_messages={"required": f"请上传“{name}”的照片或扫描件"})
+    return form
+
+
+def correction_payload(form, materials):
+    return [(key, form.cleaned_data[f"m_{key}"]) for key, _name in materials if form.cleaned_data.get(f"m_{key}")]
+
+
 class ApplicationRatingForm(forms.Form):
     """好差评 on the website: the overall level (five levels); the three dimensions default to it."""
 

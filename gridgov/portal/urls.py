@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/delete/", account.delete, name="delete"),
     path("me/applications/", applications.my_applications, name="my_applications"),
     re_path(r"^me/applications/(?P<number>\d{12,32})/$", applications.my_application, name="my_application"),
+    re_path(r"^me/applications/(?P<number>\d{12,32})/correct/$", applications.correct, name="correct_application"),
     path("me/bookings/", booking.my_bookings, name="my_bookings"),
     path("me/bookings/<int:pk>/", booking.booking_action, name="booking_action"),
     path("me/signups/<int:pk>/", booking.signup_action, name="signup_action"),

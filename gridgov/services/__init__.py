@@ -30,5 +30,10 @@ Public entry points for other apps (kiosk, portal) — stable signatures, keywor
     rate_application(actor=..., application=app, level=1..5, efficiency=1..5, quality=1..5,
                      attitude=1..5, comment="", channel="kiosk")   # 好差评, once per application
 
+    correct_application_online(actor=request.user, application=app, files=(("m3", upload), …))
+        # 补正 from the website: the applicant or an authorised family member (portal.access
+        # `acting_for`) uploads every missing material; anyone else gets Http404; the item must
+        # accept the web channel; a bad picture raises "materials.<key>" and nothing is written.
+
 Reads: `services.queries.status_for_public(number)` for the status page the receipt's QR links to.
 """

@@ -12,6 +12,8 @@ here reads other people's data:
 - `applications_of(person_ids)` / `application_of(person_ids, number)`: the applications of
   persons the CALLER has already established the user may act for (the portal passes
   `core.residents.acting_for(profile)`); never a query by anything else.
+- `correction_materials(application)`: what the resident may upload online to correct (补正)
+  it (filing the upload goes through `actions.correct_application_online`).
 - `resident_events(application)`: the steps of an application a resident is shown (no staff
   names, no internal notes; warnings, overdue flags and call-backs stay inside).
 """
@@ -138,6 +140,8 @@ def resident_events(application):
             text = f"通过“{Channel(data['channel']).label}”提交" if data.get("channel") in Channel.values else ""
         elif e.kind == EventKind.CORRECTION:
             text = "请补正：" + "、".join(data.get("missing") or [])
+        elif e.kind == EventKind.CORRECTED and data.get("files"):
+            text = f"{'网上上传' if data.get('channel') == WEB else '已收到'}：{'、'.join(data['files'])}"
         elif e.kind == EventKind.FORWARD:
             text = f"已转{application.item.department.name}审核" if hasattr(application.item, "department") else ""
         elif e.kind == EventKind.COMPLETE and data.get("result") in Result.values:
@@ -155,6 +159,16 @@ def resident_events(application):
 def missing_names(application):
     names = {m["key"]: m["name"] for m in application.version.materials or []}
     return [names.get(k, k) for k in application.missing_materials or []]
+
+
+def correction_materials(application):
+    """[(key, name)] of the materials a resident may upload now to correct (补正) `application`
+    from the website: the missing ones while it waits for 补正 and its item accepts the web
+    channel; empty otherwise (the page then sends them to the counter)."""
+    if application.state != AppState.CORRECTION or WEB not in (application.version.channels or []):
+        return []
+    names = {m["key"]: m["name"] for m in application.version.materials or []}
+    return [(k, names.get(k, k)) for k in application.missing_materials or []]
 
 
 def can_rate(application):

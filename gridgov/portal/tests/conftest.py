@@ -65,3 +65,21 @@ def room(tree, roles):
     return Facility.objects.create(
         community=tree[COMMUNITY], division_code=COMMUNITY, facility_type=ftype, name="A社区活动室", bookable=True,
         capacity=30, opening_hours=[{"days": [1, 2, 3, 4, 5, 6, 7], "open": "08:00", "close": "21:00"}])
+
+
+@pytest.fixture
+def catalogue(db):
+    """The default service catalogue (seeded again: a flushing test may have emptied it)."""
+    from gridgov.accounts.models import Department
+    from gridgov.core import clock
+    from gridgov.services import catalogue_data
+    from gridgov.services.models import ServiceItem, ServiceItemVersion
+
+    catalogue_data.seed(ServiceItem, ServiceItemVersion, Department, clock.now())
+    return {i.code: i for i in ServiceItem.objects.select_related("current")}
+
+
+@pytest.fixture
+def clerk(make_user, tree, roles):
+    """A service-counter clerk of A社区."""
+    return make_user("service_counter", tree[COMMUNITY], username="clerk-a")

@@ -4,7 +4,6 @@ item's fields, 我的办件 scoped to the persons a resident acts for, and 好�
 import datetime
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -17,22 +16,6 @@ def png(name="id.png"):
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 120, 40)).save(buf, "PNG")
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
-
-
-@pytest.fixture
-def catalogue(db):
-    from gridgov.accounts.models import Department
-    from gridgov.core import clock
-    from gridgov.services import catalogue_data
-    from gridgov.services.models import ServiceItem, ServiceItemVersion
-
-    catalogue_data.seed(ServiceItem, ServiceItemVersion, Department, clock.now())
-    return {i.code: i for i in ServiceItem.objects.select_related("current")}
-
-
-@pytest.fixture
-def clerk(make_user, tree, roles):
-    return make_user("service_counter", tree[COMMUNITY], username="clerk-a")
 
 
 def _errors(response):

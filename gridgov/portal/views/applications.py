@@ -1,6 +1,7 @@
 """Online applications (网上办事) on the community website: an item's 办事指南, the apply form
 built from the item's fields, 我的办件 and 好差评. Reads come from `gridgov.services.public`,
-writes go through `gridgov.services.actions` (`submit_application`, `rate_application`). A
+writes go through `gridgov.services.actions` (`submit_application`, `rate_application`,
+`correct_application_online` for 补正 uploads). A
 resident files and sees applications only for the persons `portal.access.acting_for` names
 (themselves once verified, and the elders who authorised them); anything else is a 404."""
 
@@ -13,7 +14,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from ..access import acting_for, current_resident, resident_required
-from ..forms import ApplicationRatingForm, application_form, application_payload
+from ..forms import (
+    ApplicationRatingForm,
+    application_form,
+    application_payload,
+    correction_form,
+    correction_payload,
+)
 from .common import community_or_404, error_text
 
 
@@ -133,9 +140,52 @@ def my_application(request, number):
             else:
                 messages.success(request, "感谢您的评价")
                 return redirect(reverse("portal:my_application", args=[app.number]))
+    return _detail(request, public, app, form=form)
+
+
+def _detail(request, public, app, *, form=None, correct_form=None):
+    materials = public.correction_materials(app)
+    if correct_form is None and materials:
+        correct_form = correction_form(materials)
     return render(request, "portal/services/detail.html", {
         "app": app, "events": public.resident_events(app), "missing": public.missing_names(app),
-        "can_rate": public.can_rate(app), "form": form, "community": app.community})
+        "can_rate": public.can_rate(app), "form": form or ApplicationRatingForm(), "community": app.community,
+        "correct_form": correct_form})
+
+
+@never_cache
+@resident_required
+def correct(request, number):
+    """补正 online: upload a picture of each missing material; the application returns to review."""
+    public = _public()
+    app = public.application_of(_mine(request), number)
+    if app is None:
+        raise Http404("找不到该办件")
+    url = reverse("portal:my_application", args=[app.number])
+    if request.method != "POST":
+        return redirect(url)
+    materials = public.correction_materials(app)
+    if not materials:
+        messages.error(request, "该办件当前不需要补正，或须到窗口补正")
+        return redirect(url)
+    form = correction_form(materials, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            _correct(request, app, correction_payload(form, materials))
+        except (ValidationError, PermissionDenied) as exc:
+            for key, msgs in _messages_of(exc).items():
+                field = _form_field(key)
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            messages.success(request, "补正材料已提交，办件继续办理")
+            return redirect(url)
+    return _detail(request, public, app, correct_form=form)
+
+
+def _correct(request, app, files):
+    from gridgov.services.actions import correct_application_online
+
+    correct_application_online(actor=request.user, application=app, files=files)
 
 
 def _rate(request, app, level, data):

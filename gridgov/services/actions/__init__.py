@@ -7,6 +7,7 @@ from .applications import (  # noqa: F401
     callback_rectification,
     complete_application,
     correct_application,
+    correct_application_online,
     deliver_application,
     forward_application,
     rate_application,

@@ -223,11 +223,47 @@ def request_correction(*, actor, application, missing, note=""):
 
 @action
 def correct_application(*, actor, application, materials=(), files=()):
-    """补正: the resident brings (or uploads) the missing materials; the application returns to
-    the step it was in and the clock resumes with the working time it had left."""
+    """补正 at the counter: the resident brings (or the clerk scans) the missing materials; the
+    application returns to the step it was in and the clock resumes with the working time it had
+    left."""
     app = _lock(application)
     _expect(app, AppState.CORRECTION)
     require(actor, "services.accept_application", app.division_code)
+    return _correct(actor, app, materials, files, channel=Channel.COUNTER)
+
+
+def _resident_may_act_for(actor, person_id):
+    """A signed-in resident acting for themselves or an elderly relative who authorised them
+    (`core.residents.acting_for`); False for everyone else and when no app keeps residents."""
+    from gridgov.core.residents import acting_for, current_resident
+
+    profile = current_resident(actor)
+    return bool(person_id) and profile is not None and acting_for(profile).filter(pk=person_id).exists()
+
+
+@action
+def correct_application_online(*, actor, application, files):
+    """补正 from the community website: the applicant (or a family member they authorised)
+    uploads a picture of every missing material, for items the department accepts online. Anyone
+    else gets the same 404 as a missing application; the uploads go through `uploads.clean_image`
+    like every other picture, and a bad file changes nothing."""
+    from django.http import Http404
+
+    app = _lock(application)
+    if not _resident_may_act_for(actor, app.person_id):
+        raise Http404("找不到该办件")
+    _expect(app, AppState.CORRECTION)
+    if Channel.WEB not in (app.version.channels or []):
+        raise ValidationError(f"“{app.item.name}”须到窗口补正，不能网上上传")
+    keys = {k for k, _u in files or ()}
+    extra = keys - set(app.missing_materials)
+    if extra:
+        names = {m["key"]: m["name"] for m in app.version.materials or []}
+        raise ValidationError({"files": f"只需上传要求补正的材料，不需要：{'、'.join(names.get(k, k) for k in sorted(extra))}"})
+    return _correct(actor, app, (), files, channel=Channel.WEB)
+
+
+def _correct(actor, app, materials, files, *, channel):
     cleaned, errors = _clean_files(app.version, files)
     if errors:
         raise ValidationError(errors)
@@ -248,7 +284,8 @@ def correct_application(*, actor, application, materials=(), files=()):
         app.warn_at = None
         app.paused_at, app.remaining_minutes = None, None
         fields += ["due_at", "warn_at", "paused_at", "remaining_minutes"]
-    return _move(actor, app, EventKind.CORRECTED, resume, fields=fields, audit_action="services.correct_application")
+    return _move(actor, app, EventKind.CORRECTED, resume, fields=fields, audit_action="services.correct_application",
+                 data={"channel": channel, "files": [label for _k, label, _i in cleaned]})
 
 
 @action
