@@ -95,5 +95,5 @@ CONTRIBUTIONS = Contributions(
     ),
     # the community website lists `portal_links` (URL names taking the community code)
     extra={"public_pages": ("gridgov.services.queries.public_pages",),
-           "portal_links": (("预约办事", "services:book"),)},
+           "portal_links": (("预约办事", "services:book"), ("家人代办", "services:family_need"))},
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applications, appointments, catalogue, proxy, queue
+from .views import applications, appointments, catalogue, family, proxy, queue
 
 app_name = "services"
 
@@ -41,6 +41,7 @@ urlpatterns = [
     path("queue/appointments/check-in/", appointments.check_in, name="check_in"),
     path("queue/appointments/book/", appointments.staff_book, name="staff_book"),
     path("book/<str:code>/", appointments.book, name="book"),
+    path("family/<str:code>/", family.family_need, name="family_need"),
     path("book/<str:code>/<int:pk>/cancel/", appointments.cancel, name="book_cancel"),
     path("hall/<str:code>/", queue.hall, name="hall"),
     path("hall/<str:code>/board/", queue.hall_board, name="hall_board"),

@@ -22,11 +22,21 @@ from gridgov.core.access import can, require
 from gridgov.core.actors import action, is_system
 from gridgov.core.notify import notify
 
-from ..choices import AppState, Channel, Delivery, EventKind, NeedEventKind, NeedSource, NeedState
+from ..choices import (
+    ACTIVE_NEED_STATES,
+    AppState,
+    Channel,
+    Delivery,
+    EventKind,
+    NeedEventKind,
+    NeedSource,
+    NeedState,
+)
 from ..models import ProxyNeed, ProxyNeedEvent
 from ._common import actor_name, add_working_days
 
 ASSIGN_DAYS = 2  # a need waits at most this many working days for a member
+FAMILY_OPEN_LIMIT = 3  # live needs a family account may hold for one relative
 DELIVERABLE_APP_STATES = (AppState.REJECTED, AppState.COMPLETED, AppState.DELIVERED)
 
 
@@ -71,17 +81,39 @@ def _is_own(actor, need):
     return bool(need.member_id and need.member.user_id and getattr(actor, "pk", None) == need.member.user_id)
 
 
+def family_profile(actor, person):
+    """The resident profile of `actor` when it holds an active family link to `person` (an
+    elderly relative; acting for oneself is not family), else None. Read through
+    `core.residents`, so services does not import the community website."""
+    from gridgov.core.residents import acting_for, current_resident
+
+    profile = current_resident(actor)
+    if profile is None or person is None or getattr(profile, "person_id", None) == person.pk:
+        return None
+    persons = acting_for(profile)
+    return profile if hasattr(persons, "filter") and persons.filter(pk=person.pk).exists() else None
+
+
 @action
 def record_need(*, actor, person, description, source, item=None, contact_name=""):
     """Record a need of a resident in one of the registry's care groups (关爱人群): the grid
-    worker on the phone page, staff after a phone call, or a family member's request taken by
-    them. The resident must be visible to the actor."""
+    worker on the phone page, staff after a phone call, or a family member — either through
+    them or from the community website, as a verified resident holding an active family link
+    to the resident (source 家属, at most FAMILY_OPEN_LIMIT live needs per relative). Staff
+    must see the resident."""
     from gridgov.registry.models import Person
 
-    require(actor, "services.add_proxyneed", person.division_code)
-    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
-        raise PermissionDenied("对象不存在或无权访问")
     errors = {}
+    if family_profile(actor, person) is not None and not can(actor, "services.add_proxyneed", person.division_code):
+        # a resident account asking for an elderly relative it holds an active family link for
+        source = NeedSource.FAMILY
+        live = ProxyNeed.objects.filter(person=person, recorded_by=actor, state__in=ACTIVE_NEED_STATES).count()
+        if live >= FAMILY_OPEN_LIMIT:
+            errors["person"] = f"您为这位家人提出的代办需求已有 {live} 件正在办理，请等办结后再提"
+    else:
+        require(actor, "services.add_proxyneed", person.division_code)
+        if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+            raise PermissionDenied("对象不存在或无权访问")
     description = " ".join(str(description or "").split())
     if len(description) < 4:
         errors["description"] = "请填写需求说明（至少 4 个字）"

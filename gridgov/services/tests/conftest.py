@@ -3,10 +3,12 @@ import datetime
 import pytest
 
 from gridgov.accounts.choices import RoleCode
+from gridgov.registry.identity import make_resident_id
 
 A = "430702004001"  # A社区 (conftest TREE)
 B = "430702004002"
 GRID_A = "430702004001001"
+RESIDENT_ID = make_resident_id("430702", datetime.date(1980, 1, 1), 11)
 
 
 @pytest.fixture
@@ -117,3 +119,25 @@ def grid_worker_a(make_user, tree, roles):
 
 
 RoleCode  # noqa: B018  (imported for fixtures that name roles)
+
+
+@pytest.fixture
+def resident(tree, admin_user, db):
+    """A verified resident account (the community website) whose registry person is 李居民 of grid A."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.cache import cache
+
+    from gridgov.portal import actions as portal
+    from gridgov.portal import sms
+    from gridgov.registry import actions as registry
+    cache.clear()
+    person = registry.register_person(actor=admin_user, grid=tree[GRID_A], data={"name": "李居民", "id_number": RESIDENT_ID})
+    sms.send_code("13800001111")
+    code = sms.outbox[-1][1].split("验证码是 ")[1][:6]
+    profile = portal.sign_up(actor=AnonymousUser(), phone="13800001111", code=code, password="Resident-2026",
+                             community=tree[A], display_name="李先生")
+    portal.give_consent(actor=profile.user, profile=profile)
+    portal.verify_online(actor=profile.user, profile=profile, name="李居民", id_number=RESIDENT_ID)
+    profile.refresh_from_db()
+    assert profile.person_id == person.pk
+    return profile

@@ -8,15 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gridgov.core import clock
-from gridgov.registry.identity import make_resident_id
 from gridgov.services import actions
 from gridgov.services.choices import AppointmentState, TicketChannel
 from gridgov.services.models import AppointmentSlot
 
-from .conftest import GRID_A, A
+from .conftest import A
 
 DAY = datetime.date(2026, 12, 1)  # a Tuesday
-PERSON_ID = make_resident_id("430702", datetime.date(1980, 1, 1), 11)
 
 
 def at(day, hh, mm=0):
@@ -30,28 +28,6 @@ def slots(hall, admin_user):
                                start_time=datetime.time(9), end_time=datetime.time(11), minutes=30, capacity=2)
     assert n == 4 * 5  # five working days (Sat/Sun skipped), four slots a day
     return AppointmentSlot.objects.filter(group=hall["A"], day=DAY).order_by("start")
-
-
-@pytest.fixture
-def resident(tree, admin_user, db):
-    from django.contrib.auth.models import AnonymousUser
-    from django.core.cache import cache
-
-    from gridgov.portal import actions as portal
-    from gridgov.portal import sms
-    from gridgov.registry import actions as registry
-
-    cache.clear()
-    person = registry.register_person(actor=admin_user, grid=tree[GRID_A], data={"name": "李居民", "id_number": PERSON_ID})
-    sms.send_code("13800001111")
-    code = sms.outbox[-1][1].split("验证码是 ")[1][:6]
-    profile = portal.sign_up(actor=AnonymousUser(), phone="13800001111", code=code, password="Resident-2026",
-                             community=tree[A], display_name="李先生")
-    portal.give_consent(actor=profile.user, profile=profile)
-    portal.verify_online(actor=profile.user, profile=profile, name="李居民", id_number=PERSON_ID)
-    profile.refresh_from_db()
-    assert profile.person_id == person.pk
-    return profile
 
 
 def test_capacity_duplicates_and_cancel(slots, clerk, make_person):
