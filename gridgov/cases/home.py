@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from gridgov.core import clock
-from gridgov.core.access import can
+from gridgov.core.access import can, grants
 
 from .choices import OPEN_STATES, CaseState
 from .models import Case
@@ -14,11 +14,11 @@ from .models import Case
 def department_queue(request):
     """部门处置人员: what waits for the department."""
     user = request.user
-    departments = user.department_ids()
-    if not departments or not can(user, "cases.handle_case"):
+    departments = list(grants(user, "cases.handle_case").departments)
+    if not departments:
         return None
     now = clock.now()
-    c = Case.objects.filter(current_department_id__in=departments).aggregate(
+    c = Case.objects.visible_to(user).filter(current_department_id__in=departments).aggregate(
         sign=Count("id", filter=Q(state=CaseState.DISPATCHED)),
         handling=Count("id", filter=Q(state=CaseState.HANDLING)),
         overdue=Count("id", filter=Q(state__in=[CaseState.DISPATCHED, CaseState.HANDLING], due_at__lt=now)))

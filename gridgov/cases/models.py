@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core import limits
-from gridgov.core.access import ScopedQuerySet, collapse_prefixes, prefix_q
+from gridgov.core.access import ScopedQuerySet
 from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
 from gridgov.core.uploads import CONTENT_TYPES as IMAGE_CONTENT_TYPES
@@ -106,30 +106,10 @@ class RoutingRule(models.Model):
 
 class CaseQuerySet(ScopedQuerySet):
     """Scoped by division prefix. A role assignment bound to a department (部门处置人员) grants
-    sight of the cases currently dispatched to that department, not of a territory."""
+    sight of the cases currently dispatched to that department, not of a territory (the
+    department rule of `core.access`, shared with `can`)."""
 
-    def visible_to(self, user, action="view"):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        key = ("cases", f"{action}_case")
-        prefixes, departments = [], set()
-        for a in user.active_assignments():
-            if key not in a.role.permission_keys():
-                continue
-            if a.department_id:
-                departments.add(a.department_id)
-            elif a.division_id is None:
-                return self
-            else:
-                prefixes.append(a.division.path)
-        if not prefixes and not departments:
-            return self.none()
-        q = prefix_q(self.scope_field, collapse_prefixes(prefixes)) if prefixes else Q(pk__in=[])
-        if departments:
-            q |= Q(current_department_id__in=departments)
-        return self.filter(q)
+    department_field = "current_department"
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)

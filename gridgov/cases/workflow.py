@@ -90,16 +90,16 @@ def available(case, user, *, is_reporter=False):
                 continue
         elif not can(user, t.perm, case.division_code):
             continue
-        elif t.department_only and not in_department(user, case):
+        elif t.department_only and not in_department(user, case, t.perm):
             continue
         result.append(t)
     return result
 
 
-def in_department(user, case):
-    """Department handlers act only on cases of their own department; users with the permission
-    but no department (district centre staff) act for any department."""
-    if user.is_superuser:
-        return True
-    departments = user.department_ids()
-    return not departments or case.current_department_id in departments
+def in_department(user, case, perm):
+    """Department handlers act only on cases of their own department; users whose grant of
+    `perm` is not bound to a department (district centre staff) act for any department (the
+    department rule of `core.access`, the same one `Case.objects.visible_to` applies)."""
+    from gridgov.core.access import can
+
+    return can(user, perm, case.division_code, department=case.current_department_id)

@@ -1,10 +1,18 @@
-"""The access chokepoint (rule 2 in docs/architecture.md).
+"""The access chokepoint (docs/architecture.md §4, house rule “Reads go through one access
+chokepoint”).
 
 Every queryset shown to a user passes `Model.objects.visible_to(user)`. A user's scope for a
-permission is the set of division paths of the role assignments whose role grants that
-permission; a row is visible when its `division_code` starts with one of those paths. A missing
-object and a forbidden one raise the same `Http404`.
+permission is computed once, here (`grants`): the division paths of the role assignments whose
+role grants that permission; a row is visible when its `division_code` starts with one of those
+paths. An assignment bound to a department (部门处置人员, 部门审批人员) covers, on a model whose
+rows belong to a department (`ScopedQuerySet.department_field`: cases, applications), only that
+department's rows — in `visible_to` and in `can(…, department=)` alike; apps never walk role
+assignments themselves. A missing object and a forbidden one raise the same `Http404`.
 """
+
+import functools
+import operator
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -31,28 +39,66 @@ def collapse_prefixes(prefixes):
     return kept
 
 
-def scope_prefixes(user, perm):
-    """Division paths where `user` holds `perm`, or ALL. Cached on the user object."""
+class Grants(NamedTuple):
+    """Where a user holds one permission, as their role assignments say.
+
+    `territory`: ALL or the division paths of the assignments not bound to a department — every
+    row there. `departments`: {department id: ALL or paths} of the assignments bound to a
+    department (部门处置人员, 部门审批人员) — there, only the rows of that department on a model
+    that has one (`ScopedQuerySet.department_field`); on a model without, every row there."""
+
+    territory: object
+    departments: dict
+
+
+NO_GRANTS = Grants([], {})
+
+
+def grants(user, perm):
+    """The one scope computation behind `scope_prefixes`, `can` and `visible_to`. Cached on the
+    user object."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return []
+        return NO_GRANTS
     if user.is_superuser:
-        return ALL
+        return Grants(ALL, {})
     cache = user.__dict__.setdefault("_scope_cache", {})
     if perm not in cache:
-        cache[perm] = _compute_prefixes(user, perm)
+        cache[perm] = _compute_grants(user, perm)
     return cache[perm]
 
 
-def _compute_prefixes(user, perm):
-    app_label, codename = perm.split(".", 1)
-    prefixes = []
+def _compute_grants(user, perm):
+    key = tuple(perm.split(".", 1))
+    territory, departments = [], {}
     for assignment in user.active_assignments():
-        if (app_label, codename) not in assignment.role.permission_keys():
+        if key not in assignment.role.permission_keys():
             continue
-        if assignment.division_id is None:
-            return ALL
-        prefixes.append(assignment.division.path)
-    return collapse_prefixes(prefixes)
+        path = ALL if assignment.division_id is None else assignment.division.path
+        if assignment.department_id:
+            departments.setdefault(assignment.department_id, []).append(path)
+        elif path == ALL:
+            return Grants(ALL, {})
+        else:
+            territory.append(path)
+    return Grants(collapse_prefixes(territory),
+                  {d: ALL if ALL in paths else collapse_prefixes(paths) for d, paths in departments.items()})
+
+
+def scope_prefixes(user, perm):
+    """Division paths where `user` holds `perm` for at least some rows, or ALL: a grant bound to
+    a department counts by its territory. What install-wide questions and models without a
+    department ask; rows that have a department are judged by `visible_to` and
+    `can(…, department=)`."""
+    g = grants(user, perm)
+    if g.territory == ALL or any(paths == ALL for paths in g.departments.values()):
+        return ALL
+    if not g.departments:
+        return g.territory
+    return collapse_prefixes([*g.territory, *(p for paths in g.departments.values() for p in paths)])
+
+
+def _covers(prefixes, division_code):
+    return prefixes == ALL or any(str(division_code).startswith(p) for p in prefixes)
 
 
 def is_district_wide(user, perm):
@@ -70,6 +116,13 @@ def require_district_wide(user, perm):
         raise PermissionDenied(f"没有权限：{perm}（需要全区范围）")
 
 
+def _whole_install(paths):
+    """Paths that hold every row of the install (none, or the district's own path)."""
+    from django.conf import settings
+
+    return paths == ALL or any(settings.DISTRICT_CODE.startswith(p) for p in paths)
+
+
 def prefix_q(field, prefixes):
     q = Q()
     for p in prefixes:
@@ -77,34 +130,65 @@ def prefix_q(field, prefixes):
     return q
 
 
-def can(user, perm, division_code=None):
-    """Does `user` hold `perm` over the division `division_code` (or anywhere, when None)?"""
-    prefixes = scope_prefixes(user, perm)
-    if prefixes == ALL:
-        return True
+ANY_DEPARTMENT = object()  # `can` without `department=`: the row has no department
+
+
+def can(user, perm, division_code=None, department=ANY_DEPARTMENT):
+    """Does `user` hold `perm` over the division `division_code` (or anywhere, when None)?
+
+    For a row that belongs to a department (a case's current department, an application's
+    competent department), pass its id (or None) as `department`: a grant bound to a department
+    then counts only for that department's rows, as in `visible_to`."""
+    if department is ANY_DEPARTMENT:
+        prefixes = scope_prefixes(user, perm)
+        if division_code is None:
+            return prefixes == ALL or bool(prefixes)
+        return _covers(prefixes, division_code)
+    g = grants(user, perm)
+    paths = [g.territory, *([g.departments[department]] if department in g.departments else [])]
     if division_code is None:
-        return bool(prefixes)
-    return any(str(division_code).startswith(p) for p in prefixes)
+        return any(p == ALL or p for p in paths)
+    return any(_covers(p, division_code) for p in paths)
 
 
-def require(user, perm, division_code=None):
+def require(user, perm, division_code=None, department=ANY_DEPARTMENT):
     """Raise PermissionDenied unless `can(...)`. Actions call this before writing."""
-    if not can(user, perm, division_code):
+    if not can(user, perm, division_code, department):
         raise PermissionDenied(f"没有权限：{perm}")
 
 
 class ScopedQuerySet(models.QuerySet):
-    """QuerySet of a model scoped by a division-code column (`scope_field`)."""
+    """QuerySet of a model scoped by a division-code column (`scope_field`). A model whose rows
+    belong to a department names its column in `department_field`: a grant bound to a
+    department then shows only that department's rows."""
 
     scope_field = "division_code"
+    department_field = None
 
     def visible_to(self, user, action="view"):
-        prefixes = scope_prefixes(user, perm_name(self.model, action))
-        if prefixes == ALL:
+        perm = perm_name(self.model, action)
+        if self.department_field is None:
+            prefixes = scope_prefixes(user, perm)
+            if prefixes == ALL:
+                return self
+            if not prefixes:
+                return self.none()
+            return self.filter(prefix_q(self.scope_field, prefixes))
+        g = grants(user, perm)
+        if g.territory == ALL:
             return self
-        if not prefixes:
+        parts = [prefix_q(self.scope_field, g.territory)] if g.territory else []
+        everywhere = []  # departments granted over the whole install: one IN (…)
+        for department, paths in g.departments.items():
+            if _whole_install(paths):
+                everywhere.append(department)
+            else:
+                parts.append(Q(**{self.department_field: department}) & prefix_q(self.scope_field, paths))
+        if everywhere:
+            parts.append(Q(**{f"{self.department_field}__in": everywhere}))
+        if not parts:
             return self.none()
-        return self.filter(prefix_q(self.scope_field, prefixes))
+        return self.filter(functools.reduce(operator.or_, parts))
 
     def within(self, code):
         """Narrow to one division (the scope switcher): an indexed prefix match."""

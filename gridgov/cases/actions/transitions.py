@@ -45,7 +45,7 @@ def _lock(case, name, actor, expected_state, *, token=None):
             raise PermissionDenied("只有上报人可以执行此操作")
     else:
         require(actor, t.perm, locked.division_code)
-        if t.department_only and not in_department(actor, locked):
+        if t.department_only and not in_department(actor, locked, t.perm):
             raise PermissionDenied("该事件不属于您所在的部门")
     return locked, t
 

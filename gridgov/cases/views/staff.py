@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.accounts.models import Department
 from gridgov.core import clock
-from gridgov.core.access import can, get_visible_or_404
+from gridgov.core.access import can, get_visible_or_404, grants
 from gridgov.core.paging import KeysFirstPaginator
 
 from .. import actions, kept_photos, queries
@@ -196,7 +196,7 @@ def case_act(request, pk):
     messages.success(request, "操作成功")
     if Case.objects.visible_to(request.user).filter(pk=pk).exists():
         return redirect("cases:detail", pk=pk)
-    return redirect("cases:queue" if request.user.department_ids() else "cases:list")
+    return redirect("cases:queue" if grants(request.user, "cases.handle_case").departments else "cases:list")
 
 
 @login_required
@@ -301,7 +301,7 @@ def queue(request):
     _need(request.user, "cases.handle_case")
     qs = Case.objects.visible_to(request.user).filter(
         state__in=[CaseState.DISPATCHED, CaseState.HANDLING, CaseState.HANDLED])
-    departments = request.user.department_ids()
+    departments = list(grants(request.user, "cases.handle_case").departments)
     if departments:
         qs = qs.filter(current_department_id__in=departments)
     qs = list_related(qs).order_by("due_at", "id")

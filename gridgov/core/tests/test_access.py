@@ -50,3 +50,44 @@ def test_superuser_scope_is_all(db):
 
     su = User.objects.create_superuser("root", password="x")
     assert scope_prefixes(su, "registry.view_person") == ALL
+
+
+def test_a_department_grant_counts_for_its_department_only(make_user, tree, db):
+    from gridgov.accounts.models import Department
+    from gridgov.core.access import grants
+
+    zjj = Department.objects.create(code="t-zjj", name="测试住建局")
+    cgj = Department.objects.create(code="t-cgj", name="测试城管局")
+    handler = make_user(RoleCode.DEPARTMENT_HANDLER, tree["430702004000"], department=zjj)
+    perm = "cases.handle_case"
+    assert grants(handler, perm).territory == [] and grants(handler, perm).departments == {zjj.pk: ["430702004"]}
+    # territorially (rows without a department, menus): the street
+    assert can(handler, perm, "430702004001001") and not can(handler, perm, "430702005001001")
+    assert scope_prefixes(handler, perm) == ["430702004"]
+    # rows of a department: that department, inside the street
+    assert can(handler, perm, "430702004001001", department=zjj.pk)
+    assert not can(handler, perm, "430702004001001", department=cgj.pk)
+    assert not can(handler, perm, "430702004001001", department=None)
+    assert not can(handler, perm, "430702005001001", department=zjj.pk)
+    # a grant not bound to a department covers every department
+    street = make_user(RoleCode.STREET_STAFF, tree["430702004000"])
+    assert can(street, "cases.view_case", "430702004001001", department=cgj.pk)
+
+
+def test_no_side_copy_of_the_scope_computation():
+    """Only core.access turns role assignments into scope (accounts manages roles and lists a
+    user's permissions). A `visible_to` or view that walks assignments itself is a side copy."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    bad = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if "tests" in rel.parts or "migrations" in rel.parts or rel.parts[0] == "accounts" or (
+                rel.as_posix() == "core/access.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("permission_keys", "department_ids"):
+                bad.append(f"{rel}:{node.lineno} {node.attr}")
+    assert bad == []

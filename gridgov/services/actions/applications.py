@@ -12,7 +12,7 @@ calendar); a correction pauses it and the remaining working minutes are restored
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gridgov.core import audit, clock, uploads
-from gridgov.core.access import can, ensure_visible, is_district_wide, require
+from gridgov.core.access import can, ensure_visible, grants, is_district_wide, require
 from gridgov.core.actors import action
 from gridgov.core.workcalendar import WorkCalendar
 
@@ -141,11 +141,14 @@ def _lock(app):
 
 
 def _require_reviewer(actor, app):
-    require(actor, "services.review_application", app.division_code)
-    departments = actor.department_ids() if hasattr(actor, "department_ids") else set()
-    if departments and app.department_id not in departments:
-        raise PermissionDenied("该办件不属于您所在部门")
-    if not departments and not is_district_wide(actor, "services.review_application"):
+    """A reviewer bound to the application's department (within their territory), or one who
+    reviews for every department over the whole district (the department rule of core.access)."""
+    perm = "services.review_application"
+    if not can(actor, perm, app.division_code, department=app.department_id):
+        if can(actor, perm, app.division_code):
+            raise PermissionDenied("该办件不属于您所在部门")
+        raise PermissionDenied(f"没有权限：{perm}")
+    if app.department_id not in grants(actor, perm).departments and not is_district_wide(actor, perm):
         raise PermissionDenied("该办件不属于您所在部门")  # only district-wide reviewers act for any department
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core import limits
+from gridgov.core.access import ScopedQuerySet
 from gridgov.core.media import MediaFileField
 from gridgov.core.models import ScopedModel
 
@@ -27,6 +28,13 @@ class NumberSequence(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ApplicationQuerySet(ScopedQuerySet):
+    """Scoped by the handling community's code; a grant bound to a department (部门审批人员)
+    shows that department's applications only (the department rule of `core.access`)."""
+
+    department_field = "department"
 
 
 class Application(ScopedModel):
@@ -73,6 +81,8 @@ class Application(ScopedModel):
     device_ref = models.CharField(_("终端"), max_length=60, blank=True)
     ticket = models.ForeignKey("services.Ticket", verbose_name=_("排队号"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="applications")
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("办件")

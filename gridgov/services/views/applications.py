@@ -61,9 +61,8 @@ def overdue(request):
 def review_queue(request):
     """The department approver's own queue: forwarded applications of their departments."""
     need(request, "services.review_application")
+    # a grant bound to a department sees that department's applications only (core.access)
     qs = Application.objects.visible_to(request.user, "review").filter(state=AppState.REVIEW)
-    if not request.user.is_superuser:
-        qs = qs.filter(department_id__in=request.user.department_ids())
     qs = qs.select_related("item", "department", "community").order_by("due_at")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "services/app_list.html", {
@@ -76,8 +75,7 @@ def _application(request, number, action="view"):
     if app is None:
         raise Http404("对象不存在或无权访问")
     if action == "review" and app.state == AppState.REVIEW and can(
-            request.user, "services.review_application", app.division_code) and (
-            app.department_id in request.user.department_ids() or request.user.is_superuser):
+            request.user, "services.review_application", app.division_code, department=app.department_id):
         return app
     return get_visible_or_404(Application.objects.select_related("item", "version", "department", "community",
                                                                  "person", "proxy_member", "rating"),
@@ -89,8 +87,8 @@ def app_detail(request, number):
     app = _application(request, number, "review")
     user = request.user
     can_accept = can(user, "services.accept_application", app.division_code)
-    can_review = app.state == AppState.REVIEW and can(user, "services.review_application", app.division_code) and (
-        app.department_id in user.department_ids() or user.is_superuser)
+    can_review = app.state == AppState.REVIEW and can(user, "services.review_application", app.division_code,
+                                                      department=app.department_id)
     rating = getattr(app, "rating", None) if hasattr(app, "rating") else None
     names = {m["key"]: m["name"] for m in app.version.materials}
     return render(request, "services/app_detail.html", {
