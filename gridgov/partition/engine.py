@@ -23,7 +23,7 @@ from .graph import _area_faces, build_area_graph
 from .inputs import assign_buildings_to_areas, read_inputs
 from .parallel import map_areas, worker_count
 from .params import PartitionParams, PartitionResult
-from .refine import refine_blocks
+from .refine import compact_grids, compact_pairs, refine_blocks
 
 FINE_SPLIT = 1  # households: with this threshold every block with 2+ buildings is cut into pieces
 SMALL_INPUT = 4000  # buildings
@@ -246,6 +246,8 @@ def _polish(R, parts, code, H, feasible, params):
     refine_streets(R, label, sets, fixed)
     if R.effort > 1:
         refine_blocks(R, label, sets, fixed)
+        compact_pairs(R, label, sets, fixed)
+        compact_grids(R, label, sets, fixed)
     out = []
     for _p, ns in sets.items():
         if not ns:

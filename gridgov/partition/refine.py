@@ -12,7 +12,12 @@
 
 from __future__ import annotations
 
-from .balance import components, connected
+import math
+
+import numpy as np
+import shapely
+
+from .balance import bisect, components, connected
 
 
 def _sums(R, parts):
@@ -315,3 +320,191 @@ def carve_grid(R, label, parts, c, fixed=frozenset()):
     for x in sorted(best[1]):
         _move(R, label, parts, wsum, [x], label[x], new)
     return True
+
+
+# compactness moves may lengthen the boundary between buildings by this many metres per unit of
+# summed Polsby-Popper gained (a thin strip whose end is a short in-block cut still moves)
+IN_BLOCK_PER_PP = 1000.0
+
+
+def _pp(area, perim):
+    return 4.0 * math.pi * area / (perim * perim) if perim > 0 else 0.0
+
+
+def _shape_data(R):
+    """(neighbours [(piece, shared metres, in-block metres)], perimeter, area) per piece."""
+    g = R.g
+    ei, ej, ln, _ = g.edges
+    inb = g.edge_len_cls[:, -1] if g.edge_len_cls is not None else np.where(g.edges[3], 0.0, ln)
+    nb = [[] for _ in range(g.n)]
+    for i, j, l_, b_ in zip(ei.tolist(), ej.tolist(), ln.tolist(), inb.tolist(), strict=True):
+        nb[i].append((j, l_, b_))
+        nb[j].append((i, l_, b_))
+    return nb, shapely.length(g.pieces).tolist(), np.asarray(g.areas, dtype=float).tolist()
+
+
+def _area(area, ns):
+    return sum(area[v] for v in ns)
+
+
+def _perimeter(nb, per, ns):
+    inner = sum(l_ for v in ns for u, l_, _ in nb[v] if u in ns)  # each shared edge twice
+    return sum(per[v] for v in ns) - inner
+
+
+def _in_block(nb, a, b):
+    return sum(b_ for v in a for u, _, b_ in nb[v] if u in b)
+
+
+def compact_pairs(R, label, parts, fixed=frozenset(), below=0.35, allowance=IN_BLOCK_PER_PP):
+    """Re-split a pair of neighbouring grids, one of them less compact than ``below``, when
+    another split of their union (the pair search's candidates) raises their summed
+    Polsby-Popper; both stay in range, and the cut between buildings grows by at most
+    ``allowance`` metres per unit gained.  Returns the pairs re-split."""
+    if R.g.pieces is None or not len(R.g.edges):
+        return 0
+    nb, per, area = _shape_data(R)
+
+    def pp(ns):
+        return _pp(_area(area, ns), _perimeter(nb, per, ns))
+
+    score = {p: pp(ns) for p, ns in parts.items() if ns}
+    done = 0
+    for p in sorted(score, key=lambda p: (score[p], str(p))):
+        if score[p] >= below or p in fixed or not parts[p]:
+            continue
+        others = sorted({label[u] for v in parts[p] for u, _, _ in nb[v]} - {p, None} - set(fixed), key=str)
+        best = None
+        for q in others:
+            a, b = parts[p], parts[q]
+            if not (R.lo <= sum(R.w[v] for v in a) <= R.hi and R.lo <= sum(R.w[v] for v in b) <= R.hi):
+                continue
+            base = score[p] + score[q]
+            cut0 = _in_block(nb, a, b)
+            nodes = sorted(a | b)
+            for stage in (0, 1):
+                for x, _, y, _ in bisect(R, nodes, 2, 0, stage, limit=8, seeds=32):
+                    xs, ys = set(x), set(y)
+                    gain = pp(xs) + pp(ys) - base
+                    if gain <= 0.02 or _in_block(nb, xs, ys) - cut0 > allowance * gain:
+                        continue
+                    if not (connected(x, R.cost, xs) and connected(y, R.cost, ys)):
+                        continue
+                    if best is None or gain > best[0]:
+                        best = (gain, q, xs, ys)
+        if best is None:
+            continue
+        _, q, xs, ys = best
+        if len(xs & parts[p]) < len(ys & parts[p]):
+            xs, ys = ys, xs
+        parts[p], parts[q] = xs, ys
+        for v in xs:
+            label[v] = p
+        for v in ys:
+            label[v] = q
+        score[p], score[q] = pp(xs), pp(ys)
+        done += 1
+    return done
+
+
+def compact_grids(R, label, parts, fixed=frozenset(), rounds=8, allowance=IN_BLOCK_PER_PP):
+    """Move boundary pieces between neighbouring grids while the two grids' summed
+    Polsby-Popper 4πA/P² rises (see the module docstring).  A piece takes with it whatever of
+    its grid hangs on it only (a thin strip of empty land between rail tracks moves whole);
+    household moves keep both grids within the slack of ``refine_blocks``; no move lengthens
+    the boundary between buildings (in-block metres) by more than ``allowance``.  Grids stay
+    connected; areas and perimeters are summed from the pieces, exactly.  Returns the moves."""
+    g = R.g
+    if g.pieces is None or not len(g.edges):
+        return 0
+    lo, hi = R.lo, R.hi
+    nb, per, area = _shape_data(R)
+    A = {p: _area(area, ns) for p, ns in parts.items()}
+    P = {p: _perimeter(nb, per, ns) for p, ns in parts.items()}
+    wsum = _sums(R, parts)
+    moves = 0
+    for _ in range(rounds):
+        done = 0
+        for v in sorted(label):
+            src = label[v]
+            if len(parts[src]) <= 1 or not any(label.get(u) not in (None, src) for u, _, _ in nb[v]):
+                continue
+            S = _with_branch(R, parts[src], v)
+            if S is not None and _try_move(
+                R, label, parts, wsum, A, P, nb, per, area, S, src, fixed, lo, hi, allowance
+            ):
+                done += 1
+        # whole stretches of empty land (a rail yard, a strip along a road) held by one grid
+        for src in sorted(parts, key=str):
+            empty = [v for v in sorted(parts[src]) if R.w[v] == 0]
+            for comp in components(empty, R.cost):
+                S = set(comp)
+                if len(S) < 2 or len(S) >= len(parts[src]) or label[comp[0]] != src:
+                    continue
+                rest = parts[src] - S
+                if not connected(sorted(rest), R.cost, rest):
+                    continue
+                if _try_move(R, label, parts, wsum, A, P, nb, per, area, S, src, fixed, lo, hi, allowance):
+                    done += 1
+        moves += done
+        if not done:
+            break
+    return moves
+
+
+def _try_move(R, label, parts, wsum, A, P, nb, per, area, S, src, fixed, lo, hi, allowance):
+    """Move the piece set ``S`` (connected, leaving ``src`` connected) from ``src`` to the
+    neighbouring grid where the two grids' summed Polsby-Popper rises most, if it rises."""
+    W = sum(R.w[x] for x in S)
+    if W and (src in fixed or wsum[src] - W < lo):
+        return False
+    aS = sum(area[x] for x in S)
+    pS = sum(per[x] for x in S)
+    eS, to_src, b_src, to = 0.0, 0.0, 0.0, {}
+    for x in S:
+        for u, l_, b_ in nb[x]:
+            if u in S:
+                eS += l_ / 2
+                continue
+            q = label.get(u)
+            if q == src:
+                to_src += l_
+                b_src += b_
+            elif q is not None:
+                t = to.setdefault(q, [0.0, 0.0])
+                t[0] += l_
+                t[1] += b_
+    Ps = P[src] - pS + 2 * eS + 2 * to_src
+    As = A[src] - aS
+    before_s = _pp(A[src], P[src])
+    best = None
+    for dst in sorted(to, key=str):
+        if W and (dst in fixed or wsum[dst] + W > hi):
+            continue
+        l_dst, b_dst = to[dst]
+        Pd = P[dst] + pS - 2 * eS - 2 * l_dst
+        gain = _pp(As, Ps) + _pp(A[dst] + aS, Pd) - before_s - _pp(A[dst], P[dst])
+        if gain <= 1e-4 or b_src - b_dst > allowance * gain + 1e-6:
+            continue
+        if best is None or gain > best[0]:
+            best = (gain, dst, Pd)
+    if best is None:
+        return False
+    _, dst, Pd = best
+    _move(R, label, parts, wsum, sorted(S), src, dst)
+    A[src], P[src] = As, Ps
+    A[dst], P[dst] = A[dst] + aS, Pd
+    return True
+
+
+def _with_branch(R, members, v):
+    """``v`` and whatever of its grid would hang on it only (the parts cut off from the grid's
+    heaviest part when ``v`` leaves); None when ``v`` holds the grid's households together."""
+    rest = members - {v}
+    comps = components(sorted(rest), R.cost)
+    if len(comps) == 1:
+        return {v}
+    comps.sort(key=lambda c: (-sum(R.w[x] for x in c), -len(c), min(c)))
+    if sum(R.w[x] for c in comps[1:] for x in c) > (R.hi - R.lo) // 2:
+        return None
+    return {v, *(x for c in comps[1:] for x in c)}
