@@ -114,7 +114,10 @@ class Bill(ScopedModel):
         constraints = [models.UniqueConstraint(fields=["account", "period"], name="bill_unique_account_period",
                                                violation_error_message="同一户号同一账期的账单已存在")]
         indexes = [models.Index(fields=["division_code", "status"], name="bill_div_status"),
-                   models.Index(fields=["utility", "period"], name="bill_utility_period")]
+                   models.Index(fields=["utility", "period"], name="bill_utility_period"),
+                   # the bill list, newest period first: walked in order and stopped at the page
+                   # (without it every visible bill was joined and sorted: 1.2 s for the district)
+                   models.Index(fields=["-period", "id"], name="bill_period_id")]
         permissions = [("import_bill", "可以导入账单")]
 
     def __str__(self):

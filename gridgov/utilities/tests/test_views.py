@@ -97,3 +97,51 @@ def test_import_page(client, setup, django_capture_on_commit_callbacks, settings
         r = client.post(reverse("core:import"), {"file": SimpleUploadedFile("b.csv", bad), "kind": "utility-bills"})
     page = client.get(r.url).content.decode()
     assert "金额(元)" in page and 'id="import-error-file"' in page and "apply-import" not in page
+
+
+def _bill_list_queries(client, params=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(reverse("utilities:bill_list"), params or {})
+    assert r.status_code == 200
+    return r, len(ctx.captured_queries)
+
+
+def test_bill_list_query_count_does_not_grow_with_the_bills(client, setup, make_account, make_bill, tree):
+    # given the list with two bills, then with a full page and more of several accounts and utilities
+    from .conftest import _house
+
+    client.force_login(setup["op"])
+    _, few = _bill_list_queries(client)
+    for i in range(30):
+        account = make_account(_house(tree, "430702004001001", f"1{i:04d}", room=str(i)), ("water", "power", "gas")[i % 3])
+        make_bill(account, "2026-10")
+        make_bill(account, "2026-09")
+    # then the page runs the same statements (no query per row), and shows 50 of 62 bills
+    r, many = _bill_list_queries(client)
+    assert many == few, (few, many)
+    assert "共 62 条" in r.content.decode()
+    _, second = _bill_list_queries(client, {"page": "2"})
+    assert second == few
+
+
+def test_bill_list_count_is_capped(client, setup, make_account, make_bill, monkeypatch):
+    # given more bills than the cap: the count stops at the cap instead of counting every bill
+    from gridgov.core.paging import CappedPaginator
+    from gridgov.utilities.views import common
+
+    for period in ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05"):
+        make_bill(setup["account"], period)
+    client.force_login(setup["op"])
+    monkeypatch.setattr(CappedPaginator, "cap", 4)
+    monkeypatch.setattr(common, "PAGE_SIZE", 2)
+    body = client.get(reverse("utilities:bill_list")).content.decode()
+    assert "超过 4 条" in body and "下一页" in body and "共 7 条" not in body
+
+
+def test_bill_list_order_has_an_index():
+    # the list's order (newest period first, then id) is an index: the database walks it and
+    # stops at the page instead of sorting every visible bill (issue 17)
+    assert any(list(ix.fields) == ["-period", "id"] for ix in Bill._meta.indexes)

@@ -1,8 +1,8 @@
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.urls import reverse
 
 from gridgov.core.access import can
+from gridgov.core.paging import CappedPaginator
 
 PAGE_SIZE = 50
 
@@ -16,8 +16,10 @@ def need(request, perm, code=None):
         raise PermissionDenied
 
 
-def paginate(request, qs, size=PAGE_SIZE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+def paginate(request, qs, size=None):
+    """A page of a staff list. The count is capped (core.paging): the district's 750,000 bills
+    were counted in full on every request (0.3 s on PostgreSQL before the page itself)."""
+    return CappedPaginator(qs, size or PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def crumbs(*items):
