@@ -62,5 +62,6 @@ CONTRIBUTIONS = Contributions(
     # the resident pages on the community website (/c/<code>/care/): the UI suite visits the
     # public ones signed out; the portal lists `portal_links` on a community's pages
     extra={"public_pages": ("gridgov.care.demo.public_pages",),
-           "portal_links": (("上门服务", "care_site:hub"), ("预约看病", "care_site:doctors"))},
+           "portal_links": (("上门服务", "care_site:hub"), ("预约看病", "care_site:doctors")),
+           "resident_data": ("gridgov.care.residents.resident_data",)},
 )

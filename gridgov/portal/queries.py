@@ -25,8 +25,8 @@ def my_data(profile):
             for link in FamilyLink.objects.filter(proxy=profile).select_related("elder")
         ],
     }
-    for key, func in _extra_sections():
-        data[key] = func(profile)
+    for func in _extra_sections():
+        data.update(func(profile))
     return data
 
 

@@ -93,7 +93,9 @@ CONTRIBUTIONS = Contributions(
         RedrawRule("services.Appointment", ("keep",), redivision="keep"),
         RedrawRule("services.ProxyNeed", ("person",)),
     ),
-    # the community website lists `portal_links` (URL names taking the community code)
+    # the community website lists `portal_links` (URL names taking the community code) and
+    # puts `resident_data` into a resident's "my data" export
     extra={"public_pages": ("gridgov.services.queries.public_pages",),
-           "portal_links": (("预约办事", "services:book"), ("家人代办", "services:family_need"))},
+           "portal_links": (("预约办事", "services:book"), ("家人代办", "services:family_need")),
+           "resident_data": ("gridgov.services.public.resident_data",)},
 )

@@ -14,6 +14,8 @@ here reads other people's data:
   `core.residents.acting_for(profile)`); never a query by anything else.
 - `correction_materials(application)`: what the resident may upload online to correct (补正)
   it (filing the upload goes through `actions.correct_application_online`).
+- `resident_data(user, person_ids)`: the "my data" sections of a resident account (applications,
+  hall appointments, proxy needs recorded for a relative), read by the portal's export through the manifest.
 - `resident_events(application)`: the steps of an application a resident is shown (no staff
   names, no internal notes; warnings, overdue flags and call-backs stay inside).
 """
@@ -187,3 +189,37 @@ def _has_rating(application):
 
 
 OPEN = (AppState.SUBMITTED, AppState.CORRECTION, AppState.ACCEPTED, AppState.REVIEW)
+
+
+def resident_data(user, person_ids):
+    """"My data" sections for a resident account (declared as `resident_data` in the manifest):
+    the applications and hall appointments of the resident's own person or filed / booked by the
+    account (for a relative), newest first; no ID numbers, no staff names."""
+    from django.db.models import Q
+
+    from .models import Application, Appointment, ProxyNeed
+
+    needs = ProxyNeed.objects.filter(recorded_by=user).select_related("person", "item").order_by("-recorded_at")[:500]
+    apps_q = Application.objects.filter(Q(person_id__in=person_ids) | Q(filed_by=user))
+    appts_q = Appointment.objects.filter(Q(person_id__in=person_ids) | Q(booked_by=user))
+    applications = apps_q.select_related("item", "community", "rating").order_by("-submitted_at", "-id")[:500]
+    appointments = appts_q.select_related("slot", "item", "person").order_by("-day", "-id")[:500]
+    return {
+        "网上办事": [{"办件编号": a.number, "事项": a.item.name, "申请人": a.applicant_name,
+                      "渠道": a.get_channel_display(), "状态": a.get_state_display(), "申请时间": a.submitted_at,
+                      "受理社区": a.community.name, "评价": _rating_level(a)} for a in applications],
+        "预约办事": [{"日期": a.day, "时段": f"{a.slot.start:%H:%M}-{a.slot.end:%H:%M}", "办事人": a.person.name,
+                      "拟办事项": a.item.name if a.item_id else "", "状态": a.get_state_display(),
+                      "预约时间": a.booked_at} for a in appointments],
+        "家人代办": [{"服务对象": n.person.name, "代办事项": n.item.name if n.item_id else "", "需求说明": n.description,
+                      "状态": n.get_state_display(), "登记时间": n.recorded_at} for n in needs],
+    }
+
+
+def _rating_level(application):
+    from .models import Rating
+
+    try:
+        return application.rating.get_level_display()
+    except Rating.DoesNotExist:
+        return ""
