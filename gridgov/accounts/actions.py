@@ -1,4 +1,4 @@
-"""Writes to users and roles (rule 1 in docs/architecture.md): atomic, permission-checked, audited.
+"""Writes to users and roles (docs/architecture.md §4, “Writes go through actions”): atomic, permission-checked, audited.
 
 Scope: an actor manages users inside their `accounts.change_user` scope (the division codes of
 the target's assignments); roles and their permissions are edited only with a whole-install

@@ -1,4 +1,4 @@
-"""The system actor: one meaning for "acting without a person" (docs/architecture.md, rule 1).
+"""The system actor: one meaning for "acting without a person" (docs/architecture.md §4, “Writes go through actions”).
 
 Every action takes a real actor. Work that no person does at that moment — background jobs,
 the SLA sweep, scoring runs, command-line imports, the demo generator, the part of a grid

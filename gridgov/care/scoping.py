@@ -1,4 +1,4 @@
-"""Who sees which care rows (rule 2 in docs/architecture.md, ADR on the care app).
+"""Who sees which care rows (docs/architecture.md §4, “Reads go through one access chokepoint”, ADR on the care app).
 
 Staff see rows by division prefix, as everywhere. Two kinds of account are narrowed further,
 inside `visible_to` itself so no view can forget it:

@@ -1,4 +1,4 @@
-"""SLA clocks (rule 6 in docs/architecture.md): each step's deadline in working minutes from the class limits, the
+"""SLA clocks (docs/architecture.md §4, “Clocks are explicit”): each step's deadline in working minutes from the class limits, the
 per-step bookkeeping on the case, and the idempotent sweep that warns, flags and escalates."""
 
 import logging

@@ -1,4 +1,4 @@
-"""Writes of the community app (rule 1 in docs/architecture.md): every function takes a
+"""Writes of the community app (docs/architecture.md §4, “Writes go through actions”): every function takes a
 keyword-only `actor`, runs in one transaction, checks permission, audits and re-checks scope."""
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,4 +1,4 @@
-"""Who acts (rule 1 in docs/architecture.md): every action takes a real actor.
+"""Who acts (docs/architecture.md §4, “Writes go through actions”): every action takes a real actor.
 
 - `@action` marks a write: it refuses a missing actor (`actor=None`) before anything else and
   runs the function in one transaction. Every function in an app's `actions` takes a

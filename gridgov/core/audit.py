@@ -106,7 +106,7 @@ def action_label(code, labels=None):
 
 def record(actor, action, obj, before=None, after=None, *, kind=AuditKind.WRITE, reason="", division_code=None,
            actor_name=None):
-    """Write one audit entry. Call inside the action's transaction. `actor` is required (rule 1 in docs/architecture.md:
+    """Write one audit entry. Call inside the action's transaction. `actor` is required (docs/architecture.md §4, “Writes go through actions”:
     system work passes the system actor, never None); `actor_name` names an actor that is not a
     user (an Open311 key)."""
     from .actors import require_actor

@@ -19,7 +19,7 @@ staging table then one INSERT … SELECT on PostgreSQL.
 
 Values are adapted with the backend's own `connection.ops` so stored dates and times are exactly
 what the ORM would have written. Callers are system-side writers inside an action's transaction
-(rule 1, docs/architecture.md): an importer's `apply`, a scoring run, a demo step.
+(docs/architecture.md §4, “Writes go through actions”): an importer's `apply`, a scoring run, a demo step.
 """
 
 import contextlib

@@ -1,4 +1,4 @@
-"""Writes to the work calendar (rule 1 in docs/architecture.md): holidays and adjusted workdays, audited."""
+"""Writes to the work calendar (docs/architecture.md §4, “Writes go through actions”): holidays and adjusted workdays, audited."""
 
 from django.core.exceptions import ValidationError
 

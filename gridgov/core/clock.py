@@ -1,5 +1,5 @@
 """The platform's clock. Business code calls `clock.now()`; tests freeze it with `frozen(dt)`
-so SLA and scoring logic is tested against a fixed time (rule 6 in docs/architecture.md: clocks are explicit)."""
+so SLA and scoring logic is tested against a fixed time (docs/architecture.md §4, “Clocks are explicit”)."""
 
 import contextvars
 from contextlib import contextmanager

@@ -1,4 +1,4 @@
-"""Division codes are the materialised path (rule 3 in docs/architecture.md): 6-digit county
+"""Division codes are the materialised path (docs/architecture.md §4, “The division code is the materialised path”): 6-digit county
 (GB/T 2260) + 3-digit street/town + 3-digit community/village = 12 digits; a grid adds a
 3-digit number = 15 digits.
 

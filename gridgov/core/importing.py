@@ -1,4 +1,4 @@
-"""The shared import framework (rule 7 in docs/architecture.md: bad input gets a clear error and loses nothing).
+"""The shared import framework (docs/architecture.md §4, “Bad input gets a clear error and loses nothing”).
 
 An import is described by an `ImportSpec` subclass: its Chinese column headers, how each cell is
 parsed, the natural key, the domain checks (`validate`) and the bulk write (`apply`). The

@@ -191,7 +191,7 @@ class RedrawRule:
 class ResidentAccess:
     """How the app that keeps resident accounts answers "who is the signed-in resident and for
     whom may they act" — read by every other app through `gridgov.core.residents`, so that no
-    app names the one that keeps the accounts (docs/architecture.md §1, ADR 0040). At most one
+    app names the one that keeps the accounts (docs/architecture.md §1, ADR 0042). At most one
     installed app declares it. Dotted paths to:
 
     `current`     `f(user) -> profile | None`: the user's resident profile (None for staff,

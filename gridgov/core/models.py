@@ -12,7 +12,7 @@ from .choices import AuditKind, CalendarDayKind, JobStatus
 class ScopedModel(models.Model):
     """Base for rows that belong to a place. `division_code` is the 15-digit grid code (or a
     shorter division code for rows above grid level), denormalised from the grid FK so that
-    scoping is an indexed prefix match (rule 3 in docs/architecture.md)."""
+    scoping is an indexed prefix match (docs/architecture.md §4, “The division code is the materialised path”)."""
 
     division_code = models.CharField(_("区划代码"), max_length=15, db_index=True, editable=False)
 

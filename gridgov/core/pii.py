@@ -1,4 +1,4 @@
-"""Personal data helpers (rule 5 in docs/architecture.md): keyed hashes for exact lookup, masks for display.
+"""Personal data helpers (docs/architecture.md §4, “Personal data is protected by default”): keyed hashes for exact lookup, masks for display.
 
 The raw value is never used in URLs, logs or exports without the reveal permission.
 """

@@ -4,7 +4,7 @@ Every app reads resident access here (services' appointments, care's orders and 
 from the app that keeps resident accounts: that app declares a `ResidentAccess` provider in its
 `contributions.py` (the portal: `gridgov.portal.access`), and this module calls it. So the apps
 that serve residents need not import the community website, and the website may import them
-without a cycle (docs/architecture.md §1, ADR 0040).
+without a cycle (docs/architecture.md §1, ADR 0042).
 
 - `current_resident(user)`: the user's resident profile, or None (staff, providers, anonymous,
   or no app keeps resident accounts).

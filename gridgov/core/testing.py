@@ -1,6 +1,6 @@
 """A reusable access test base: declare a scoped model's URLs, inherit the scope tests.
 
-Every scoped model must prove the same things (rule 2 in docs/architecture.md): anonymous is refused; a user scoped to
+Every scoped model must prove the same things (docs/architecture.md §4, “Reads go through one access chokepoint”): anonymous is refused; a user scoped to
 another grid sees nothing (the list leaves the object out; detail, API detail, edit and delete
 give 404 — missing and forbidden look the same); a user of the object's grid and a user of the
 parent community see it; a district administrator sees everything. Write them once here.

@@ -1,4 +1,4 @@
-"""Working-hours arithmetic for SLA clocks (rule 6 in docs/architecture.md).
+"""Working-hours arithmetic for SLA clocks (docs/architecture.md §4, “Clocks are explicit”).
 
 A day is a working day when it is Monday–Friday and not a holiday, or when it is an adjusted
 working day (调休上班). Working hours within a day come from settings.WORKING_HOURS. All

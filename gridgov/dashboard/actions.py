@@ -1,4 +1,4 @@
-"""Writes of the dashboard app (rule 1 in docs/architecture.md): reporting and reviewing
+"""Writes of the dashboard app (docs/architecture.md §4, “Writes go through actions”): reporting and reviewing
 indicator values (填报 → 审核), evidence files, the computed values' refresh, definitions."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Writes to the division tree (rule 1 in docs/architecture.md). Each action is atomic, checks permission, audits."""
+"""Writes to the division tree (docs/architecture.md §4, “Writes go through actions”). Each action is atomic, checks permission, audits."""
 
 from django.core.exceptions import ValidationError
 

@@ -1,5 +1,5 @@
 """System checks of the divisions app: every model that belongs to a place says how it follows
-a redraw (docs/architecture.md §3, rule 4)."""
+a redraw (docs/architecture.md §3; §4 “History is data”)."""
 
 from django.core import checks
 

@@ -1,4 +1,4 @@
-"""Division codes (rule 3 in docs/architecture.md): the arithmetic lives in `gridgov.core.codes` (the scope computation
+"""Division codes (docs/architecture.md §4, “The division code is the materialised path”): the arithmetic lives in `gridgov.core.codes` (the scope computation
 needs it); this module gives it the divisions app's `Level` choices.
 
 6-digit county (GB/T 2260) + 3-digit street/town + 3-digit community/village = 12 digits; a

@@ -1,5 +1,5 @@
 """The division tree: district → street/town → community/village → grid, with versioned
-polygons (rule 4 in docs/architecture.md: history is data)."""
+polygons (docs/architecture.md §4, “History is data”)."""
 
 from django.conf import settings
 from django.db import models

@@ -57,7 +57,7 @@ def request_key(request):
 
 
 def kiosk_actor(device):
-    """The actor of kiosk writes: the anonymous visitor (rule 1), never a staff session that
+    """The actor of kiosk writes: the anonymous visitor (docs/architecture.md §4, “Writes go through actions”), never a staff session that
     happens to be open in the terminal's browser. `actor_name` names the device in the audit."""
     return AnonymousUser()
 

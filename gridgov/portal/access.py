@@ -1,6 +1,6 @@
 """Who the current resident is: the portal keeps the resident accounts (ADR 0027) and provides
 resident access to the platform through its manifest (`ResidentAccess`). Other apps (care,
-services) read it through `gridgov.core.residents`, never from here (ADR 0040).
+services) read it through `gridgov.core.residents`, never from here (ADR 0042).
 
 - `current_resident(user)`: the user's `ResidentProfile` or None (staff, providers, anonymous).
 - `admit(request, *, verified)`: the gate of a resident page: None lets the request through,

@@ -46,7 +46,7 @@ CONTRIBUTIONS = Contributions(
         RedrawRule("portal.SessionSlot", ("keep",)),
         RedrawRule("portal.SessionSignup", ("keep",)),
     ),
-    # the resident accounts: other apps reach them through gridgov.core.residents (ADR 0040)
+    # the resident accounts: other apps reach them through gridgov.core.residents (ADR 0042)
     residents=ResidentAccess(current="gridgov.portal.access.current_resident",
                              acting_for="gridgov.portal.access.acting_for", admit="gridgov.portal.access.admit"),
     extra={"public_pages": ("portal:district", "gridgov.portal.demo.public_pages")},

@@ -1,5 +1,5 @@
 """Identity helpers: ID number, credit code and phone validation (python-stdnum), pinyin search
-keys (pypinyin), and the derived columns a Person row stores for its ID and phone (rule 5 in docs/architecture.md).
+keys (pypinyin), and the derived columns a Person row stores for its ID and phone (docs/architecture.md §4, “Personal data is protected by default”).
 
 These run once per imported row, so they are written for speed: the check digits are computed
 directly and pinyin is looked up per character through a cache.

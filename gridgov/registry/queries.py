@@ -1,5 +1,5 @@
 """Reads of the registry: the one-box search and the bounded querysets behind the lists and
-drill-down pages. Everything starts from `visible_to(user)` (rule 2 in docs/architecture.md)."""
+drill-down pages. Everything starts from `visible_to(user)` (docs/architecture.md §4, “Reads go through one access chokepoint”)."""
 
 import re
 

@@ -202,7 +202,7 @@ def clean_answers(version, answers, file_keys=(), fixed=None):
 
 
 def _protect(kind, value):
-    """ID and phone numbers are never kept in the clear in the answers (rule 5): the mask."""
+    """ID and phone numbers are never kept in the clear in the answers (docs/architecture.md §4, “Personal data is protected by default”): the mask."""
     from gridgov.core import pii
 
     if kind == FieldType.ID_NUMBER:

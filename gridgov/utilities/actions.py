@@ -1,4 +1,4 @@
-"""Every write of the utilities app (rule 1). The API the kiosk, the portal and the counter use:
+"""Every write of the utilities app (docs/architecture.md §4, “Writes go through actions”). The API the kiosk, the portal and the counter use:
 
     from gridgov.utilities import actions, queries
 

@@ -1,4 +1,4 @@
-"""Bill files from the utilities (rule 7): 单位编码, 户号, 地址, 账期, 金额(元), 缴费截止日.
+"""Bill files from the utilities (docs/architecture.md §4, “Bad input gets a clear error and loses nothing”): 单位编码, 户号, 地址, 账期, 金额(元), 缴费截止日.
 
 Every row is checked before anything is written: amounts are read as decimal strings (never a
 float; at most two decimals, stored as integer fen), periods and dates are parsed, each account

@@ -1,4 +1,4 @@
-"""Every write of the care app (rule 1 in docs/architecture.md), by concern."""
+"""Every write of the care app (docs/architecture.md §4, “Writes go through actions”), by concern."""
 
 from .catalogue import (  # noqa: F401
     add_provider_account,

@@ -1,5 +1,5 @@
 """Writes of the staff side: providers and their accounts, service items, subsidy rules,
-doctors and schedules (rule 1 in docs/architecture.md)."""
+doctors and schedules (docs/architecture.md §4, “Writes go through actions”)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 

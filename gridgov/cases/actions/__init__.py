@@ -1,4 +1,4 @@
-"""Writes to cases (rule 1 in docs/architecture.md), by concern: `reporting` (a new case from any
+"""Writes to cases (docs/architecture.md §4, “Writes go through actions”), by concern: `reporting` (a new case from any
 channel), `transitions` (the workflow steps), `configuration` (classes, routing rules, Open311
 keys). The history writer they share is `cases.history`. Callers use `from gridgov.cases
 import actions; actions.dispatch_case(...)`."""

@@ -1,4 +1,4 @@
-"""One meaning for acting without a person (docs/architecture.md, rule 1): every action refuses
+"""One meaning for acting without a person (docs/architecture.md §4, “Writes go through actions”): every action refuses
 `actor=None`; system work acts as the system actor, whose permissions are its role's."""
 
 import importlib

@@ -1,4 +1,4 @@
-"""Resident access through core (ADR 0040): the app that keeps resident accounts provides it in
+"""Resident access through core (ADR 0042): the app that keeps resident accounts provides it in
 its manifest; without one, nobody is a resident and resident pages refuse."""
 
 import pytest

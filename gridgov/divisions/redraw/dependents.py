@@ -219,8 +219,8 @@ def move_dependents(*, prefix, assignment, new_polygons, grid_by_code, successor
 
 def run_after_redraw(*, started_by, prefix, report):
     """Call the apps' after-redraw hooks in INSTALLED_APPS order, inside the redraw's
-    transaction. They act as the system actor started by the person who redrew (rule 1: the
-    audit log names them both), since keeping other apps' rows in step is the platform's
+    transaction. They act as the system actor started by the person who redrew (docs/architecture.md §4, “Writes go through actions”:
+    the audit log names them both), since keeping other apps' rows in step is the platform's
     consequence of a redraw the person may make, not a right of theirs in those apps.
     Returns {app label: what its hook returned}."""
     actor = system_actor(started_by=started_by)

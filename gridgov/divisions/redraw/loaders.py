@@ -1,4 +1,4 @@
-"""Database → partition engine input (rule 8 in docs/architecture.md: the engine takes plain GeoJSON; this adapter
+"""Database → partition engine input (docs/architecture.md §4, “The partition engine is a library”: the engine takes plain GeoJSON; this adapter
 loads it). Everything is keyed by ids and codes so the engine output maps back to rows."""
 
 from dataclasses import dataclass, field

@@ -1,4 +1,4 @@
-"""Publishing a grid proposal (rule 4 in docs/architecture.md): new grid versions and every dependent record moved in
+"""Publishing a grid proposal (docs/architecture.md §4, “History is data”): new grid versions and every dependent record moved in
 one transaction, with an audit trail of what moved where."""
 
 import logging

@@ -1,4 +1,4 @@
-"""Writes of the kiosk app (rule 1 in docs/architecture.md). Staff actions check permission on
+"""Writes of the kiosk app (docs/architecture.md §4, “Writes go through actions”). Staff actions check permission on
 the row's division; kiosk-side actions run as the anonymous visitor of an authenticated device
 (`device.kiosk_required`) and name the device in the audit."""
 

@@ -1,4 +1,4 @@
-"""Every write of the party app (rule 1 in docs/architecture.md). Views, API, importers, jobs and commands call these."""
+"""Every write of the party app (docs/architecture.md §4, “Writes go through actions”). Views, API, importers, jobs and commands call these."""
 
 from .events import cancel_event, cancel_signup, check_in, check_out, publish_event, sign_up
 from .members import (

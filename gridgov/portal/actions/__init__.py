@@ -1,4 +1,4 @@
-"""Writes of the portal (rule 1): resident accounts, posts, bookings and sessions."""
+"""Writes of the portal (docs/architecture.md §4, “Writes go through actions”): resident accounts, posts, bookings and sessions."""
 
 from .bookings import (  # noqa: F401
     book,

@@ -1,6 +1,6 @@
 """Resident accounts (ADR 0027): a `accounts.User` of kind `resident` plus this profile.
 
-The mobile number is personal data (rule 5): the profile keeps its keyed hash (unique: one
+The mobile number is personal data (docs/architecture.md §4, “Personal data is protected by default”): the profile keeps its keyed hash (unique: one
 account per number, and the login looks the account up by it), a mask for display and the last
 four digits. The user row's `username` is derived from the hash, so no table holds the raw
 number. A verified profile points at its registry person and household."""

@@ -1,4 +1,4 @@
-"""Writes to the base-information registry (rule 1 in docs/architecture.md): every function takes a keyword-only
+"""Writes to the base-information registry (docs/architecture.md §4, “Writes go through actions”): every function takes a keyword-only
 `actor`, runs in one transaction, checks permission, audits and re-checks scope."""
 
 from .common import refresh_all_household_counts, refresh_household_counts

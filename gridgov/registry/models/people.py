@@ -95,7 +95,7 @@ class Household(ScopedModel):
 class Person(ScopedModel):
     """A resident (实有人口). ID and phone numbers are stored as a keyed hash (exact lookup), a
     mask (display), the last digits (suffix search) and the value encrypted at rest in an `_enc`
-    column (core/crypto.py; `id_number_plain`), read only by an audited reveal (rule 5 in docs/architecture.md). Life events are actions writing `PersonEvent` rows."""
+    column (core/crypto.py; `id_number_plain`), read only by an audited reveal (docs/architecture.md §4, “Personal data is protected by default”). Life events are actions writing `PersonEvent` rows."""
 
     grid = models.ForeignKey(
         "divisions.Division",

@@ -1,4 +1,4 @@
-"""Every write of the services app (rule 1). Public entry points other apps call are
+"""Every write of the services app (docs/architecture.md §4, “Writes go through actions”). Public entry points other apps call are
 re-exported here; see the package docstring (gridgov/services/__init__.py)."""
 
 from .applications import (  # noqa: F401
