@@ -242,3 +242,85 @@ def image_upload(name="photo.jpg", fmt="JPEG", **kwargs):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type=f"image/{fmt.lower()}")
+
+
+# -- races on PostgreSQL ------------------------------------------------------------------------
+
+def require_postgresql(reason="并发测试需要 PostgreSQL（设置 DATABASE_URL=postgres://…）"):
+    """Skip the calling test unless the default database is PostgreSQL (row locks, READ COMMITTED:
+    the races below prove nothing on SQLite, whose write transactions are serial anyway)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(reason)
+
+
+class RaceResult:
+    """What `race` saw: `ok` the return values, `refused` the expected refusals (exception
+    objects), `errors` anything else (repr), each in completion order; `outcomes` the
+    (argument, "ok" | "refused" | "error", value) triples."""
+
+    def __init__(self):
+        self.outcomes = []
+
+    def _of(self, kind):
+        return [value for _, k, value in self.outcomes if k == kind]
+
+    @property
+    def ok(self):
+        return self._of("ok")
+
+    @property
+    def refused(self):
+        return self._of("refused")
+
+    @property
+    def errors(self):
+        return self._of("error")
+
+    @property
+    def messages(self):
+        """The refusals' texts (a ValidationError's messages joined by a space)."""
+        return [" ".join(getattr(exc, "messages", None) or [str(exc)]) for exc in self.refused]
+
+    def by_arg(self):
+        return {arg: (kind, value) for arg, kind, value in self.outcomes}
+
+
+def race(fn, args, *, refused=(), timeout=60):
+    """Run `fn(arg)` for every `arg` in its own thread, all released together by a barrier, and
+    wait for them (`timeout` seconds each). Each thread closes its database connections when done
+    (Django opens one per thread; a connection left open blocks the test database's teardown).
+    Exceptions of the `refused` types (e.g. ValidationError) are the expected losers; any other
+    exception is collected in `errors`, so a test asserts `not result.errors`. Use it from a test
+    marked `django_db(transaction=True, serialized_rollback=True)`: the threads must see the
+    committed rows."""
+    import threading
+
+    from django.db import connections
+
+    args = list(args)
+    barrier = threading.Barrier(len(args))
+    result, lock = RaceResult(), threading.Lock()
+
+    def run(arg):
+        try:
+            barrier.wait(timeout)
+            outcome = (arg, "ok", fn(arg))
+        except tuple(refused) as exc:
+            outcome = (arg, "refused", exc)
+        except Exception as exc:  # noqa: BLE001  (reported through result.errors)
+            outcome = (arg, "error", repr(exc))
+        finally:
+            connections.close_all()
+        with lock:
+            result.outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(arg,), daemon=True) for arg in args]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    stuck = sum(t.is_alive() for t in threads)
+    assert not stuck, f"{stuck} of {len(threads)} racing threads did not finish within {timeout} s"
+    return result

@@ -1,14 +1,13 @@
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from gridgov.care import actions
 from gridgov.care.actions.settlement import settle_month
 from gridgov.care.models import Appointment, Settlement, Slot
 from gridgov.core import clock
+from gridgov.core.testing import race, require_postgresql
 
 from .conftest import schedule_on
 
@@ -45,35 +44,14 @@ def test_signed_residents_book_their_doctor_further_ahead(staff, doctor, person)
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_thirty_concurrent_bookings_of_five_places_on_postgresql(staff, doctor, person):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency is proved on PostgreSQL (DATABASE_URL=postgres://…)")
+    require_postgresql("concurrency is proved on PostgreSQL (DATABASE_URL=postgres://…)")
     day = next_weekday(1)
     schedule = schedule_on(doctor, staff, day, capacity=5)
     people = [person(f"居民{i}") for i in range(30)]
-    barrier = threading.Barrier(len(people))
-    outcomes = []
-
-    def book(p):
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            actions.book_appointment(actor=staff, schedule=schedule, date=day, person=p)
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("full")
-        except Exception as exc:  # noqa: BLE001 - any other error fails the test below
-            outcomes.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=book, args=(p,)) for p in people]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(set(outcomes)) == ["full", "ok"], outcomes
-    assert outcomes.count("ok") == 5
+    r = race(lambda p: actions.book_appointment(actor=staff, schedule=schedule, date=day, person=p), people,
+             refused=(ValidationError,))
+    assert not r.errors, r.errors
+    assert len(r.ok) == 5 and len(r.refused) == 25
     assert Appointment.objects.filter(status="booked").count() == 5
     assert Slot.objects.get().booked == 5
 

@@ -316,35 +316,14 @@ def test_creator_is_notified_and_a_draft_can_be_discarded(admin_user, tree, city
 def test_concurrent_publishes_of_one_area_one_wins(admin_user, tree, city):
     """Two administrators publish two proposals of the same community at once (PostgreSQL row
     locks): the second waits for the first and is then refused as stale."""
-    import threading
-
-    from django.db import connection
-
+    from gridgov.core.testing import race, require_postgresql
     from gridgov.divisions.redraw.publish import publish_proposal
 
-    if connection.vendor != "postgresql":
-        pytest.skip("行锁并发只在 PostgreSQL 上验证（SQLite 写事务本身串行）")
+    require_postgresql("行锁并发只在 PostgreSQL 上验证（SQLite 写事务本身串行）")
     first, second = draw(admin_user, tree), draw(admin_user, tree)
-    barrier, results = threading.Barrier(2), []
-
-    def run(proposal):
-        from django.db import connection as conn
-
-        try:
-            barrier.wait()
-            publish_proposal(actor=admin_user, proposal=proposal)
-            results.append("ok")
-        except ValidationError:
-            results.append("stale")
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=run, args=(p,)) for p in (first, second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert sorted(results) == ["ok", "stale"]
+    r = race(lambda proposal: publish_proposal(actor=admin_user, proposal=proposal), (first, second),
+             refused=(ValidationError,))
+    assert not r.errors and len(r.ok) == 1 and len(r.refused) == 1, r.outcomes
     assert_consistent()
 
 

@@ -2,11 +2,9 @@
 double booking; public-interest session slots."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -143,25 +141,12 @@ def test_concurrent_booking_of_one_slot_on_postgres(tree, roles, admin_user):
             user=user, community=tree["430702004001"], division_code=person.division_code, phone_hash=f"h{i}",
             phone_masked="1", person=person, verified_at=timezone.now(), consent_at=timezone.now()))
     start = (timezone.localtime() + datetime.timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-    results, barrier = [], threading.Barrier(30)
+    from gridgov.core.testing import race
 
-    def one(profile):
-        try:
-            barrier.wait()
-            actions.book(actor=profile.user, profile=profile, facility=room, starts_at=start, purpose="抢")
-            results.append("ok")
-        except ValidationError as exc:
-            results.append(" ".join(exc.messages))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one, args=(p,)) for p in profiles]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert results.count("ok") == 1, results
-    assert all("已被预约" in r for r in results if r != "ok")
+    r = race(lambda profile: actions.book(actor=profile.user, profile=profile, facility=room, starts_at=start,
+                                          purpose="抢"), profiles, refused=(ValidationError,))
+    assert not r.errors and len(r.ok) == 1, r.outcomes
+    assert len(r.messages) == 29 and all("已被预约" in m for m in r.messages)
     assert Booking.objects.filter(facility=room).count() == 1
     with pytest.raises(IntegrityError):  # the database itself refuses an overlap
         Booking.objects.create(facility=room, resident=profiles[1], division_code=room.division_code,

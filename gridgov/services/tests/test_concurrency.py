@@ -1,10 +1,9 @@
 """Eight counters calling next at once: every waiting ticket is called exactly once (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
 
+from gridgov.core.testing import race, require_postgresql
 from gridgov.services import actions
 from gridgov.services.choices import TicketState
 from gridgov.services.models import Ticket
@@ -15,37 +14,22 @@ from .conftest import A
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_counters_never_share_a_ticket(tree, admin_user, make_user):
-    if connection.vendor != "postgresql":
-        pytest.skip("行锁并发测试需要 PostgreSQL（设置 DATABASE_URL）")
+    require_postgresql("行锁并发测试需要 PostgreSQL（设置 DATABASE_URL）")
     group = actions.save_group(actor=admin_user, community=tree[A], name="综合受理", prefix="A")
     counters = [actions.save_counter(actor=admin_user, community=tree[A], number=n, groups=[group])
                 for n in range(1, 9)]
     for _ in range(60):
         actions.take_ticket(actor=admin_user, group=group, channel="kiosk")
-    barrier = threading.Barrier(len(counters))
-    called, errors = [], []
 
-    def run(counter):
-        from django.db import connections
+    def call_until_empty(counter):
+        called = []
+        while (ticket := actions.call_next(actor=admin_user, counter=counter)) is not None:
+            called.append(ticket.pk)
+        return called
 
-        try:
-            barrier.wait()
-            while True:
-                ticket = actions.call_next(actor=admin_user, counter=counter)
-                if ticket is None:
-                    break
-                called.append(ticket.pk)
-        except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in counters]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors
+    r = race(call_until_empty, counters)
+    assert not r.errors, r.errors
+    called = [pk for batch in r.ok for pk in batch]
     assert len(called) == len(set(called)) == 60  # no duplicate, none lost
     assert not Ticket.objects.filter(state=TicketState.WAITING).exists()
 
@@ -60,37 +44,16 @@ def test_concurrent_bookings_never_overfill_a_slot(tree, admin_user):
     from gridgov.registry.models import Person
     from gridgov.services.models import Appointment, AppointmentSlot
 
-    if connection.vendor != "postgresql":
-        pytest.skip("行锁并发测试需要 PostgreSQL（设置 DATABASE_URL）")
+    require_postgresql("行锁并发测试需要 PostgreSQL（设置 DATABASE_URL）")
     group = actions.save_group(actor=admin_user, community=tree[A], name="综合受理", prefix="A")
     day = clock.today() + datetime.timedelta(days=1)
     slot = AppointmentSlot.objects.create(group=group, division_code=group.division_code, day=day,
                                           start=datetime.time(9), end=datetime.time(9, 30), capacity=3)
     grid = tree[A + "001"]
     persons = [Person.objects.create(grid=grid, division_code=grid.code, name=f"居民{n}") for n in range(12)]
-    barrier = threading.Barrier(len(persons))
-    booked, refused, errors = [], [], []
-
-    def run(person):
-        from django.core.exceptions import ValidationError
-        from django.db import connections
-
-        try:
-            barrier.wait()
-            booked.append(actions.book_appointment(actor=admin_user, slot=slot, person=person).pk)
-        except ValidationError as exc:
-            refused.append(exc.messages[0])
-        except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(p,)) for p in persons]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors
+    r = race(lambda person: actions.book_appointment(actor=admin_user, slot=slot, person=person), persons,
+             refused=(ValidationError,))
+    assert not r.errors, r.errors
     slot.refresh_from_db()
-    assert len(booked) == 3 == slot.booked == Appointment.objects.filter(slot=slot).count()
-    assert len(refused) == 9 and all("已约满" in m for m in refused)
+    assert len(r.ok) == 3 == slot.booked == Appointment.objects.filter(slot=slot).count()
+    assert len(r.messages) == 9 and all("已约满" in m for m in r.messages)

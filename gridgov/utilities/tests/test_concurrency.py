@@ -2,12 +2,10 @@
 idempotency key, half come with a new one) give exactly 100 payments (PostgreSQL row locks)."""
 
 import random
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
+from gridgov.core.testing import race, require_postgresql
 from gridgov.utilities import actions
 from gridgov.utilities.models import Bill, Payment, PaymentEvent
 
@@ -17,19 +15,12 @@ WORKERS = 20
 def attempt_all(bill_ids, *, workers=WORKERS, seed=7):
     """Run two attempts per bill from `workers` threads at once; returns the outcomes."""
     from django.contrib.auth.models import AnonymousUser
-    from django.db import connections
 
     attempts = [(pk, f"k{pk}") for pk in bill_ids]
     attempts += [(pk, f"k{pk}" if i % 2 == 0 else f"k{pk}-again") for i, pk in enumerate(bill_ids)]
     random.Random(seed).shuffle(attempts)
-    barrier = threading.Barrier(workers)
-    local = threading.local()
-    outcomes = []
 
     def run(item):
-        if not getattr(local, "started", False):
-            local.started = True
-            barrier.wait(30)
         pk, key = item
         try:
             r = actions.start_payment(actor=AnonymousUser(), bills=[pk], provider="sandbox", idempotency_key=key,
@@ -38,24 +29,15 @@ def attempt_all(bill_ids, *, workers=WORKERS, seed=7):
         except actions.PaymentRefused:
             return "refused"
 
-    def worker(chunk):
-        try:
-            return [run(item) for item in chunk]
-        finally:
-            connections.close_all()
-
-    chunks = [attempts[i::workers] for i in range(workers)]
-    with ThreadPoolExecutor(workers) as pool:
-        for result in pool.map(worker, chunks):
-            outcomes += result
-    return outcomes
+    r = race(lambda chunk: [run(item) for item in chunk], [attempts[i::workers] for i in range(workers)])
+    assert not r.errors, r.errors
+    return [outcome for chunk in r.ok for outcome in chunk]
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_200_attempts_on_100_bills_make_100_payments(house, make_account, make_bill, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("行锁并发测试需要 PostgreSQL（设置 DATABASE_URL）")
+    require_postgresql("行锁并发测试需要 PostgreSQL（设置 DATABASE_URL）")
     settings.UTILITIES_SANDBOX_AUTO_CONFIRM = True
     bills = []
     for i in range(50):
