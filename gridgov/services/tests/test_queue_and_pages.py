@@ -95,3 +95,20 @@ def test_counter_form_files_application(client, catalogue, clerk, make_person):
 def test_catalogue_has_30_items_over_11_departments(catalogue):
     assert len(catalogue) >= 30
     assert len({i.department_id for i in catalogue.values()}) == 11
+
+
+def test_application_list_counts_are_capped(client, catalogue, clerk, make_person, monkeypatch):
+    from gridgov.services.views import applications as views
+
+    apps = [actions.submit_application(actor=clerk, item=catalogue["RS001"], person=make_person(name=f"申请人{n}", age=30),
+                                       channel=Channel.COUNTER, answers={"status": "就业登记", "since": "2026-01-01"},
+                                       materials=["m1"]) for n in range(3)]
+    client.force_login(clerk)
+    url = reverse("services:app_list")
+    page = client.get(url).content.decode()
+    assert "3 件" in page and all(a.number in page for a in apps)
+    monkeypatch.setattr(views, "LIST_CAP", 2)
+    page = client.get(url).content.decode()
+    assert "超过 2 件" in page and all(a.number in page for a in apps[1:])  # the newest on page 1
+    page = client.get(url, {"q": apps[0].number}).content.decode()
+    assert "1 件" in page and apps[0].number in page and apps[1].number not in page

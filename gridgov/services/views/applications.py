@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404
 from gridgov.core.exports import export_response
+from gridgov.core.paging import CappedPaginator, KeysFirstPaginator
 
 from .. import actions, queries
 from ..choices import OPEN_STATES, AppState, Channel, RectificationState
@@ -32,6 +33,8 @@ from ..forms import (
 from ..models import Application, Rectification, ServiceItem
 from ._common import need, run, scope_of
 
+LIST_CAP = 10_000  # applications counted at most on the list pages
+
 ROOT = {"label": "办件列表", "url": "/services/applications/"}
 
 
@@ -39,7 +42,10 @@ ROOT = {"label": "办件列表", "url": "/services/applications/"}
 def app_list(request):
     need(request, "services.view_application")
     qs = queries.application_list(request.user, request.GET, scope_of(request))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    # a capped count (nobody pages past the 10,000th), and the page's keys first on the sort's
+    # index, then its 30 rows with their joins — as the case list does (issue 14: p95 < 100 ms)
+    page = KeysFirstPaginator(qs, 30, cap=LIST_CAP, fetch=lambda keys: qs.filter(pk__in=keys)).get_page(
+        request.GET.get("page"))
     return render(request, "services/app_list.html", {
         "page": page, "states": AppState.choices, "params": request.GET,
         "items": ServiceItem.objects.only("pk", "name"), "title": "办件列表",
@@ -52,7 +58,7 @@ def app_list(request):
 def overdue(request):
     need(request, "services.view_application")
     qs = queries.application_list(request.user, {"overdue": "1"}, scope_of(request)).order_by("due_at")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50, cap=LIST_CAP).get_page(request.GET.get("page"))
     return render(request, "services/app_list.html", {
         "page": page, "title": "超期督办", "board": True, "breadcrumb": [ROOT, {"label": "超期督办"}]})
 
