@@ -47,18 +47,21 @@ def my_tasks(user):
 def care_persons(user, q="", scope=""):
     """Residents in a care group (关爱人群) the user may see, for the record-need page: by name,
     pinyin or initials; never by ID or phone number (those searches are throttled in the
-    registry)."""
+    registry). Listed by grid, then name: the query walks the (division_code, name) index with
+    EXISTS and stops at the page, as the registry's care list does. A DISTINCT over the
+    person × tag join sorted every care-group member of the scope (148,000 in the district demo:
+    2.6–4.8 s on PostgreSQL); the house's building is joined, not fetched per row."""
     from gridgov.registry.models import Person
 
-    qs = (Person.objects.visible_to(user).within(scope).filter(status="active", care_tags__is_active=True)
-          .distinct())
+    tagged = Person.care_tags.through.objects.filter(person_id=OuterRef("pk"), caretag__is_active=True)
+    qs = Person.objects.visible_to(user).within(scope).filter(status="active").filter(Exists(tagged))
     q = "".join(str(q or "").split())[:20]
     if q:
         if q.isascii() and q.isalpha():
             qs = qs.filter(Q(name_initials=q.lower()) | Q(name_pinyin__startswith=q.lower()))
         else:
             qs = qs.filter(name__startswith=q)
-    return qs.select_related("house").prefetch_related("care_tags").order_by("name", "pk")
+    return qs.select_related("house__building").prefetch_related("care_tags").order_by("division_code", "name", "pk")
 
 
 def suggestions(need):

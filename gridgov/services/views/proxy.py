@@ -66,7 +66,7 @@ def need_record(request):
     q = request.GET.get("q", "").strip()[:20]
     person = None
     if (pk := request.GET.get("person", "") or request.POST.get("person", "")).isdigit():
-        person = get_visible_or_404(Person.objects.select_related("house"), request.user, pk=int(pk))
+        person = get_visible_or_404(Person.objects.select_related("house__building"), request.user, pk=int(pk))
     form = NeedForm(request.POST or None) if person else None
     if person and request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
