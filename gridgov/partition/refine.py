@@ -5,6 +5,9 @@
   grids in range and connected.  Single-piece moves (``balance.refine_streets``) cannot do this:
   taking one building out of a shared block usually lengthens the cut through it, while taking
   the grid's whole share puts the boundary back on the block's streets.
+* ``compact_pairs`` / ``compact_grids``: a grid under Polsby-Popper 0.5 and a neighbour are
+  re-split when a candidate split of the pair rounds them off; then boundary pieces, and whole
+  strips of empty land, change grid while the two grids' summed 4πA/P² rises (ADR 0018, 12).
 * ``restore_homes`` (repair): pieces whose households sat in another grid before go back to it
   when both grids stay in range and connected and the cut gets no costlier than a set allowance,
   so a repair moves as few households as it can.
@@ -356,7 +359,7 @@ def _in_block(nb, a, b):
     return sum(b_ for v in a for u, _, b_ in nb[v] if u in b)
 
 
-def compact_pairs(R, label, parts, fixed=frozenset(), below=0.35, allowance=IN_BLOCK_PER_PP):
+def compact_pairs(R, label, parts, fixed=frozenset(), below=0.5, allowance=IN_BLOCK_PER_PP):
     """Re-split a pair of neighbouring grids, one of them less compact than ``below``, when
     another split of their union (the pair search's candidates) raises their summed
     Polsby-Popper; both stay in range, and the cut between buildings grows by at most
@@ -410,10 +413,11 @@ def compact_pairs(R, label, parts, fixed=frozenset(), below=0.35, allowance=IN_B
 def compact_grids(R, label, parts, fixed=frozenset(), rounds=8, allowance=IN_BLOCK_PER_PP):
     """Move boundary pieces between neighbouring grids while the two grids' summed
     Polsby-Popper 4πA/P² rises (see the module docstring).  A piece takes with it whatever of
-    its grid hangs on it only (a thin strip of empty land between rail tracks moves whole);
-    household moves keep both grids within the slack of ``refine_blocks``; no move lengthens
-    the boundary between buildings (in-block metres) by more than ``allowance``.  Grids stay
-    connected; areas and perimeters are summed from the pieces, exactly.  Returns the moves."""
+    its grid hangs on it only (a thin strip of empty land between rail tracks moves whole),
+    and a grid's whole stretch of empty pieces is tried as one move; both grids stay in
+    [min, max] and connected; a move lengthens the boundary between buildings (in-block
+    metres) by at most ``allowance`` per unit of summed Polsby-Popper gained.  Areas and
+    perimeters are summed from the pieces, exactly.  Returns the moves."""
     g = R.g
     if g.pieces is None or not len(g.edges):
         return 0

@@ -88,8 +88,9 @@ def test_compactness_moves_keep_households_in_range_and_cut_no_yards():
 
 def test_helsinki_station_grids_are_compact():
     # the station place: rail yard, ramps and strips of empty land between tracks; before the
-    # compactness moves its grids' Polsby-Popper mean was 0.472 (households of seed 0)
-    p = load_place("helsinki_station")
+    # compactness moves its grids' Polsby-Popper mean was 0.427 with the households of seed 1
+    # (the lowest of seeds 0-2), and 0.496 when only grids under 0.35 had their pairs re-split
+    p = load_place("helsinki_station", seed=1)
     r = partition(p.buildings, p.streets, p.areas, PartitionParams())
     v = verify(p.buildings, p.streets, p.areas, r.grids)
     assert v["pp_mean"] >= 0.5
