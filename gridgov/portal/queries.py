@@ -41,3 +41,10 @@ def pending_for_elder(profile):
         return FamilyLink.objects.none()
     return FamilyLink.objects.filter(elder_id=profile.person_id, state=FamilyLinkState.PENDING).select_related(
         "proxy")
+
+
+def recent_notices(user, limit=5):
+    """The newest notices to the resident's own account (e.g. 请补正办件材料), for 我的."""
+    from gridgov.core.models import Notification
+
+    return list(Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:limit])

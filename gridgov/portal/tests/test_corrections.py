@@ -33,8 +33,14 @@ def _state(app):
 
 
 def test_owner_uploads_and_the_application_returns_to_review(verified, waiting, clerk, client):
-    from gridgov.core.models import AuditEntry
+    from gridgov.core.models import AuditEntry, Notification
     from gridgov.services import actions
+
+    notice = Notification.objects.get(recipient=verified.user)  # told to correct, on 我的
+    assert notice.title == "请补正办件材料" and "居民身份证" in notice.body and "身份证照片不清晰" in notice.body
+    client.force_login(verified.user)
+    assert "请补正办件材料" in client.get(reverse("portal:me")).content.decode()
+    assert not Notification.objects.filter(recipient=clerk).exists()
 
     before = waiting.attachments.count()
     app = actions.correct_application_online(actor=verified.user, application=waiting, files=[("m1", png("new.png"))])

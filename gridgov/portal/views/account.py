@@ -19,7 +19,7 @@ from ..access import current_resident, resident_required
 from ..choices import PRIVACY_VERSION
 from ..forms import ConsentForm, DeleteForm, FamilyForm, ResidentLoginForm, SignUpForm, VerifyForm
 from ..models import FamilyLink
-from ..queries import my_data, pending_for_elder
+from ..queries import my_data, pending_for_elder, recent_notices
 from .common import add_errors, community_or_404, error_text, safe_next
 
 BACKEND = "gridgov.accounts.backends.LockoutModelBackend"
@@ -117,6 +117,7 @@ def me(request):
     links = FamilyLink.objects.filter(proxy=profile).select_related("elder")
     return render(request, "portal/account/me.html", {"profile": profile, "links": links,
                                                        "pending": pending_for_elder(profile),
+                                                       "notices": recent_notices(request.user),
                                                        "data": my_data(profile)})
 
 

@@ -219,9 +219,25 @@ def request_correction(*, actor, application, missing, note=""):
         app.paused_at = now
         app.remaining_minutes = WorkCalendar().working_minutes_between(now, app.due_at)
         fields += ["paused_at", "remaining_minutes"]
-    return _move(actor, app, EventKind.CORRECTION, AppState.CORRECTION, note=note, fields=fields,
-                 data={"missing": [names[k] for k in missing], "resume": app.state},
-                 audit_action="services.request_correction")
+    app = _move(actor, app, EventKind.CORRECTION, AppState.CORRECTION, note=note, fields=fields,
+                data={"missing": [names[k] for k in missing], "resume": app.state},
+                audit_action="services.request_correction")
+    _tell_resident(app, "请补正办件材料", f"“{app.item.name}”（{app.number}）需要补正：{'、'.join(names[k] for k in missing)}"
+                   + (f"。说明：{note[:100]}" if note else "") + "。可在“我的办件”网上上传，或到社区服务站窗口补正。")
+    return app
+
+
+def _tell_resident(app, title, body):
+    """A notice to the resident account that filed the application (the website's 我的 lists
+    them; the extra notification channels, e.g. SMS, send them on commit). Staff filers and
+    kiosk visitors get none."""
+    from gridgov.core.notify import notify
+    from gridgov.core.residents import current_resident
+
+    if app.filed_by_id is None or current_resident(app.filed_by) is None:
+        return
+    notify(app.filed_by, title, body, category="services.application",
+           dedupe_key=f"application:{app.pk}:{app.events.count()}")
 
 
 @action
