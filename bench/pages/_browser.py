@@ -106,6 +106,7 @@ def run(db, scale, seed, rows):
     from playwright.sync_api import sync_playwright
 
     env = cache.environment(db, scale, seed)
+    (cache.var_dir(scale, seed) / "static").mkdir(exist_ok=True)  # STATIC_ROOT: whitenoise serves from the finders
     server = _serve(env)
     results = []
     try:
