@@ -89,6 +89,10 @@ def test_resident_applies_with_attachment_tracks_and_rates_once(client, verified
     actions.complete_application(actor=clerk, application=app, result="approved", note="备案成功")
     detail = client.get(reverse("portal:my_application", args=[app.number])).content.decode()
     assert "已办结" in detail and "办理结果：准予" in detail and 'id="rate-form"' in detail
+    from gridgov.core.models import Notification
+
+    notice = Notification.objects.get(recipient=verified.user)  # told on 我的 (no notice for accepting)
+    assert notice.title == "办件已办结" and app.number in notice.body and "准予" in notice.body
     assert "内部备注" not in detail and clerk.full_name not in detail  # no staff names or internal notes
     url = reverse("portal:my_application", args=[app.number])
     r = client.post(url, {"level": "2"})

@@ -192,8 +192,10 @@ def reject_application(*, actor, application, reason):
         raise ValidationError({"reason": "请填写不予受理的理由"})
     app.reject_reason = reason[:300]
     app.completed_at = clock.now()
-    return _move(actor, app, EventKind.REJECT, AppState.REJECTED, note=reason,
-                 fields=("reject_reason", "completed_at"), audit_action="services.reject_application")
+    app = _move(actor, app, EventKind.REJECT, AppState.REJECTED, note=reason,
+                fields=("reject_reason", "completed_at"), audit_action="services.reject_application")
+    _tell_resident(app, "办件不予受理", f"“{app.item.name}”（{app.number}）不予受理：{reason[:200]}。可在“我的办件”查看并评价。")
+    return app
 
 
 @action
@@ -347,9 +349,12 @@ def complete_application(*, actor, application, result, note="", document=None):
         left = cal.working_minutes_between(now, app.due_at)
         app.working_minutes = max(0, total - left) if app.on_time else total + cal.working_minutes_between(
             app.due_at, now)
-    return _move(actor, app, EventKind.COMPLETE, AppState.COMPLETED, note=note,
-                 data={"result": result, "on_time": app.on_time}, fields=fields,
-                 audit_action="services.complete_application")
+    app = _move(actor, app, EventKind.COMPLETE, AppState.COMPLETED, note=note,
+                data={"result": result, "on_time": app.on_time}, fields=fields,
+                audit_action="services.complete_application")
+    _tell_resident(app, "办件已办结", f"“{app.item.name}”（{app.number}）已办结，办理结果：{Result(result).label}"
+                   "。可在“我的办件”查看并评价。")
+    return app
 
 
 @action
