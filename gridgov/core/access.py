@@ -7,7 +7,7 @@ role grants that permission; a row is visible when its `division_code` starts wi
 paths. An assignment bound to a department (部门处置人员, 部门审批人员) covers, on a model whose
 rows belong to a department (`ScopedQuerySet.department_field`: cases, applications), only that
 department's rows — in `visible_to` and in `can(…, department=)` alike; apps never walk role
-assignments themselves. A missing object and a forbidden one raise the same `Http404`.
+assignments themselves (ADR 0043). A missing object and a forbidden one raise the same `Http404`.
 """
 
 import functools
