@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from gridgov.core import audit
 from gridgov.core.access import can
 from gridgov.core.choices import AuditKind
 from gridgov.core.manifest import all_contributions
+from gridgov.core.paging import CappedPaginator
 
 from . import actions
 from .forms import (
@@ -109,7 +109,7 @@ def user_list(request):
     elif status == "inactive":
         qs = qs.filter(is_active=False)
     qs = with_assignments(qs.distinct().order_by("username"))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     for u in page:
         u.is_locked = _is_locked(u)
     return render(request, "accounts/user_list.html", {

@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404, is_district_wide
+from gridgov.core.paging import CappedPaginator
 from gridgov.core.uploads import ImageUploadField
 from gridgov.divisions.models import Division, DivisionShape
 
@@ -136,7 +136,7 @@ def facility_list(request):
             qs = qs.filter(status=d["status"])
         if d["bookable"]:
             qs = qs.filter(bookable=d["bookable"] == "1")
-    page = Paginator(qs.order_by("division_code", "facility_type__sort", "id"), PER_PAGE).get_page(
+    page = CappedPaginator(qs.order_by("division_code", "facility_type__sort", "id"), PER_PAGE).get_page(
         request.GET.get("page"))
     return render(request, "community/facility_list.html", {
         "page": page, "filter": form, "can_add": can(request.user, "community.add_facility"),

@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from .access import ALL, can, prefix_q, scope_prefixes
 from .exports import export_response
 from .forms import AuditFilterForm
 from .models import AuditEntry
+from .paging import CappedPaginator
 
 EXPORT_HEADERS = ["时间", "操作人", "类别", "动作", "动作代码", "对象类型", "对象ID", "对象", "区划代码", "事由", "修改前", "修改后",
                   "请求ID"]
@@ -76,7 +76,7 @@ def audit_list(request):
         return export_response(request.user, rows, headers=EXPORT_HEADERS, filename="审计日志", fmt=fmt,
                                subject=("core.auditentry", "", "审计日志"),
                                filters={k: v for k, v in request.GET.items() if k != "export"})
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     labels = audit.action_labels()
     for entry in page:
         entry.action_label = audit.action_label(entry.action, labels)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from .choices import JobStatus
 from .job_summary import describe, kind_label
 from .jobs import fail_stale_jobs, may_retry, retry_job
 from .models import Job
+from .paging import CappedPaginator
 
 
 def visible_jobs(user):
@@ -37,7 +37,7 @@ def job_list(request):
     kind = request.GET.get("kind", "").strip()
     if kind:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs.defer("log", "result", "params"), 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.defer("log", "result", "params"), 30).get_page(request.GET.get("page"))
     for job in page:
         job.kind_label = kind_label(job.kind)
     kinds = sorted({(k, kind_label(k)) for k in visible_jobs(request.user).order_by().values_list("kind", flat=True)

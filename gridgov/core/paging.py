@@ -1,7 +1,8 @@
 """Capped pagination for lists over large tables (docs/ui.md): a count over every visible row
 costs more than the page itself once there are hundreds of thousands, and nobody pages past the
 ten thousandth. The shared pagination template (`core/_pagination.html`) says “more than …”
-beyond the cap and asks for narrower filters."""
+beyond the cap and asks for narrower filters. Views paginate through this module only (a test in
+core/tests/test_paging.py refuses `django.core.paginator.Paginator` anywhere else)."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -25,6 +26,11 @@ class CappedPaginator(Paginator):
     @property
     def capped(self):
         return self.count > self.cap
+
+    @property
+    def count_label(self):
+        """The count as a page shows it: “超过 10000” past the cap."""
+        return f"超过 {self.cap}" if self.capped else str(self.count)
 
 
 class KnownCountPaginator(Paginator):

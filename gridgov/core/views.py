@@ -3,7 +3,6 @@ notifications, scope switcher, error pages. Audit, jobs and calendar pages live 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from . import notify
 from .codes import level_of
 from .menu import indicator_values
+from .paging import CappedPaginator
 
 
 def home_cards(request):
@@ -53,7 +53,7 @@ def healthz(request):
 @login_required
 def notifications(request):
     qs = request.user.notifications.all()
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     if request.method == "POST":
         notify.mark_all_read(actor=request.user)
         return HttpResponseRedirect(request.path)

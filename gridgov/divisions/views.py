@@ -2,13 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from gridgov.core.access import can, get_visible_or_404
+from gridgov.core.paging import CappedPaginator
 
 from . import queries
 from .choices import Level
@@ -30,7 +30,7 @@ def division_list(request):
     params = {k: request.GET.get(k, "").strip() for k in ("q", "level", "parent", "sort")}
     qs = queries.division_list(request.user, within=request.active_scope, **{**params,
                                "sort": params["sort"] or "code"})
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "divisions/list.html", {
         "page": page, "levels": Level.choices, **params,
         "can_import": can(request.user, "divisions.import_division"),

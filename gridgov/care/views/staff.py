@@ -5,7 +5,6 @@ own rows (`scoping`)."""
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gridgov.core import clock
 from gridgov.core.access import can, get_visible_or_404
 from gridgov.core.exports import export_response
+from gridgov.core.paging import CappedPaginator
 from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
@@ -70,7 +70,7 @@ def order_list(request):
             qs = qs.filter(status=d["status"])
         if d["provider"]:
             qs = qs.filter(provider=d["provider"])
-    page = Paginator(qs.order_by("-submitted_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("-submitted_at", "-id"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "care/order_list.html", {
         "page": page, "table": OrderTable(page.object_list), "filter": form,
         "is_provider": provider_ids(request.user) is not None,
@@ -157,7 +157,7 @@ def provider_list(request):
     kind = request.GET.get("kind", "")
     if kind in ProviderKind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     communities = Division.objects.visible_to(request.user).filter(level=Level.COMMUNITY, is_active=True)
     return render(request, "care/provider_list.html", {
         "page": page, "table": ProviderTable(page.object_list), "kinds": ProviderKind.choices, "kind": kind,
@@ -315,7 +315,7 @@ def appointment_list(request):
         qs = qs.filter(slot__date=datetime.date.fromisoformat(day)) if day else qs
     except ValueError:
         day = ""
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "care/appointment_list.html", {
         "page": page, "table": AppointmentTable(page.object_list), "date": day,
         "breadcrumb": [ROOT, {"label": "预约看病"}],

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.core import clock
 from gridgov.core.access import can, get_visible_or_404, prefix_q, scope_prefixes
+from gridgov.core.paging import CappedPaginator
 from gridgov.divisions.models import Division
 
 from .. import actions, queries
@@ -134,7 +134,7 @@ def policy_list(request):
     d = flt.cleaned_data if flt.is_valid() else {}
     qs = queries.staff_policies(request.user, q=d.get("q", ""), category=d.get("category", ""),
                                 status=d.get("status", ""), scope=getattr(request, "active_scope", ""))
-    page = Paginator(qs.only("pk", "title", "issuer", "issued_on", "category", "status", "valid_to", "division_code"),
+    page = CappedPaginator(qs.only("pk", "title", "issuer", "issued_on", "category", "status", "valid_to", "division_code"),
                      30).get_page(request.GET.get("page"))
     return render(request, "kiosk/staff/policy_list.html", {
         "filter": flt, "page": page, "can_add": can(request.user, "kiosk.add_policydocument"), "today": clock.today()})

@@ -4,7 +4,6 @@ members, transfer/leave, work units (dual management), bulk import."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404
+from gridgov.core.paging import CappedPaginator
 from gridgov.divisions.models import Division
 
 from .. import actions, queries
@@ -49,7 +49,7 @@ def member_list(request):
     if not can(request.user, "party.view_partymember"):
         raise Http404
     qs = member_queryset(request).select_related("branch", "work_unit")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     start, _ = queries.current_period()
     scores = {s.member_id: s for s in MemberScore.objects.filter(
         member__in=[m.pk for m in page], period_kind=PeriodKind.MONTH, period_start=start)}
@@ -157,7 +157,7 @@ def workunit_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(name__contains=q)
-    page = Paginator(qs.order_by("-n", "name"), 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by("-n", "name"), 30).get_page(request.GET.get("page"))
     return render(request, "party/workunit_list.html", {
         "page": page, "breadcrumb": crumbs({"label": "工作单位"})})
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,6 +11,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404
+from gridgov.core.paging import CappedPaginator
 
 from .. import actions, queries
 from ..choices import ActivityStatus, MemberStatus, OrgKind, RequestStatus
@@ -102,7 +102,7 @@ def _branch_context(request, org):
         "members": members,
         "posts": posts,
         "alerts": list(queries.branch_alerts(org)),
-        "page": Paginator(pending.select_related("member", "item").prefetch_related("photos"),
+        "page": CappedPaginator(pending.select_related("member", "item").prefetch_related("photos"),
                           PENDING_PER_PAGE).get_page(request.GET.get("page")),
         "queue": queue,
         "recent_activities": list(ServiceActivity.objects.filter(

@@ -4,7 +4,6 @@ rankings and the scoring button."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gridgov.core import clock
 from gridgov.core.access import can, get_visible_or_404
+from gridgov.core.paging import CappedPaginator
 
 from .. import actions, queries
 from ..choices import ACTIVE_SIGNUP, EventStatus, MemberStatus, PeriodKind
@@ -152,7 +152,7 @@ def events(request):
     now = clock.now()
     qs = qs.filter(ends_at__gte=now).order_by("starts_at") if when == "upcoming" else qs.filter(
         ends_at__lt=now).order_by("-starts_at")
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "party/events.html", {
         "page": page, "when": when, "can_add": can(request.user, "party.add_volunteerevent"),
         "breadcrumb": crumbs({"label": "志愿活动"})})

@@ -5,13 +5,13 @@ approval and rules, sessions, counter verification of residents."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from gridgov.core import pii
 from gridgov.core.access import ALL, can, get_visible_or_404, prefix_q, require, scope_prefixes
+from gridgov.core.paging import CappedPaginator
 from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division
 
@@ -39,7 +39,7 @@ def _communities(user, perm):
 
 
 def _page(request, qs):
-    return Paginator(qs, 50).get_page(request.GET.get("page"))
+    return CappedPaginator(qs, 50).get_page(request.GET.get("page"))
 
 
 @login_required

@@ -7,7 +7,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -71,7 +70,7 @@ def review_queue(request):
     # a grant bound to a department sees that department's applications only (core.access)
     qs = Application.objects.visible_to(request.user, "review").filter(state=AppState.REVIEW)
     qs = qs.select_related("item", "department", "community").order_by("due_at")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "services/app_list.html", {
         "page": page, "title": "部门审核", "board": True, "breadcrumb": [ROOT, {"label": "部门审核"}]})
 
@@ -249,7 +248,7 @@ def rectifications(request):
     need(request, "services.view_rectification")
     qs = Rectification.objects.visible_to(request.user).within(scope_of(request)).select_related(
         "rating", "rating__application", "rating__application__item").order_by("state", "due_at")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "services/rectifications.html", {
         "page": page, "response_form": ResponseForm(), "callback_form": CallbackForm(),
         "breadcrumb": [ROOT, {"label": "差评整改"}]})

@@ -10,13 +10,13 @@ masked."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from gridgov.core import pii
 from gridgov.core.access import can, get_visible_or_404
+from gridgov.core.paging import CappedPaginator
 
 from .. import actions, proxy_queries
 from ..choices import AppState, FieldType, NeedSource, NeedState
@@ -45,7 +45,7 @@ def _is_own(user, need):
 def need_list(request):
     need_perm(request, "services.view_proxyneed")
     qs = proxy_queries.need_list(request.user, request.GET, scope_of(request))
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     counts = proxy_queries.counts(request.user, scope_of(request))
     return render(request, "services/proxy/list.html", {
         "page": page, "params": request.GET, "states": NeedState.choices, "sources": NeedSource.choices,
@@ -161,7 +161,7 @@ def need_assign(request):
     qs = (ProxyNeed.objects.visible_to(request.user, "assign").within(scope_of(request))
           .filter(state__in=(NeedState.OPEN, NeedState.ASSIGNED)).select_related("person", "item", "member")
           .order_by("state", "assign_due_at", "pk"))
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 20).get_page(request.GET.get("page"))
     rows = [(n, AssignForm(members=proxy_queries.suggestions(n), prefix=f"n{n.pk}")) for n in page]
     return render(request, "services/proxy/assign.html", {
         "page": page, "rows": rows, "breadcrumb": [ROOT, {"label": "双代分派"}]})
