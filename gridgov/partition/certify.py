@@ -510,17 +510,30 @@ def _pocket_proof(R, members, big, wins, k, budget):
     if len(members) <= 400:
         cuts += [(s,) for s in sorted(members) if s not in win_of and w[s] > 0 and _indivisible(g, s, R.hi)]
     bigset = set(big)
+    # the parts left by the large pieces alone; one more cut piece only splits its own part
+    base = _pieces_of(R, members, bigset)
+    part_of = {v: i for i, comp in enumerate(base) for v in comp}
+    found = {}  # a pocket's pieces -> (owners, usages): the same pocket has the same owners
     for extra in cuts:
         cut = bigset | set(extra)
         caps = {v: wh - w[v] for v, (_, wh) in win_of.items()}
         for s in extra:
             caps[s] = top - w[s]
+        if extra:
+            i = part_of[extra[0]]
+            comps = [c for j, c in enumerate(base) if j != i] + _pieces_of(R, set(base[i]), cut)
+            comps.sort(key=min)  # the order of _pieces_of over the whole part
+        else:
+            comps = base
         pockets = []
-        for comp in _pieces_of(R, members, cut):
+        for comp in comps:
             if len(comp) > POCKET_PIECES or not all(_indivisible(g, u, R.hi) for u in comp):
                 continue
-            owners = sorted({u for x in comp for u, _ in R.cost[x] if u in cut})
-            usages = _pocket_usages(R, comp, owners, [caps[o] for o in owners], other, [budget])
+            key = (tuple(comp), extra if any(u in extra for x in comp for u, _ in R.cost[x]) else ())
+            if key not in found:
+                owners = sorted({u for x in comp for u, _ in R.cost[x] if u in cut})
+                found[key] = (owners, _pocket_usages(R, comp, owners, [caps[o] for o in owners], other, [budget]))
+            owners, usages = found[key]
             if usages is not None:
                 pockets.append((comp, owners, usages))
         if not pockets:

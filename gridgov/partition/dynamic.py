@@ -204,7 +204,12 @@ def _fixable(R, ns, params):
     """False when the grid is provably out of range (then no re-split is attempted)."""
     lo, hi = params.min_households, params.max_households
     v0 = next(iter(ns))
-    for cm in components(list(range(R.g.n)), R.cost):
+    # the parts and their proofs depend on the graph only: computed once per region (repair
+    # asks again after every step, and for every broken grid of a part)
+    memo = R.__dict__.setdefault("_fixable_memo", {})
+    if "comps" not in memo:
+        memo["comps"] = components(list(range(R.g.n)), R.cost)
+    for i, cm in enumerate(memo["comps"]):
         if v0 in cm:
             H = sum(R.w[v] for v in cm)
             _, feasible = params.grid_count(H)
@@ -216,7 +221,9 @@ def _fixable(R, ns, params):
             W = sum(R.w[v] for v in ns)
             if W < lo and certify.enclosed_piece(R, ns, lo, hi) is not None:
                 return False
-            return not certify.partition_impossible(R, cm, lo, hi)
+            if (i, lo, hi) not in memo:
+                memo[(i, lo, hi)] = certify.partition_impossible(R, cm, lo, hi)
+            return not memo[(i, lo, hi)]
     return False
 
 
