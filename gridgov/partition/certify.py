@@ -385,6 +385,28 @@ def _pieces_of(R, members, cut):
     return out
 
 
+def _small_pieces(R, part_of, i, s):
+    """The connected parts of part ``i`` without its piece ``s`` that have at most
+    ``POCKET_PIECES`` pieces (larger ones are never pockets): a walk from each neighbour of
+    ``s`` that stops once it is too large."""
+    seen, out = set(), []
+    for u0, _ in R.cost[s]:
+        if part_of.get(u0) != i or u0 == s or u0 in seen:
+            continue
+        comp, stack, mine = [u0], [u0], {u0}
+        while stack and len(comp) <= POCKET_PIECES:
+            x = stack.pop()
+            for u, _ in R.cost[x]:
+                if part_of.get(u) == i and u != s and u not in mine:
+                    mine.add(u)
+                    comp.append(u)
+                    stack.append(u)
+        seen |= mine
+        if len(comp) <= POCKET_PIECES:
+            out.append(sorted(comp))
+    return out
+
+
 def _tiles(R, nodes, low, high, steps):
     """Can ``nodes`` be cut into connected sets of ``low``..``high`` households?  True, False
     or None (``steps`` [n] ran out)."""
@@ -521,7 +543,7 @@ def _pocket_proof(R, members, big, wins, k, budget):
             caps[s] = top - w[s]
         if extra:
             i = part_of[extra[0]]
-            comps = [c for j, c in enumerate(base) if j != i] + _pieces_of(R, set(base[i]), cut)
+            comps = [c for j, c in enumerate(base) if j != i] + _small_pieces(R, part_of, i, extra[0])
             comps.sort(key=min)  # the order of _pieces_of over the whole part
         else:
             comps = base
@@ -529,7 +551,7 @@ def _pocket_proof(R, members, big, wins, k, budget):
         for comp in comps:
             if len(comp) > POCKET_PIECES or not all(_indivisible(g, u, R.hi) for u in comp):
                 continue
-            key = (tuple(comp), extra if any(u in extra for x in comp for u, _ in R.cost[x]) else ())
+            key = (tuple(sorted(comp)), extra if any(u in extra for x in comp for u, _ in R.cost[x]) else ())
             if key not in found:
                 owners = sorted({u for x in comp for u, _ in R.cost[x] if u in cut})
                 found[key] = (owners, _pocket_usages(R, comp, owners, [caps[o] for o in owners], other, [budget]))
