@@ -13,8 +13,16 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from gridgov.core import clock, crypto, pii
-from gridgov.core.bulk import RowMaker, assign_ids, bulk_mode, insert_objects, insert_rows, update_rows
+from gridgov.core import clock, crypto
+from gridgov.core.bulk import (
+    RowMaker,
+    allocate_ids,
+    assign_ids,
+    bulk_mode,
+    insert_objects,
+    insert_rows,
+    update_rows,
+)
 from gridgov.divisions.models import Division
 
 from . import population
@@ -35,13 +43,23 @@ from .choices import (
     ResidenceType,
     Sex,
 )
-from .identity import ID_COLUMN, PHONE_COLUMN, make_credit_code, make_resident_id, pinyin_keys
+from .identity import (
+    ID_COLUMN,
+    PHONE_COLUMN,
+    KeyedHasher,
+    char_pinyin,
+    make_credit_code,
+    make_resident_id,
+    mask_id,
+    mask_phone,
+    pinyin_keys,
+)
 from .models import Building, CareTag, Component, ComponentClass, House, Household, LegalEntity, Person
 
 BATCH = 5000
 PEOPLE_TABLES = (House, Household, Person, Person.care_tags.through)
-# plain rows, not model instances: ~900k of them at district scale
-HOUSE_ROW, HOUSEHOLD_ROW, PERSON_ROW = RowMaker(House), RowMaker(Household), RowMaker(Person)
+# plain rows, not model instances (persons: tuples, below)
+HOUSE_ROW, HOUSEHOLD_ROW = RowMaker(House), RowMaker(Household)
 GRIDS_PER_ROUND = 8
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
@@ -94,80 +112,125 @@ def _phone(rng):
     return rng.choice(PHONE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}"
 
 
-def _person(rng, ids, today, grid, house, household, relation, *, age, sex, surname=None, floating=False):
-    birth = _birth(rng, today, *age)
-    region = rng.choice(OTHER_REGIONS) if (floating or rng.random() < 0.15) else "430702"
-    number = ids.make(rng, region, birth, sex)
-    name = _name(rng, surname)
-    pinyin, initials = pinyin_keys(name)
-    years = (today - birth).days / 365.25
-    phone = _phone(rng) if years >= 14 and rng.random() < 0.85 else ""
-    if years < 6:
-        employment, education = Employment.PRESCHOOL, Education.NONE
-    elif years < 22:
-        employment, education = Employment.STUDENT, rng.choice([Education.PRIMARY, Education.JUNIOR, Education.SENIOR])
-    elif years >= 60:
-        employment = Employment.RETIRED
-        education = rng.choice([Education.PRIMARY, Education.JUNIOR, Education.SENIOR, Education.COLLEGE])
-    else:
-        employment = rng.choices([Employment.EMPLOYED, Employment.SELF_EMPLOYED, Employment.UNEMPLOYED,
-                                  Employment.FARMER], [70, 15, 8, 7])[0]
-        education = rng.choices([Education.JUNIOR, Education.SENIOR, Education.COLLEGE, Education.BACHELOR,
-                                 Education.MASTER], [20, 30, 22, 24, 4])[0]
-    if years >= 18 and rng.random() < 0.08:
-        political = PoliticalStatus.CPC
-    elif 14 <= years <= 28 and rng.random() < 0.3:
-        political = PoliticalStatus.CYL
-    else:
-        political = PoliticalStatus.MASSES
-    now = clock.now()
-    return PERSON_ROW(
-        grid_id=grid.pk, division_code=grid.code, house_id=house.pk, household_id=household.pk, relation=relation,
-        name=name, name_pinyin=pinyin, name_initials=initials, id_type="ric", id_hash=pii.keyed_hash(number),
-        id_masked=pii.mask_id_number(number), id_last6=number[-6:], id_number_enc=crypto.encrypt(number, ID_COLUMN),
-        sex=sex, birth_date=birth,
-        ethnicity="汉族" if rng.random() < 0.93 else rng.choice(["土家族", "回族", "苗族", "维吾尔族", "侗族"]),
-        phone_hash=pii.keyed_hash(phone) if phone else "", phone_masked=pii.mask_phone(phone) if phone else "",
-        phone_last4=phone[-4:], phone_enc=crypto.encrypt(phone, PHONE_COLUMN),
-        residence_type=ResidenceType.FLOATING if floating else rng.choices(
-            [ResidenceType.REGISTERED, ResidenceType.SEPARATED], [92, 8])[0],
-        employment=employment, education=education, political_status=political, status="active",
-        created_at=now, updated_at=now,
-    )
+# A person is a plain tuple in PERSON_COLUMNS order (its id put in front when written): ~650k of
+# them at district scale, where a row object and reading its ~30 attributes back cost more than
+# the data. The weights below are cumulative (`rng.choices(…, cum_weights=…)` draws exactly as
+# `weights=` does, without summing them on every call).
+PERSON_COLUMNS = (
+    "grid_id", "division_code", "house_id", "household_id", "relation", "name", "name_pinyin", "name_initials",
+    "id_type", "id_hash", "id_masked", "id_last6", "id_number_enc", "sex", "birth_date", "ethnicity", "phone_hash",
+    "phone_masked", "phone_last4", "phone_enc", "residence_type", "employment", "education", "political_status",
+    "status", "employer", "note", "created_at", "updated_at",
+)
+NAME, BIRTH = PERSON_COLUMNS.index("name"), PERSON_COLUMNS.index("birth_date")
+HEAD_AGES, HEAD_AGE_CUM = ((22, 35), (35, 60), (60, 75), (75, 95)), (22, 67, 90, 100)
+CHILDREN, CHILDREN_CUM = (0, 1, 2, 3), (25, 70, 95, 100)
+WORKING = (Employment.EMPLOYED, Employment.SELF_EMPLOYED, Employment.UNEMPLOYED, Employment.FARMER)
+WORKING_CUM = (70, 85, 93, 100)
+ADULT_EDUCATION = (Education.JUNIOR, Education.SENIOR, Education.COLLEGE, Education.BACHELOR, Education.MASTER)
+ADULT_EDUCATION_CUM = (20, 50, 72, 96, 100)
+STUDENT_EDUCATION = (Education.PRIMARY, Education.JUNIOR, Education.SENIOR)
+RETIRED_EDUCATION = (Education.PRIMARY, Education.JUNIOR, Education.SENIOR, Education.COLLEGE)
+MINORITIES = ("土家族", "回族", "苗族", "维吾尔族", "侗族")
+RESIDENCE, RESIDENCE_CUM = (ResidenceType.REGISTERED, ResidenceType.SEPARATED), (92, 100)
 
 
-def _members(rng, ids, today, grid, house, household, floating):
+class _People:
+    """Person rows of one load. Per person the work is the random draws plus what the stored
+    row needs: the ID number, keyed hashes (`KeyedHasher`), encryption, masks and the pinyin
+    keys — these from each name part's keys, joined (equal to `pinyin_keys` of the name, which
+    reads character by character; tested)."""
+
+    def __init__(self, today, now):
+        self.today, self.now = today, now
+        self.ids = _Ids()
+        self.hash = KeyedHasher()
+        self.encrypt = crypto.cipher().encrypt
+        self.surname_keys = {s: pinyin_keys(s) for s in SURNAMES}
+        self.given_keys = {c: (r, r[:1]) for c in GIVEN for r in [char_pinyin(c)]}
+
+    def name(self, rng, surname=None):
+        """(name, pinyin, initials), drawing as `_name` does."""
+        surname = surname or rng.choice(SURNAMES)
+        full, initials = self.surname_keys[surname]
+        given = rng.choice(GIVEN)
+        reading, initial = self.given_keys[given]
+        full, initials = full + reading, initials + initial
+        if rng.random() < 0.7:
+            second = rng.choice(GIVEN)
+            given += second
+            reading, initial = self.given_keys[second]
+            full, initials = full + reading, initials + initial
+        return surname + given, full, initials
+
+    def person(self, rng, grid, house, household, relation, *, age, sex, surname=None, floating=False):
+        today = self.today
+        birth = _birth(rng, today, *age)
+        region = rng.choice(OTHER_REGIONS) if (floating or rng.random() < 0.15) else "430702"
+        number = self.ids.make(rng, region, birth, sex)
+        name, pinyin, initials = self.name(rng, surname)
+        years = (today - birth).days / 365.25
+        phone = _phone(rng) if years >= 14 and rng.random() < 0.85 else ""
+        if years < 6:
+            employment, education = Employment.PRESCHOOL, Education.NONE
+        elif years < 22:
+            employment, education = Employment.STUDENT, rng.choice(STUDENT_EDUCATION)
+        elif years >= 60:
+            employment = Employment.RETIRED
+            education = rng.choice(RETIRED_EDUCATION)
+        else:
+            employment = rng.choices(WORKING, cum_weights=WORKING_CUM)[0]
+            education = rng.choices(ADULT_EDUCATION, cum_weights=ADULT_EDUCATION_CUM)[0]
+        if years >= 18 and rng.random() < 0.08:
+            political = PoliticalStatus.CPC
+        elif 14 <= years <= 28 and rng.random() < 0.3:
+            political = PoliticalStatus.CYL
+        else:
+            political = PoliticalStatus.MASSES
+        ethnicity = "汉族" if rng.random() < 0.93 else rng.choice(MINORITIES)
+        residence = ResidenceType.FLOATING if floating else rng.choices(RESIDENCE, cum_weights=RESIDENCE_CUM)[0]
+        now, encrypt, keyed = self.now, self.encrypt, self.hash
+        return (
+            grid.pk, grid.code, house.pk, household.pk, relation, name, pinyin, initials, "ric", keyed(number),
+            mask_id(number), number[-6:], encrypt(number, ID_COLUMN), sex, birth, ethnicity, keyed(phone),
+            mask_phone(phone) if phone else "", phone[-4:], encrypt(phone, PHONE_COLUMN), residence, employment,
+            education, political, "active", "", "", now, now,
+        )
+
+
+def _members(rng, people, grid, house, household, floating):
     """1–5 persons: a head, often a spouse, children or a parent."""
+    person = people.person
     head_sex = Sex.MALE if rng.random() < 0.7 else Sex.FEMALE
-    head_age = rng.choices([(22, 35), (35, 60), (60, 75), (75, 95)], [22, 45, 23, 10])[0]
-    head = _person(rng, ids, today, grid, house, household, Relation.HEAD, age=head_age, sex=head_sex,
-                   floating=floating)
-    people = [head]
+    head_age = rng.choices(HEAD_AGES, cum_weights=HEAD_AGE_CUM)[0]
+    head = person(rng, grid, house, household, Relation.HEAD, age=head_age, sex=head_sex, floating=floating)
+    members = [head]
     if rng.random() < (0.45 if head_age[0] >= 75 else 0.8):
         spouse_sex = Sex.FEMALE if head_sex == Sex.MALE else Sex.MALE
-        people.append(_person(rng, ids, today, grid, house, household, Relation.SPOUSE, age=head_age,
-                              sex=spouse_sex, floating=floating))
+        members.append(person(rng, grid, house, household, Relation.SPOUSE, age=head_age, sex=spouse_sex,
+                              floating=floating))
     if head_age[1] <= 60:
-        for _ in range(rng.choices([0, 1, 2, 3], [25, 45, 25, 5])[0]):
+        for _ in range(rng.choices(CHILDREN, cum_weights=CHILDREN_CUM)[0]):
             child_age = (0, max(1, min(head_age[0] - 20, 30)))
-            people.append(_person(rng, ids, today, grid, house, household, Relation.CHILD, age=child_age,
-                                  sex=rng.choice([Sex.MALE, Sex.FEMALE]), surname=head.name[0], floating=floating))
+            members.append(person(rng, grid, house, household, Relation.CHILD, age=child_age,
+                                  sex=rng.choice([Sex.MALE, Sex.FEMALE]), surname=head[NAME][0], floating=floating))
         if rng.random() < 0.12:
-            people.append(_person(rng, ids, today, grid, house, household, Relation.PARENT, age=(head_age[1] + 20, 95),
-                                  sex=rng.choice([Sex.MALE, Sex.FEMALE]), surname=head.name[0], floating=floating))
-    return people
+            members.append(person(rng, grid, house, household, Relation.PARENT, age=(head_age[1] + 20, 95),
+                                  sex=rng.choice([Sex.MALE, Sex.FEMALE]), surname=head[NAME][0], floating=floating))
+    return members
 
 
-def _care_tags(rng, people, tags, today):
-    """Through rows for plausible care groups of one household's members."""
+def _care_tags(rng, people, tags, today, first=0):
+    """(person index, tag id) rows for plausible care groups of one household's members, the
+    members being persons `first`, `first + 1`, … of the load."""
     rows = []
     alone = len(people) == 1
-    for p in people:
-        age = (today - p.birth_date).days / 365.25
+    for at, p in enumerate(people, first):
+        age = (today - p[BIRTH]).days / 365.25
         want = []
         if age >= 60 and alone:
             want.append("elderly_alone")
-        elif age >= 60 and all((today - q.birth_date).days / 365.25 >= 55 for q in people):
+        elif age >= 60 and all((today - q[BIRTH]).days / 365.25 >= 55 for q in people):
             want.append("empty_nest" if rng.random() < 0.6 else None)
         if age >= 80:
             want.append("very_old")
@@ -183,7 +246,7 @@ def _care_tags(rng, people, tags, today):
             want.append("serious_illness")
         if age >= 40 and rng.random() < 0.006:
             want.append("special_care")
-        rows += [(p, tags[c]) for c in want if c and c in tags]
+        rows += [(at, tags[c].pk) for c in want if c and c in tags]
     return rows
 
 
@@ -242,14 +305,13 @@ def generate(*, scale, seed, progress):
         return {}
     _ensure_buildings(grids, rng, progress)
     tags = {t.code: t for t in CareTag.objects.all()}
-    today = clock.today()
-    ids = _Ids()
+    people = _People(clock.today(), clock.now())
     totals = {"houses": 0, "households": 0, "persons": 0}
     # a first load (empty tables): the secondary indexes and foreign keys are built once at the end
     # (core.bulk.bulk_mode), not row by row; one transaction, as the registry's bulk import does
     with transaction.atomic(), bulk_mode(*PEOPLE_TABLES, enabled=not House.objects.exists()) as locked:
         for i in range(0, len(grids), GRIDS_PER_ROUND):
-            counts = _fill_grids(grids[i : i + GRIDS_PER_ROUND], rng, ids, tags, today, locked)
+            counts = _fill_grids(grids[i : i + GRIDS_PER_ROUND], rng, people, tags, locked)
             for k, v in counts.items():
                 totals[k] += v
             if (i // GRIDS_PER_ROUND) % 10 == 0 or i + GRIDS_PER_ROUND >= len(grids):
@@ -266,7 +328,7 @@ def generate(*, scale, seed, progress):
     return totals
 
 
-def _fill_grids(grids, rng, ids, tags, today, locked=False):
+def _fill_grids(grids, rng, people, tags, locked=False):
     """Houses, households and their members for `grids`. Every row is complete before it is
     written (ids allocated first: a house's status, a household's head), so each table gets one
     bulk insert and no follow-up UPDATE."""
@@ -305,19 +367,20 @@ def _fill_grids(grids, rng, ids, tags, today, locked=False):
     persons, tag_rows, heads = [], [], []
     for household, (house, floating) in zip(households, occupied, strict=True):
         grid = by_pk[house.grid_id]
-        members = _members(rng, ids, today, grid, house, household, floating)
+        members = _members(rng, people, grid, house, household, floating)
         heads.append(len(persons))  # _members puts the head first
+        tag_rows += _care_tags(rng, members, tags, people.today, len(persons))
         persons += members
-        tag_rows += _care_tags(rng, members, tags, today)
-    assign_ids(Person, persons, locked=locked)
+    pks = allocate_ids(Person, len(persons), locked=locked)
     insert_objects(House, houses)
     insert_objects(Household, households)  # head_id empty: a household and its head point at each other
-    insert_objects(Person, persons)
-    insert_rows(Person.care_tags.through, ["person_id", "caretag_id"], [(p.pk, t.pk) for p, t in tag_rows])
+    insert_rows(Person, ("id", *PERSON_COLUMNS), (
+        (pk, *row) for pk, row in zip(pks, persons, strict=True)))
+    insert_rows(Person.care_tags.through, ["person_id", "caretag_id"], [(pks[at], tag) for at, tag in tag_rows])
     # the heads afterwards, by primary key: inserting both sides of the cycle would leave a deferred
     # foreign-key violation, and SQLite then searches the child table (unindexed in bulk mode) for
     # every parent row inserted
-    update_rows(Household, ["id", "head_id"], [(h.pk, persons[at].pk) for h, at in zip(households, heads, strict=True)])
+    update_rows(Household, ["id", "head_id"], [(h.pk, pks[at]) for h, at in zip(households, heads, strict=True)])
     return {"houses": len(houses), "households": len(households), "persons": len(persons)}
 
 

@@ -10,7 +10,7 @@ import hashlib
 import re
 from functools import lru_cache
 
-from stdnum.cn import ric, uscc  # ric: generators below; the checks are ours
+from stdnum.cn import uscc  # ID numbers: our own checks and generator (as stdnum.cn.ric; tested)
 from stdnum.exceptions import ValidationError as StdnumError
 
 from gridgov.core import crypto, pii
@@ -202,6 +202,8 @@ _CHAR_PINYIN = {}  # character -> lowercase reading ("" for characters without o
 
 
 def _char_pinyin(char):
+    """The lowercase reading of one character outside a surname (what `pinyin_keys` uses for
+    every character but a name's first)."""
     reading = _CHAR_PINYIN.get(char)
     if reading is None:
         from pypinyin import lazy_pinyin
@@ -234,6 +236,7 @@ def pinyin_keys_uncached(name):
 
 
 pinyin_keys = lru_cache(maxsize=200_000)(pinyin_keys_uncached)
+char_pinyin = _char_pinyin
 
 
 # --- generators (demo data, tests, benchmarks) ---------------------------------------------
@@ -241,8 +244,8 @@ pinyin_keys = lru_cache(maxsize=200_000)(pinyin_keys_uncached)
 def make_resident_id(region, birth, serial):
     """A valid 18-digit 居民身份证 number: 6-digit region + YYYYMMDD + 3-digit serial (odd for
     men) + check digit."""
-    body = f"{region}{birth:%Y%m%d}{serial % 1000:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    body = f"{region}{birth.year:04d}{birth.month:02d}{birth.day:02d}{serial % 1000:03d}"
+    return body + _CHECK_DIGITS[(1 - 2 * int(body, 13)) % 11]  # = ric.calc_check_digit (see check_resident_id)
 
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

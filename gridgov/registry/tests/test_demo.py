@@ -26,3 +26,26 @@ def test_demo_fills_every_grid_with_valid_codes(tree):
     assert all(len(c.code) == 16 and c.code[6:10] == c.component_class.code for c in Component.objects.all()[:50])
     # idempotent: a second run leaves the data alone
     assert demo.generate(scale="tiny", seed=7, progress=lines.append) == {}
+
+
+def test_demo_person_rows_match_the_general_helpers():
+    """The people step's fast paths give what the general helpers give: each name's pinyin keys
+    joined from its parts, the ID check digit, every Person column in the row."""
+    import datetime
+    import random
+
+    from gridgov.registry.identity import make_resident_id, pinyin_keys_uncached
+
+    people = demo._People(datetime.date(2026, 11, 28), None)
+    rng = random.Random(5)
+    for surname in demo.SURNAMES:
+        for _ in range(40):
+            name, full, initials = people.name(rng, surname)
+            assert (full, initials) == pinyin_keys_uncached(name)
+    for day in range(0, 40_000, 97):
+        birth = datetime.date(1920, 1, 1) + datetime.timedelta(days=day)
+        for serial in (0, 1, 498, 999):
+            n = make_resident_id("430702", birth, serial)
+            assert ric.calc_check_digit(n) == n[-1] and ric.get_birth_date(n) == birth
+    assert {"id", *demo.PERSON_COLUMNS} == {f.attname for f in Person._meta.concrete_fields}
+    assert len(set(demo.PERSON_COLUMNS)) == len(demo.PERSON_COLUMNS)
