@@ -135,3 +135,35 @@ def test_pick_grain():
     assert rollup.pick_grain(dimension="street", prefixes=[], category=object()) == "street"
     assert rollup.pick_grain(dimension="department", prefixes=["430702004001"], category=None) == "fine"
     assert rollup.pick_grain(dimension="grid", prefixes=[], category=object()) == "fine"
+
+
+def test_day_and_month_keys_equal_djangos_truncation(history):
+    """The rebuild's day and month keys (SQLite's own date()/strftime with the zone's offset, where
+    the offset holds over the span) put every event on the same local day and month as Django's
+    TruncDate/TruncMonth, events either side of a local midnight included."""
+    from django.db.models.functions import TruncDate, TruncMonth
+
+    from gridgov.cases.models import CaseEvent
+
+    first, today = datetime.date(2026, 9, 20), datetime.date(2026, 11, 24)
+    ev = CaseEvent.objects.order_by("id").first()
+    for minutes in (-1, 0, 1):  # 23:59, 00:00, 00:01 local on the first of a month
+        CaseEvent.objects.filter(pk=ev.pk).update(at=_at(2026, 11, 1) + datetime.timedelta(minutes=minutes))
+        got = CaseEvent.objects.filter(pk=ev.pk).values_list(rollup._local_day("at", first, today), flat=True)[0]
+        want = CaseEvent.objects.filter(pk=ev.pk).values_list(
+            TruncDate("at", tzinfo=timezone.get_current_timezone()), flat=True)[0]
+        assert str(got) == str(want) == ("2026-10-31" if minutes < 0 else "2026-11-01")
+    qs = CaseEvent.objects.values_list(rollup._local_day("at", first, today),
+                                       TruncDate("at", tzinfo=timezone.get_current_timezone()))
+    assert all(str(a) == str(b) for a, b in qs)
+    days = CaseStatDay.objects.values_list(rollup._month("day"), TruncMonth("day"))
+    assert days and all(str(a) == str(b) for a, b in days)
+
+
+def test_day_key_falls_back_to_django_where_the_offset_changes():
+    """Across a daylight-saving change (not in Asia/Shanghai) the fixed-offset shortcut would put
+    some events on the wrong day: Django's TruncDate is used instead."""
+    from django.db.models.functions import TruncDate
+
+    with timezone.override("Europe/Berlin"):
+        assert isinstance(rollup._local_day("at", datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)), TruncDate)
