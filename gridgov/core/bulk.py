@@ -110,11 +110,24 @@ def _sqlite_datetime(tz):
     faster, which counts at a million timestamps."""
 
     def adapt(value):
+        if type(value) is str:  # already the stored text (`stored_datetime`)
+            return value
         if value.tzinfo is not None and value.utcoffset() is not None:
             value = value.astimezone(tz).replace(tzinfo=None)
         return str(value)
 
     return adapt
+
+
+def stored_datetime(value):
+    """The text `insert_rows` stores for the datetime `value` on this connection, which it also
+    takes in the value's place. For loaders whose timestamps repeat (the demo's service records:
+    ~20k distinct times over 1.5M rows): each distinct value converted once, not once a row."""
+    if connection.vendor == "sqlite" and settings.USE_TZ:
+        return _sqlite_datetime(connection.timezone)(value)
+    if connection.vendor == "postgresql":
+        return str(value)  # COPY's text form of an aware datetime
+    raise NotImplementedError(connection.vendor)
 
 
 def _copy_adapter(field):

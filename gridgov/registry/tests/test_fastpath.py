@@ -217,3 +217,20 @@ def test_key_lookups_use_the_partial_unique_indexes(db, model, key, where, index
     with connection.cursor() as cur:
         plan = " ".join(str(r) for r in cur.connection.execute("EXPLAIN QUERY PLAN " + sql, ['["x"]']).fetchall())
     assert f"USING COVERING INDEX {index}" in plan or f"USING INDEX {index}" in plan, plan
+
+
+def test_stored_datetime_is_what_the_writers_and_the_orm_store(place):
+    from zoneinfo import ZoneInfo
+
+    from gridgov.divisions.models import Division
+
+    when = datetime.datetime(2026, 3, 2, 8, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    a, b = Division.objects.order_by("pk")[:2]
+    fastload.update_rows(Division, ["id", "valid_from"], [(a.pk, fastload.stored_datetime(when))])
+    Division.objects.filter(pk=b.pk).update(valid_from=when)
+    table = Division._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, valid_from FROM {table} WHERE id IN (%s, %s)", [a.pk, b.pk])  # noqa: S608
+        raw = dict(cur.fetchall())
+    assert raw[a.pk] == raw[b.pk]
+    assert Division.objects.get(pk=a.pk).valid_from == when
