@@ -23,6 +23,7 @@ what the ORM would have written. Callers are system-side writers inside an actio
 """
 
 import contextlib
+import datetime
 import itertools
 import json
 import logging
@@ -99,7 +100,7 @@ def _adapter(field):
         return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
     if internal == "JSONField":
         if connection.vendor == "sqlite" and type(field) is JSONField:
-            return lambda v: json.dumps(v, cls=field.encoder)  # what the backend's adapt_json_value writes
+            return _json_adapter(field.encoder)  # what the backend's adapt_json_value writes
         return lambda v: field.get_db_prep_save(v, connection)
     return None
 
@@ -109,9 +110,13 @@ def _sqlite_datetime(tz):
     made naive in the connection's time zone, then `str`) without its per-value checks: ~3x
     faster, which counts at a million timestamps."""
 
+    utc = tz is datetime.UTC
+
     def adapt(value):
         if type(value) is str:  # already the stored text (`stored_datetime`)
             return value
+        if value.tzinfo is tz and utc:  # the common case (clock.now() and arithmetic on it)
+            return str(value)[:-6]  # without "+00:00"
         if value.tzinfo is not None and value.utcoffset() is not None:
             value = value.astimezone(tz).replace(tzinfo=None)
         return str(value)
@@ -130,11 +135,22 @@ def stored_datetime(value):
     raise NotImplementedError(connection.vendor)
 
 
+def _json_adapter(encoder):
+    """`json.dumps` with an encoder; an empty dict or list (most rows' `data`) without the call."""
+
+    def adapt(value):
+        if not value and type(value) in (dict, list):
+            return "{}" if type(value) is dict else "[]"
+        return json.dumps(value, cls=encoder)
+
+    return adapt
+
+
 def _copy_adapter(field):
     """PostgreSQL text-COPY form of a value, where `str(value)` is not already it."""
     internal = field.get_internal_type()
     if internal == "JSONField":
-        return lambda v: json.dumps(v, cls=field.encoder)
+        return _json_adapter(field.encoder)
     if internal == "BooleanField":
         return lambda v: "t" if v else "f"
     return None
