@@ -98,6 +98,9 @@ class Application(ScopedModel):
             models.Index(fields=["state", "division_code"], name="svc_app_state_div"),
             models.Index(fields=["department", "state"], name="svc_app_dept_state"),
             models.Index(fields=["item", "submitted_at"], name="svc_app_item_time"),
+            # the list's search is a prefix of the number or of the applicant's name (OR): without
+            # a prefix index on the name, PostgreSQL scanned all 500,000 rows (89 ms) to count
+            models.Index(fields=["applicant_name"], name="svc_app_name_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self):
