@@ -4,7 +4,6 @@ cost 89 ms of the 100 ms budget (bench/services figure 1)."""
 
 import pytest
 from django.db import connection
-
 from django.db.models import Q
 
 from gridgov.core.testing import require_postgresql
