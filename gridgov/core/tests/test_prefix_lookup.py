@@ -23,3 +23,18 @@ def test_county_prefix_takes_the_index_out_of_the_plan_on_sqlite(tree):
         assert '+"divisions_division"."code"' not in street
     else:
         assert "LIKE" in county and "LIKE" in street
+
+
+def test_a_short_text_prefix_keeps_its_index_on_sqlite(tree):
+    """A person's name is two or three characters: the county rule must not take its index away."""
+    from gridgov.registry.models import Person
+
+    for field, value in (("name", "王"), ("name", "王小"), ("name_pinyin", "wang")):
+        sql, params = Person.objects.filter(**{f"{field}__prefix": value}).query.sql_with_params()
+        if connection.vendor != "sqlite":
+            continue
+        assert f'+"registry_person"."{field}"' not in sql
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, (field, plan)
