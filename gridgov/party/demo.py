@@ -9,6 +9,7 @@ minimal persons are created so the party demo still stands on its own.
 """
 
 import datetime
+import math
 import random
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from gridgov.core import clock
 from gridgov.core.actors import system_actor
-from gridgov.core.bulk import bulk_mode
+from gridgov.core.bulk import bulk_mode, stored_datetime
 
 from .bulk import ACTIVITY_COLUMNS, insert_rows
 from .choices import ActivityStatus, ItemSource, MemberCategory, RequestStatus, SignupStatus
@@ -231,44 +232,67 @@ def _activities(rng, branches, members, progress):
     all_manual = [i for group in items.values() for i in group]
     volunteer = ServiceItem.objects.filter(source=ItemSource.VOLUNTEER).first()
     now = clock.now()
-    tz = timezone.get_current_timezone()
-    start = now - datetime.timedelta(days=365)
     days = 365
+    start = now - datetime.timedelta(days=days)
     created = now
+    # A record's time is a local day, an hour and a minute: ~17k distinct values over 1.5M rows
+    # at district scale, each converted to its stored text once (`stored_datetime`). Days count
+    # back from today's local midnight; the draws are those of the plain datetime arithmetic
+    # (`now - random() * span days`, its local date at the drawn hour and minute; one day back
+    # if that is still to come; verified 1–5 days later), in the same order.
+    local_now = now.astimezone(timezone.get_current_timezone())
+    midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    now_s = (local_now - midnight).total_seconds()  # seconds since local midnight
+    stamps = {}
+
+    def stamp(back, second):
+        key = back * 86400 - second
+        text = stamps.get(key)
+        if text is None:
+            text = stamps[key] = stored_datetime(midnight - datetime.timedelta(days=back, seconds=-second))
+        return text
+
+    # (items, mean points of a record) of a post's pool and of the pool of members without a post
+    pools = {post_id: (pool, sum(float(i.points) for i in pool) / len(pool)) for post_id, pool in items.items()}
+    any_post = (all_manual, sum(float(i.points) for i in all_manual) / len(all_manual))
+    item_rows = {i.pk: (i.pk, i.post_id, i.name, i.points) for i in all_manual}
+    one, manual, pending, verified, rejected = Decimal(1), ItemSource.MANUAL, "pending", "verified", "rejected"
+    reject_note = "记录不完整，请补充现场照片"
+    hours = [8 * 3600, 9 * 3600, 10 * 3600, 15 * 3600, 16 * 3600, 18 * 3600, 19 * 3600, 20 * 3600]
+    minutes = [0, 600, 1200, 1800, 2400, 3000]
+    durations = [30, 60, 90, 120]
 
     def rows():
+        random, choice, randint = rng.random, rng.choice, rng.randint
         for m in members:
             if not m.branch_id:
                 continue
             post = getattr(m, "_post", None)
-            if post is None and rng.random() < 0.6:
+            if post is None and random() < 0.6:
                 continue
-            diligence = rng.choice([0.15, 0.35, 0.55]) if rng.random() < 0.12 else rng.uniform(0.95, 1.7)
+            diligence = rng.choice([0.15, 0.35, 0.55]) if random() < 0.12 else rng.uniform(0.95, 1.7)
             since = max(start, m.registered_at or start)
             span = max(1, min(days, (now - since).days))
-            pool = items.get(post.pk) if post else all_manual
+            pool, per_record = pools[post.pk] if post else any_post
             # enough records for the post's monthly target (with a margin), scaled by diligence
-            per_record = sum(float(i.points) for i in pool) / len(pool)
             monthly = float(post.target_points) if post else 10.0
             n = int(span / 30 * monthly / per_record * 1.25 * diligence + 0.5)
+            member, branch, code = m.pk, m.branch_id, m.division_code
+            post_id = post.pk if post else None
             for _ in range(n):
-                when = now - datetime.timedelta(days=rng.random() * span)
-                when = when.astimezone(tz).replace(hour=rng.choice([8, 9, 10, 15, 16, 18, 19, 20]),
-                                                   minute=rng.choice([0, 10, 20, 30, 40, 50]), second=0,
-                                                   microsecond=0)
-                if when > now:
-                    when -= datetime.timedelta(days=1)
-                item = rng.choice(pool)
-                age = (now - when).days
-                r = rng.random()
-                status = ActivityStatus.PENDING if age < 2 or (age < 7 and r < 0.25) else (
-                    ActivityStatus.REJECTED if r < 0.03 else ActivityStatus.VERIFIED if r < 0.97 else
-                    ActivityStatus.PENDING)
-                verified_at = when + datetime.timedelta(days=rng.randint(1, 5)) if status != "pending" else None
-                yield (m.pk, m.branch_id, post.pk if post else item.post_id, item.pk, ItemSource.MANUAL, "",
-                       m.division_code, when, rng.choice([30, 60, 90, 120]), rng.choice(PLACES), item.name,
-                       Decimal(1), item.points, str(status), None, None, None, verified_at,
-                       "记录不完整，请补充现场照片" if status == ActivityStatus.REJECTED else "", created)
+                back = -math.floor((now_s - random() * span * 86400) / 86400)  # local days back
+                second = choice(hours) + choice(minutes)  # local time of day
+                if second > now_s + back * 86400:  # later than now
+                    back += 1
+                item_id, item_post, item_name, points = item_rows[choice(pool).pk]
+                age = int((now_s + back * 86400 - second) // 86400)
+                r = random()
+                status = pending if age < 2 or (age < 7 and r < 0.25) else (
+                    rejected if r < 0.03 else verified if r < 0.97 else pending)
+                verified_at = stamp(back - randint(1, 5), second) if status != pending else None
+                yield (member, branch, post_id or item_post, item_id, manual, "", code, stamp(back, second),
+                       choice(durations), choice(PLACES), item_name, one, points, status, None, None, None,
+                       verified_at, reject_note if status == rejected else "", created)
 
     # a first load: the record table's indexes are built once after it (core.bulk.bulk_mode)
     with transaction.atomic(), bulk_mode(ServiceActivity, enabled=not ServiceActivity.objects.exists()):
