@@ -27,6 +27,7 @@ import datetime
 import itertools
 import json
 import logging
+import operator
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -290,7 +291,8 @@ def insert_objects(model, objs):
     cols = [f.attname for f in model._meta.concrete_fields]
     if any(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) for f in model._meta.concrete_fields):
         raise ValueError(f"{model._meta.label} has auto_now fields: use bulk_create or insert_rows")
-    return insert_rows(model, cols, (tuple(getattr(o, c) for c in cols) for o in objs))
+    row = operator.attrgetter(*cols) if len(cols) > 1 else (lambda o: (getattr(o, cols[0]),))
+    return insert_rows(model, cols, map(row, objs))
 
 
 def update_rows(model, columns, rows):
