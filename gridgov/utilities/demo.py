@@ -74,41 +74,43 @@ def generate(scale=0.05, seed=1, progress=None):
                  for pk, (u, no, hid, gid, code, address) in zip(ids, accounts, strict=True)])
     today = clock.today()
     periods = _months(months, today)
-    rows = []
-    for pk, (u, _no, _hid, _gid, code, address) in zip(ids, accounts, strict=True):
-        avg = AVERAGE_FEN[u.kind]
-        for y, m in periods:
-            fen = max(100, int(rng.gauss(avg, avg / 3)))
-            due = datetime.date(y + (m == 12), m % 12 + 1, 25)
-            rows.append((code, pk, u.pk, f"{y}-{m:02d}", fen, due, address))
-    bill_ids = []
-    with transaction.atomic(), bulk_mode(Bill, enabled=len(rows) >= 100_000 and len(rows) >= table_size(Bill)) as locked:
-        bill_ids = allocate_ids(Bill, len(rows), locked=locked)
+    # per month: the period and the due date as stored (text), the same for every account
+    months_due = [(f"{y}-{m:02d}", datetime.date(y + (m == 12), m % 12 + 1, 25).isoformat()) for y, m in periods]
+    n_bills = len(accounts) * len(periods)
+    with transaction.atomic(), bulk_mode(Bill, enabled=n_bills >= 100_000 and n_bills >= table_size(Bill)) as locked:
+        bill_ids = allocate_ids(Bill, n_bills, locked=locked)
+        gauss = rng.gauss
+
+        def bills():  # rows in the order the amounts were always drawn: by account, then month
+            pk = iter(bill_ids)
+            for aid, (u, _no, _hid, _gid, code, address) in zip(ids, accounts, strict=True):
+                avg, uid = AVERAGE_FEN[u.kind], u.pk
+                for period, due in months_due:
+                    yield (next(pk), code, aid, uid, address, period, max(100, int(gauss(avg, avg / 3))), due,
+                           "unpaid", None, None, now)
+
         insert_rows(Bill, ["id", "division_code", "account_id", "utility_id", "address", "period", "amount_fen",
-                           "due_date", "status", "payment", "paid_at", "imported_at"],
-                    ((pk, code, aid, uid, address, period, fen, due, "unpaid", None, None, now)
-                     for pk, (code, aid, uid, period, fen, due, address) in zip(bill_ids, rows, strict=True)))
-    paid = _pay_some(rng, actor, bill_ids, rows, periods, district)
+                           "due_date", "status", "payment", "paid_at", "imported_at"], bills())
+    paid = _pay_some(rng, actor, bill_ids, months_due, district)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE utilities_bill")
     audit.record(actor, "utilities.demo", ("utilities.bill", "-", "水电气缴费演示数据"),
-                 after={"accounts": len(accounts), "bills": len(rows), "paid": paid})
+                 after={"accounts": len(accounts), "bills": n_bills, "paid": paid})
     if progress:
-        progress(f"水电气：{len(accounts)} 个户号，{len(rows)} 张账单")
-    return {"utility_accounts": len(accounts), "bills": len(rows), "paid": paid}
+        progress(f"水电气：{len(accounts)} 个户号，{n_bills} 张账单")
+    return {"utility_accounts": len(accounts), "bills": n_bills, "paid": paid}
 
 
-def _pay_some(rng, actor, bill_ids, rows, periods, district):
+def _pay_some(rng, actor, bill_ids, months_due, district):
     """Some older bills paid through the actions (the sandbox, auto-confirmed), for realistic
     payments, events and reconciliation."""
     from . import actions
     from .choices import Channel
     from .providers.sandbox import SandboxProvider
 
-    latest = periods[-1]
-    latest_period = f"{latest[0]}-{latest[1]:02d}"
-    candidates = [pk for pk, r in zip(bill_ids, rows, strict=True) if r[3] != latest_period]
+    per_account = len(months_due)  # bills are account by account, the latest month last
+    candidates = [pk for i, pk in enumerate(bill_ids) if i % per_account != per_account - 1]
     rng.shuffle(candidates)
     done = 0
     sandbox = SandboxProvider(auto_confirm=True)

@@ -12,6 +12,11 @@ def test_small_demo(tree, roles, house, other_house):
     assert Utility.objects.count() == 3 and result["bills"] == Bill.objects.count() > 0
     assert Payment.objects.filter(status="succeeded").count() == result["paid"] > 0
     assert set(Bill.objects.values_list("period", flat=True).distinct()).__len__() == 4
+    for period, due in Bill.objects.values_list("period", "due_date").distinct():  # the 25th of the next month
+        y, m = map(int, period.split("-"))
+        assert (due.year, due.month, due.day) == (y + (m == 12), m % 12 + 1, 25)
+    latest = Bill.objects.order_by("-period").values_list("period", flat=True)[0]
+    assert not Bill.objects.filter(period=latest).exclude(status="unpaid").exists()  # the latest month is open
     again = demo.generate(scale=0.01, seed=3)  # accounts exist: nothing doubled
     assert again["bills"] == 0 or Bill.objects.count() == result["bills"] + again["bills"]
 
