@@ -24,3 +24,36 @@ def test_small_demo(tree, admin_user):
     assert total.rates["close_rate"] > 50 and total.rates["satisfaction"] > 60
     demo.generate(scale="small", seed=3, progress=lines.append)  # second run: skipped
     assert Case.objects.count() == demo.SIZES["small"]
+
+
+def test_event_copy_lines_equal_the_bulk_writers_general_path(tree, monkeypatch):
+    """The demo's hand-built COPY line of an event (PostgreSQL) is the text core.bulk's general
+    path (per-column adapters, then `copy_lines`) builds for the same row — on every generated
+    event and on one with characters COPY must escape."""
+    from gridgov.core import bulk
+
+    fields = [CaseEvent._meta.get_field(c) for c in demo.EVENT_COLUMNS]
+    adapters = [(i, a) for i, a in ((i, bulk._copy_adapter(f)) for i, f in enumerate(fields)) if a]
+
+    def general(row):
+        return next(bulk.copy_lines(bulk._adapt_iter([row], adapters), len(fields)))
+
+    seen = []
+    original = demo.insert_rows
+
+    def checking(model, columns, rows, copy_line=None):
+        rows = list(rows)
+        if model is CaseEvent:
+            assert copy_line is demo._event_line
+            seen.extend(rows)
+        return original(model, columns, rows, copy_line=copy_line)
+
+    monkeypatch.setattr(demo, "insert_rows", checking)
+    demo.generate(scale="small", seed=3, progress=lambda _: None)
+    assert len(seen) == CaseEvent.objects.count() > 1000
+    odd = list(seen[0])
+    odd[demo.EVENT_COLUMNS.index("actor_name")] = "a\tb\\c"
+    odd[demo.EVENT_COLUMNS.index("note")] = "第一行\n第二行"
+    odd[demo.EVENT_COLUMNS.index("data")] = {"department": "城管局\t", "minutes": 3}
+    for row in [*seen, tuple(odd)]:
+        assert demo._event_line(row) == general(row)
