@@ -18,6 +18,8 @@ from collections import deque
 
 import numpy as np
 
+from .certify import count_windows
+
 
 class Region:
     """A view of an area graph restricted to some nodes, with helpers for cuts."""
@@ -301,6 +303,12 @@ def split_region(R: Region, nodes, k, budget=None):
     failed = budget[1]
     key = (frozenset(nodes), k)
     if key in failed:
+        return None
+    # pieces over max/2 never share a grid: when counting with them already rules out k
+    # grids, no cut can help (the search would spend its budget and fail)
+    w, half = R.w, R.hi / 2
+    if count_windows(sum(w[v] for v in nodes), [w[v] for v in nodes if w[v] > half], R.lo, R.hi, k) is None:
+        failed.add(key)
         return None
     margin = int(0.2 * (R.hi - R.lo))
     # with two grids the margin does not apply (it only keeps room for grandchildren)

@@ -170,10 +170,13 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     ks = _k_order(k, H, params, final)
     searchable = feasible and not over
     if searchable:
+        # sub-regions whose whole search failed fail again under another count: remembered
+        # across the counts (the budget then goes to regions not yet tried)
+        failed = set()
         for i, kk in enumerate(ks):
             # the preferred count gets a generous search; the fall-back counts a short one
             budget = max(60, 12 * kk) if i == 0 else max(20, 3 * kk)
-            parts = split_region(R, nodes, kk, [budget])
+            parts = split_region(R, nodes, kk, [budget, failed])
             if parts is not None:
                 break
         if parts is None and not final:
