@@ -148,13 +148,15 @@ def _sweeps(L: _Local, P, lo, hi, ideal, lam, top):
     ok = (W >= lo) & (W <= hi)
     if not ok.any():
         return order, []
-    score = np.where(ok, cut + lam * np.abs(W - ideal), np.inf)
-    cols = np.argsort(score, axis=1, kind="stable")[:, :top]  # the best few of every sweep
-    rows = np.repeat(np.arange(k), cols.shape[1])
-    cols = cols.ravel()
-    sc = score[rows, cols]
-    fin = np.isfinite(sc)
-    rows, cols, sc = rows[fin], cols[fin], sc[fin]
+    # the best few of every sweep: only prefixes inside the window have a score; order them by
+    # (sweep, score, prefix) and keep the first ``top`` of each sweep
+    rows, cols = np.nonzero(ok)
+    sc = cut[rows, cols] + lam * np.abs(W[rows, cols] - ideal)
+    o = np.lexsort((cols, sc, rows))
+    rows, cols, sc = rows[o], cols[o], sc[o]
+    first = np.searchsorted(rows, rows, side="left")
+    keep = np.arange(len(rows)) - first < top
+    rows, cols, sc = rows[keep], cols[keep], sc[keep]
     o = np.argsort(sc, kind="stable")
     return order, list(zip(sc[o].tolist(), rows[o].tolist(), (cols[o] + 1).tolist(), strict=False))
 

@@ -167,7 +167,9 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     k, feasible = params.grid_count(H)
     parts = None
     over = [v for v in nodes if v in R.g.atomic_over]
-    ks = _k_order(k, H, params, final)
+    # a district (fast path) tries the other counts only on the finest graph: on the coarser
+    # ones they cost a search each and did not succeed where the preferred count failed
+    ks = _k_order(k, H, params, final, others=final or R.effort > 1)
     searchable = feasible and not over
     if searchable:
         # sub-regions whose whole search failed fail again under another count: remembered
@@ -217,16 +219,19 @@ def _tight_search(R, nodes, ks):
     return split_around_atoms(R, nodes, ks[:3])
 
 
-def _k_order(k, H, params, final=True):
+def _k_order(k, H, params, final=True, others=True):
     """Grid counts to try: the preferred one, then its feasible neighbours.
 
     For ``max`` the block-level pass tries only ⌊H/min⌋, so that a finer (building-level)
-    graph is tried before settling for fewer grids."""
+    graph is tried before settling for fewer grids; ``others=False`` gives only the preferred
+    count for the other targets too."""
     lo, hi = params.min_households, params.max_households
     kmin, kmax = max(1, -(-H // hi)), H // lo
     if params.target == "max":
         return list(range(k, max(kmin, k - 4) - 1, -1)) if final else [k]
     out = [k]
+    if not others:
+        return out
     for d in (1, -1, 2, -2):
         if kmin <= k + d <= kmax:
             out.append(k + d)
