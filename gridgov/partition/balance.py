@@ -234,10 +234,11 @@ def _cut_cost(R, a_set, b_nodes):
     return sum(c for v in b_nodes for u, c in R.cost[v] if u in a_set)
 
 
-def bisect(R: Region, nodes, k, margin, stage=0, limit=4, seeds=16):
+def bisect(R: Region, nodes, k, margin, stage=0, limit=4, seeds=16, prep=None):
     """Candidate splits of ``nodes`` (connected) for ``k`` grids, cheapest first.
 
-    Returns a list of (part1, k1, part2, k2); empty when no window cut exists.
+    Returns a list of (part1, k1, part2, k2); empty when no window cut exists.  ``prep``: a
+    dict kept between calls on the same ``nodes`` (their local arrays and axes).
     """
     k1 = k // 2
     k2 = k - k1
@@ -252,8 +253,13 @@ def bisect(R: Region, nodes, k, margin, stage=0, limit=4, seeds=16):
     ideal = H * k1 / k
     # a balanced split is worth a little: deviating by the whole range costs ~60 m of street
     lam = 60.0 / max(1, hi_g - lo_g)
-    L = _Local(R, nodes)
-    d, axes = _axes(R, L.nodes)
+    if prep is not None and "L" in prep:
+        L, d, axes = prep["L"], prep["d"], prep["axes"]
+    else:
+        L = _Local(R, nodes)
+        d, axes = _axes(R, L.nodes)
+        if prep is not None:
+            prep.update(L=L, d=d, axes=axes)
     found = {}
     if stage == 0:
         # sweeps across the main axes first, the diagonals only when those find nothing
@@ -525,8 +531,9 @@ def improve_pairs(R: Region, label: dict, parts: dict, fixed: set = frozenset(),
             nodes = list(a | b)
             lim, seeds = (4, 32) if R.effort > 1 else (1, 8)
             best = None
+            prep = {}
             for stage in _PAIR_STAGES:
-                for x, _, y, _ in bisect(R, nodes, 2, 0, stage, limit=lim, seeds=seeds):
+                for x, _, y, _ in bisect(R, nodes, 2, 0, stage, limit=lim, seeds=seeds, prep=prep):
                     ys = set(y)
                     cst = sum(c for v in x for u, c in R.cost[v] if u in ys)
                     if cst < cur - 1e-6 and (best is None or cst < best[0]):

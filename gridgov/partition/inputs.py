@@ -312,29 +312,36 @@ def read_buildings(fc: dict, cleaning: dict | None = None):
         label = _feature_label("建筑", i, fc["features"][i])
         raise PartitionError(f"{label} 的几何无法修复", feature=label, reason="invalid_geometry")
     for i, feat in enumerate(fc["features"]):
-        label = _feature_label("建筑", i, feat)
         props = feat.get("properties") or {}
         bid = props.get("id", feat.get("id"))
         if bid is None or (isinstance(bid, str) and not bid.strip()) or not isinstance(bid, (str, int)):
+            label = _feature_label("建筑", i, feat)
             raise PartitionError(f"{label} 缺少编号 id", feature=label, reason="missing_id")
-        if str(bid) in seen:
+        sid = str(bid)
+        if sid in seen:
             raise PartitionError(
-                f"建筑编号 {bid} 重复（第 {seen[str(bid)] + 1} 个和第 {i + 1} 个要素）",
-                feature=label,
+                f"建筑编号 {bid} 重复（第 {seen[sid] + 1} 个和第 {i + 1} 个要素）",
+                feature=_feature_label("建筑", i, feat),
                 reason="duplicate_id",
             )
-        seen[str(bid)] = i
+        seen[sid] = i
         if "households" not in props:
+            label = _feature_label("建筑", i, feat)
             raise PartitionError(f"{label} 缺少户数 households", feature=label, reason="missing_households")
-        h = _int(props["households"], label, "户数")
+        h = props["households"]
+        if type(h) is not int or h < 0:  # the label is built only to name a problem
+            h = _int(h, _feature_label("建筑", i, feat), "户数")
         u = props.get("units")
         if u is not None:
             if not isinstance(u, list) or not u:
+                label = _feature_label("建筑", i, feat)
                 raise PartitionError(
                     f"{label} 的单元户数 units 应为非空列表", feature=label, reason="bad_units"
                 )
-            u = [_int(x, label, "单元户数") for x in u]
+            if not all(type(x) is int and x >= 0 for x in u):
+                u = [_int(x, _feature_label("建筑", i, feat), "单元户数") for x in u]
             if sum(u) != h:
+                label = _feature_label("建筑", i, feat)
                 raise PartitionError(
                     f"{label} 的各单元户数之和 {sum(u)} 与总户数 {h} 不一致",
                     feature=label,
