@@ -554,7 +554,8 @@ def _pocket_proof(R, members, big, wins, k, budget):
             key = (tuple(sorted(comp)), extra if any(u in extra for x in comp for u, _ in R.cost[x]) else ())
             if key not in found:
                 owners = sorted({u for x in comp for u, _ in R.cost[x] if u in cut})
-                found[key] = (owners, _pocket_usages(R, comp, owners, [caps[o] for o in owners], other, [budget]))
+                usages = _pocket_usages(R, comp, owners, [caps[o] for o in owners], other, [budget])
+                found[key] = (owners, usages)
             owners, usages = found[key]
             if usages is not None:
                 pockets.append((comp, owners, usages))
