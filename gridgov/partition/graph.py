@@ -139,6 +139,13 @@ def _generators(bidx, buildings, max_h, chunk_cap):
     hh = buildings.households[bidx].tolist()
     xy = buildings.xy[bidx]
     units = buildings.units
+    if not any(h > max_h for h in hh):  # one point per building (the common case, at once)
+        return (
+            xy.astype(float),
+            [[Member(b, h)] for b, h in zip(bl, hh, strict=True)],
+            np.asarray(hh, dtype=np.int64),
+            np.arange(len(bl), dtype=np.int64),
+        )
     pts, mem, gh, pos = [], [], [], []
     for i, (b, h) in enumerate(zip(bl, hh, strict=True)):
         us = units[b] if h > max_h else None
@@ -170,6 +177,8 @@ def _generators(bidx, buildings, max_h, chunk_cap):
 
 def _dedupe(pts, mem):
     key = np.round(pts, 3)
+    if len(set(map(tuple, key.tolist()))) == len(pts):
+        return pts, mem  # the common case, without np.unique(axis=0) and its overhead
     _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
     if len(first) == len(pts):
         return pts, mem
