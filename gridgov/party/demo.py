@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from gridgov.core import clock
 from gridgov.core.actors import system_actor
-from gridgov.core.bulk import bulk_mode, stored_datetime
+from gridgov.core.bulk import RowMaker, assign_ids, bulk_mode, stored_datetime
 
 from .bulk import ACTIVITY_COLUMNS, insert_rows
 from .choices import ActivityStatus, ItemSource, MemberCategory, RequestStatus, SignupStatus
@@ -140,33 +140,45 @@ def _members(rng, branches, units, progress):
     now = clock.now()
     year_ago = now - datetime.timedelta(days=365)
     rows, regs = [], []
+    member_row, registration_row = RowMaker(PartyMember), RowMaker(Registration)
     for b in branches:
         for pid, cat in zip(by_grid[b.division_code], plan[b.division_code], strict=False):
             registered = rng.random() > 0.03
             reg_at = year_ago - datetime.timedelta(days=rng.randint(0, 700)) if rng.random() < 0.85 else \
                 now - datetime.timedelta(days=rng.randint(1, 360))
-            rows.append(PartyMember(
+            rows.append(member_row(
                 person_id=pid, name=names[pid], category=cat, grid_id=b.division_id, division_code=b.division_code,
-                work_unit=rng.choice(units) if cat == MemberCategory.IN_SERVICE else None,
+                work_unit_id=rng.choice(units).pk if cat == MemberCategory.IN_SERVICE else None,
                 origin_organization=f"{rng.choice(['湖北', '广东', '江西', '贵州', '四川'])}某地党支部"
                 if cat == MemberCategory.FLOATING else "",
                 joined_on=datetime.date(rng.randint(1975, 2022), rng.randint(1, 12), rng.randint(1, 28)),
-                branch=b if registered else None, registered_at=reg_at if registered else None,
+                branch_id=b.pk if registered else None, registered_at=reg_at if registered else None,
                 skills=rng.choice(["", "", "法律咨询", "医疗护理", "文艺", "电工维修", "心理疏导", "教育辅导"]),
+                created_at=now,
             ))
-    PartyMember.objects.bulk_create(rows, batch_size=BATCH)
+    _write(PartyMember, rows)
     members = list(PartyMember.objects.filter(pk__gt=0, person_id__in=[r.person_id for r in rows]).order_by("pk"))
     for m in members:
         if m.branch_id:
-            regs.append(Registration(member=m, branch_id=m.branch_id, division_code=m.division_code,
-                                     status=RequestStatus.APPROVED, requested_at=m.registered_at,
-                                     decided_at=m.registered_at, note="演示数据"))
+            regs.append(registration_row(member_id=m.pk, branch_id=m.branch_id, division_code=m.division_code,
+                                         status=RequestStatus.APPROVED, requested_at=m.registered_at,
+                                         decided_at=m.registered_at, note="演示数据"))
         else:
-            regs.append(Registration(member=m, branch=_branch_of(branches, m.division_code),
-                                     division_code=m.division_code, requested_at=now - datetime.timedelta(days=2),
-                                     note="到居住网格报到"))
-    Registration.objects.bulk_create(regs, batch_size=BATCH)
+            branch = _branch_of(branches, m.division_code)
+            regs.append(registration_row(member_id=m.pk, branch_id=branch.pk if branch else None,
+                                         division_code=m.division_code,
+                                         requested_at=now - datetime.timedelta(days=2), note="到居住网格报到"))
+    _write(Registration, regs)
     return members
+
+
+def _write(model, rows):
+    """`RowMaker` rows, every field set, with fresh ids through core's bulk writer: Django's
+    bulk_create spends ~0.15 ms a row preparing instances (~19k members, as many registrations
+    and ~16k post claims at district scale)."""
+    cols = [f.attname for f in model._meta.concrete_fields]
+    assign_ids(model, rows)
+    insert_rows(model, cols, [tuple(getattr(row, c) for c in cols) for row in rows])
 
 
 def _branch_of(branches, code):
@@ -204,6 +216,7 @@ def _claims(rng, branches, members):
     filled = {}
     rows = []
     now = clock.now()
+    claim_row = RowMaker(PostClaim)
     for m in members:
         if not m.branch_id or rng.random() > 0.88:
             continue
@@ -213,12 +226,12 @@ def _claims(rng, branches, members):
                 pending = rng.random() < 0.02
                 if not pending:
                     filled[(m.branch_id, p.pk)] = filled.get((m.branch_id, p.pk), 0) + 1
-                rows.append(PostClaim(member=m, post=p, branch_id=m.branch_id, division_code=m.division_code,
+                rows.append(claim_row(member_id=m.pk, post_id=p.pk, branch_id=m.branch_id, division_code=m.division_code,
                                       status=RequestStatus.PENDING if pending else RequestStatus.APPROVED,
                                       requested_at=m.registered_at or now, decided_at=None if pending else now))
                 m._post = None if pending else p
                 break
-    PostClaim.objects.bulk_create(rows, batch_size=BATCH)
+    _write(PostClaim, rows)
     return len(rows)
 
 
