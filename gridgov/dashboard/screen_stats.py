@@ -18,6 +18,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from gridgov.core import clock
+from gridgov.core.bulk import allocate_ids, insert_rows
 from gridgov.divisions.choices import Level
 from gridgov.divisions.models import Division, DivisionShape
 
@@ -167,15 +168,16 @@ def refresh(today=None):
             seen.add((code, key))
             row = existing.get((code, key))
             if row is None:
-                new.append(ScreenStat(code=code, parent_code=parent_codes.get(code) or "", level=level, key=key,
-                                      value=value))
+                new.append((code, parent_codes.get(code) or "", level, key, value))
             elif row.value != value or row.parent_code != (parent_codes.get(code) or ""):
                 row.value, row.parent_code = value, parent_codes.get(code) or ""
                 changed.append(row)
     gone = [row.pk for k, row in existing.items() if k not in seen]
     for i in range(0, len(gone), 5000):
         ScreenStat.objects.filter(pk__in=gone[i:i + 5000]).delete()
-    ScreenStat.objects.bulk_create(new, batch_size=5000)
+    # new rows (every row on a first build: ~50k at district scale) through core's bulk writer
+    insert_rows(ScreenStat, ["id", "code", "parent_code", "level", "key", "value"],
+                [(pk, *row) for pk, row in zip(allocate_ids(ScreenStat, len(new)), new, strict=True)])
     ScreenStat.objects.bulk_update(changed, ["value", "parent_code"], batch_size=5000)
     written = len(new) + len(changed) + len(gone)
     state = ScreenState.objects.select_for_update().first() or ScreenState()
