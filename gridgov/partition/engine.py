@@ -153,8 +153,12 @@ class Workspace:
         return self.inp.areas.codes
 
 
-def plan_component(R: Region, nodes, code, n_comp, params, final=True):
-    """Partition one connected component; returns [(nodes, certificate|None)]."""
+def plan_component(R: Region, nodes, code, n_comp, params, final=True, prove=False):
+    """Partition one connected component; returns [(nodes, certificate|None)].
+
+    ``final=False`` (a coarser graph, a finer one comes next): None when no split was found;
+    with ``prove`` (the area already failed on a coarser graph) a proof that no partition of
+    this graph exists is looked for first, and the search skipped when there is one."""
     lo, hi = params.min_households, params.max_households
     H = sum(R.w[v] for v in nodes)
     if H < lo:
@@ -171,6 +175,10 @@ def plan_component(R: Region, nodes, code, n_comp, params, final=True):
     # ones they cost a search each and did not succeed where the preferred count failed
     ks = _k_order(k, H, params, final, others=final or R.effort > 1)
     searchable = feasible and not over
+    if searchable and prove and not final and certify.partition_impossible(R, nodes, lo, hi):
+        # no partition of this graph exists at all (a proof in its land model, usually found in
+        # a millisecond where the search would spend its whole budget): the next, finer level
+        return None
     if searchable:
         # sub-regions whose whole search failed fail again under another count: remembered
         # across the counts (the budget then goes to regions not yet tried)
@@ -332,7 +340,7 @@ def plan_area(ws: Workspace, a: int):
             comps = components(list(range(g.n)), R.cost)
             plans = []
             for comp in comps:
-                res = plan_component(R, comp, g.code, len(comps), p, final=final)
+                res = plan_component(R, comp, g.code, len(comps), p, final=final, prove=li > 0 or variant > 0)
                 if res is None:
                     break
                 plans.extend(Plan(area=a, nodes=ns, certificate=cert) for ns, cert in res)

@@ -134,3 +134,30 @@ def test_target_max_reaches_the_per_part_bound_on_a_small_district():
     assert r.report["share_in_range"] == 1.0
     # and more grids than the balanced target gives
     assert r.report["grid_count"] > partition(b, s, a, PartitionParams(effort=1)).report["grid_count"]
+
+
+def test_a_coarse_graph_with_a_proof_is_not_searched(monkeypatch):
+    """A retry on a coarser graph (``prove``) skips the search where a proof shows that no
+    partition of that graph exists; the first try (and the finest graph) still searches."""
+    from gridgov.partition import engine
+
+    from .test_pockets import _pocket_between_towers
+
+    R = _pocket_between_towers(22)
+    R.g.atomic_over = {}
+    R.effort = 1
+    nodes = list(range(len(R.w)))
+    assert certify_impossible(R, nodes)
+    calls = []
+    monkeypatch.setattr(engine, "split_region", lambda *a, **k: calls.append(a) or None)
+    p = PartitionParams()
+    assert engine.plan_component(R, nodes, "X", 1, p, final=False, prove=True) is None
+    assert calls == []
+    assert engine.plan_component(R, nodes, "X", 1, p, final=False) is None
+    assert calls  # without ``prove`` the coarse graph is searched as before
+
+
+def certify_impossible(R, nodes):
+    from gridgov.partition.certify import partition_impossible
+
+    return partition_impossible(R, nodes, 350, 500)
