@@ -56,10 +56,10 @@ from .identity import (
 )
 from .models import Building, CareTag, Component, ComponentClass, House, Household, LegalEntity, Person
 
-BATCH = 5000
 PEOPLE_TABLES = (House, Household, Person, Person.care_tags.through)
 # plain rows, not model instances (persons: tuples, below)
 HOUSE_ROW, HOUSEHOLD_ROW = RowMaker(House), RowMaker(Household)
+ENTITY_ROW, COMPONENT_ROW = RowMaker(LegalEntity), RowMaker(Component)
 GRIDS_PER_ROUND = 8
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
@@ -409,14 +409,13 @@ def _entities(grids, rng):
             else:
                 name = f"常德市{word}{trade}有限公司{serial}"
             bpk, address = rng.choice(own)
-            objs.append(LegalEntity(
+            objs.append(ENTITY_ROW(
                 grid_id=grid.pk, division_code=grid.code, name=name, credit_code=make_credit_code("430702", serial, prefix),
                 entity_type=etype, industry=industry, legal_representative=_name(rng), address=address,
                 building_id=bpk, employees=rng.choice([1, 2, 3, 5, 8, 12, 20, 35, 60, 120]),
                 status=rng.choices([EntityStatus.OPERATING, EntityStatus.SUSPENDED, EntityStatus.CANCELLED], [90, 6, 4])[0],
             ))
-    LegalEntity.objects.bulk_create(objs, batch_size=BATCH)
-    return len(objs)
+    return insert_objects(LegalEntity, assign_ids(LegalEntity, objs))
 
 
 def _components(grids, rng):
@@ -434,12 +433,11 @@ def _components(grids, rng):
             code = rng.choices(codes, weights)[0]
             serial[code] = serial.get(code, 0) + 1
             lng, lat = rng.choice(points)
-            objs.append(Component(
+            objs.append(COMPONENT_ROW(
                 grid_id=grid.pk, division_code=grid.code, code=f"{grid.code[:6]}{code}{serial[code]:06d}",
-                component_class=classes[code], name=classes[code].name, lng=lng + rng.uniform(-4e-4, 4e-4),
+                component_class_id=classes[code].pk, name=classes[code].name, lng=lng + rng.uniform(-4e-4, 4e-4),
                 lat=lat + rng.uniform(-4e-4, 4e-4),
                 status=rng.choices([ComponentStatus.NORMAL, ComponentStatus.DAMAGED, ComponentStatus.LOST], [94, 5, 1])[0],
                 maintainer="武陵区城市管理和综合执法局",
             ))
-    Component.objects.bulk_create(objs, batch_size=BATCH)
-    return len(objs)
+    return insert_objects(Component, assign_ids(Component, objs))
