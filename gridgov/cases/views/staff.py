@@ -331,7 +331,10 @@ def overdue(request):
         for d in qs.values("current_department__name").annotate(
             total=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now))).order_by("-overdue")
     ]
-    page = queries.CappedPaginator(list_related(qs).order_by("due_at", "id"), queries.PAGE_SIZE).get_page(
+    # the page's keys first, then its rows with their joins (as the case list): in one query
+    # PostgreSQL misjudged the open cases as 6 and joined 922 of them to every class (47 ms)
+    page = KeysFirstPaginator(qs.order_by("due_at", "id"), queries.PAGE_SIZE,
+                              fetch=lambda keys: list_related(Case.objects.filter(pk__in=keys))).get_page(
         request.GET.get("page"))
     return render(request, "cases/overdue.html", {
         "page": page, "now": now, "by_dept": by_dept,
