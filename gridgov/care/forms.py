@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 
 from gridgov.core.uploads import ACCEPT, ImageUploadField
+from gridgov.core.widgets import ManyOptionsSelect
 
 from .choices import CARE_CATEGORIES, ItemCategory, OrderKind, OrderStatus, ProviderKind
 from .models import Doctor, Provider, Schedule, ServiceItem, SubsidyRule
@@ -127,7 +128,7 @@ class OrderFilter(forms.Form):
     status = forms.ChoiceField(label="状态", required=False,
                                choices=[("", "全部状态"), ("open", "未完成"), *OrderStatus.choices])
     provider = forms.ModelChoiceField(label="服务商", required=False, queryset=Provider.objects.none(),
-                                      empty_label="全部服务商")
+                                      empty_label="全部服务商", widget=ManyOptionsSelect)
 
     def __init__(self, *args, providers=None, **kwargs):
         super().__init__(*args, **kwargs)

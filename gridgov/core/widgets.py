@@ -9,6 +9,8 @@ import json
 from functools import lru_cache
 
 from django import forms
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import mark_safe
 from pypinyin import Style, lazy_pinyin
 
 
@@ -42,3 +44,33 @@ class SearchableSelect(SearchableSelectMixin, forms.Select):
 
 class SearchableSelectMultiple(SearchableSelectMixin, forms.SelectMultiple):
     pass
+
+
+def _attrs_html(attrs):
+    """django/forms/widgets/attrs.html, in Python."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        out.append(f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"')
+    return "".join(out)
+
+
+class ManyOptionsSelect(forms.Select):
+    """A select whose options are written in Python: the same HTML as Django's select.html and
+    select_option.html, without one template include per option. For a select of hundreds of
+    options (the care order filter's 672 providers: 40 of the page's 90 ms on SQLite)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        w = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(w["name"])}"{_attrs_html(w["attrs"])}>']
+        for group_name, group_choices, _index in w["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            for o in group_choices:
+                parts.append(f'\n  <option value="{escape(str(o["value"]))}"{_attrs_html(o["attrs"])}>'
+                             f'{escape(o["label"])}</option>\n')  # select_option.html ends with a newline
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
