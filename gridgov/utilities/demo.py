@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.actors import system_actor
-from gridgov.core.bulk import allocate_ids, bulk_mode, insert_rows, table_size
+from gridgov.core.bulk import allocate_ids, bulk_mode, copy_escape, insert_rows, table_size
 
 UTILITIES = [
     ("water", "常德市自来水有限责任公司", "water", "0736-7222222", "W"),
@@ -79,18 +79,8 @@ def generate(scale=0.05, seed=1, progress=None):
     n_bills = len(accounts) * len(periods)
     with transaction.atomic(), bulk_mode(Bill, enabled=n_bills >= 100_000 and n_bills >= table_size(Bill)) as locked:
         bill_ids = allocate_ids(Bill, n_bills, locked=locked)
-        gauss = rng.gauss
-
-        def bills():  # rows in the order the amounts were always drawn: by account, then month
-            pk = iter(bill_ids)
-            for aid, (u, _no, _hid, _gid, code, address) in zip(ids, accounts, strict=True):
-                avg, uid = AVERAGE_FEN[u.kind], u.pk
-                for period, due in months_due:
-                    yield (next(pk), code, aid, uid, address, period, max(100, int(gauss(avg, avg / 3))), due,
-                           "unpaid", None, None, now)
-
-        insert_rows(Bill, ["id", "division_code", "account_id", "utility_id", "address", "period", "amount_fen",
-                           "due_date", "status", "payment", "paid_at", "imported_at"], bills())
+        insert_rows(Bill, BILL_COLUMNS, _bills(rng, bill_ids, ids, accounts, months_due, now,
+                                               copy=connection.vendor == "postgresql"), copy_line=str)
     paid = _pay_some(rng, actor, bill_ids, months_due, district)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -100,6 +90,29 @@ def generate(scale=0.05, seed=1, progress=None):
     if progress:
         progress(f"水电气：{len(accounts)} 个户号，{n_bills} 张账单")
     return {"utility_accounts": len(accounts), "bills": n_bills, "paid": paid}
+
+
+BILL_COLUMNS = ["id", "division_code", "account_id", "utility_id", "address", "period", "amount_fen", "due_date",
+                "status", "payment", "paid_at", "imported_at"]
+
+
+def _bills(rng, bill_ids, ids, accounts, months_due, now, *, copy=False):
+    """Bill rows in the order the amounts are drawn (account by account, then month): tuples in
+    BILL_COLUMNS order or, with `copy` (PostgreSQL), their COPY text lines built directly from
+    each account's fixed part — what core's general path makes of the tuples (tested), without
+    its per-value work over 750k rows."""
+    gauss, pk = rng.gauss, iter(bill_ids)
+    for aid, (u, _no, _hid, _gid, code, address) in zip(ids, accounts, strict=True):
+        avg, uid = AVERAGE_FEN[u.kind], u.pk
+        if copy:
+            head = f"\t{copy_escape(code)}\t{aid}\t{uid}\t{copy_escape(address)}\t"
+            tail = f"\tunpaid\t\\N\t\\N\t{now}"
+            for period, due in months_due:
+                yield f"{next(pk)}{head}{period}\t{max(100, int(gauss(avg, avg / 3)))}\t{due}{tail}"
+        else:
+            for period, due in months_due:
+                yield (next(pk), code, aid, uid, address, period, max(100, int(gauss(avg, avg / 3))), due, "unpaid",
+                       None, None, now)
 
 
 def _pay_some(rng, actor, bill_ids, months_due, district):
