@@ -93,6 +93,15 @@ def main(argv=None):
         "phases": phases[:-1] if phases and phases[-1]["phase"] == "end" else phases,
         "failed": summary.get("failed_apps", []), "load_average": os.getloadavg()[0],
     }
+    if connection.vendor == "postgresql":
+        # what autovacuum does to a live database soon after a load of this size (the bench's
+        # server runs with autovacuum off): without a visibility map no count or list is
+        # answered from an index alone (a department's capped case count read 1,371 heap pages,
+        # 16–26 ms, instead of 14 index pages, 1.4 ms). Outside the load's figures.
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("VACUUM (ANALYZE)")
+        report["vacuum_seconds"] = round(time.perf_counter() - t, 1)
     if connection.vendor == "sqlite":
         report["file_mb"] = round(Path(connection.settings_dict["NAME"]).stat().st_size / 1e6)
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False))

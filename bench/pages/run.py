@@ -84,7 +84,8 @@ def print_load(db, report):
         return
     print(f"\n### Demo load on {DB_NAMES[db]}: {report['seconds']} s (CPU {report['cpu_seconds']} s), "
           f"peak {report['peak_mb']} MB, load average {report.get('load_average', 0):.2f}"
-          + (f", file {report['file_mb']} MB" if report.get("file_mb") else ""))
+          + (f", file {report['file_mb']} MB" if report.get("file_mb") else "")
+          + (f"; then VACUUM (ANALYZE) {report['vacuum_seconds']} s" if report.get("vacuum_seconds") else ""))
     print("| phase | seconds | CPU s | peak MB |\n|---|---:|---:|---:|")
     for p in report["phases"]:
         print(f"| {p['phase']} | {p['seconds']} | {p['cpu_seconds']} | {p['peak_mb']} |")
