@@ -225,10 +225,12 @@ def _copy(cur, table, cols, lines):
     return count
 
 
-def insert_rows(model, columns, rows, *, copy_line=None):
+def insert_rows(model, columns, rows, *, copy_line=None, stored=False):
     """Insert `rows` (tuples in `columns` order, attnames, including `id`) into `model`'s table.
     `copy_line(row)`, when given, is the row's COPY text line on PostgreSQL — for hot paths whose
-    caller knows which values need escaping (`copy_escape`) and which may be NULL. `rows` may be
+    caller knows which values need escaping (`copy_escape`) and which may be NULL. `stored=True`
+    says every date, datetime and JSON value is already its stored text (`stored_datetime`, ISO
+    dates): SQLite then binds the rows as they are, with no per-row adaptation. `rows` may be
     an iterator, consumed as it goes (never held whole): on PostgreSQL rows are built while the
     server stores the previous ones, on SQLite `CHUNK` rows at a time."""
     if isinstance(rows, list | tuple) and not rows:
@@ -245,7 +247,7 @@ def insert_rows(model, columns, rows, *, copy_line=None):
                 return _copy(cur, table, cols, copy_lines(_adapt_iter(rows, adapters) if adapters else rows,
                                                           len(fields)))
         else:
-            adapters = [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
+            adapters = [] if stored else [(i, a) for i, a in ((i, _adapter(f)) for i, f in enumerate(fields)) if a]
             marks = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608 (model table and columns)
             count, rows = 0, iter(rows)  # CHUNK rows at a time: an iterator is never held whole

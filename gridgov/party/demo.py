@@ -247,7 +247,7 @@ def _activities(rng, branches, members, progress):
     now = clock.now()
     days = 365
     start = now - datetime.timedelta(days=days)
-    created = now
+    created = stored_datetime(now)  # every value of a record row is in its stored form (insert_rows(stored=True))
     # A record's time is a local day, an hour and a minute: ~17k distinct values over 1.5M rows
     # at district scale, each converted to its stored text once (`stored_datetime`). Days count
     # back from today's local midnight; the draws are those of the plain datetime arithmetic
@@ -309,7 +309,7 @@ def _activities(rng, branches, members, progress):
 
     # a first load: the record table's indexes are built once after it (core.bulk.bulk_mode)
     with transaction.atomic(), bulk_mode(ServiceActivity, enabled=not ServiceActivity.objects.exists()):
-        total = insert_rows(ServiceActivity, ACTIVITY_COLUMNS, rows())
+        total = insert_rows(ServiceActivity, ACTIVITY_COLUMNS, rows(), stored=True)
     if volunteer is not None:
         total += _events(rng, members, volunteer, now)
     return total

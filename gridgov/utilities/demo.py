@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.actors import system_actor
-from gridgov.core.bulk import allocate_ids, bulk_mode, copy_escape, insert_rows, table_size
+from gridgov.core.bulk import allocate_ids, bulk_mode, copy_escape, insert_rows, stored_datetime, table_size
 
 UTILITIES = [
     ("water", "常德市自来水有限责任公司", "water", "0736-7222222", "W"),
@@ -79,8 +79,8 @@ def generate(scale=0.05, seed=1, progress=None):
     n_bills = len(accounts) * len(periods)
     with transaction.atomic(), bulk_mode(Bill, enabled=n_bills >= 100_000 and n_bills >= table_size(Bill)) as locked:
         bill_ids = allocate_ids(Bill, n_bills, locked=locked)
-        insert_rows(Bill, BILL_COLUMNS, _bills(rng, bill_ids, ids, accounts, months_due, now,
-                                               copy=connection.vendor == "postgresql"), copy_line=str)
+        insert_rows(Bill, BILL_COLUMNS, _bills(rng, bill_ids, ids, accounts, months_due, stored_datetime(now),
+                                               copy=connection.vendor == "postgresql"), copy_line=str, stored=True)
     paid = _pay_some(rng, actor, bill_ids, months_due, district)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -124,10 +124,9 @@ def _pay_some(rng, actor, bill_ids, months_due, district):
 
     per_account = len(months_due)  # bills are account by account, the latest month last
     candidates = [pk for i, pk in enumerate(bill_ids) if i % per_account != per_account - 1]
-    rng.shuffle(candidates)
     done = 0
     sandbox = SandboxProvider(auto_confirm=True)
-    for i, pk in enumerate(candidates[: 300 if not district else 500]):
+    for i, pk in enumerate(rng.sample(candidates, min(len(candidates), 300 if not district else 500))):
         try:
             actions.start_payment(actor=actor, bills=[pk], provider=sandbox, idempotency_key=f"demo-{pk}",
                                   channel=Channel.KIOSK if i % 2 else Channel.WEB)
