@@ -6,7 +6,9 @@ Deterministic for a seed. Every ID number has a correct check digit and a possib
 in large batches, no per-row queries, no audit rows per record (one audit entry by the caller).
 """
 
+import bisect
 import datetime
+import itertools
 import math
 import random
 from decimal import Decimal
@@ -112,10 +114,24 @@ def _phone(rng):
     return rng.choice(PHONE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}"
 
 
+class _Weighted:
+    """A weighted draw, `rng.choices(values, weights)[0]` in one call: Python's own arithmetic for
+    k=1 (cumulative weights, `bisect` of `random() * total`) on the same single `rng.random()`, so
+    the same value — without summing the weights and building a list on every call (tested)."""
+
+    __slots__ = ("values", "cum", "total", "hi")
+
+    def __init__(self, values, weights):
+        self.values, self.cum = tuple(values), tuple(itertools.accumulate(weights))
+        self.total, self.hi = self.cum[-1] + 0.0, len(self.values) - 1
+
+    def __call__(self, rng):
+        return self.values[bisect.bisect(self.cum, rng.random() * self.total, 0, self.hi)]
+
+
 # A person is a plain tuple in PERSON_COLUMNS order (its id put in front when written): ~650k of
 # them at district scale, where a row object and reading its ~30 attributes back cost more than
-# the data. The weights below are cumulative (`rng.choices(…, cum_weights=…)` draws exactly as
-# `weights=` does, without summing them on every call).
+# the data.
 PERSON_COLUMNS = (
     "grid_id", "division_code", "house_id", "household_id", "relation", "name", "name_pinyin", "name_initials",
     "id_type", "id_hash", "id_masked", "id_last6", "id_number_enc", "sex", "birth_date", "ethnicity", "phone_hash",
@@ -123,16 +139,16 @@ PERSON_COLUMNS = (
     "status", "employer", "note", "created_at", "updated_at",
 )
 NAME, BIRTH = PERSON_COLUMNS.index("name"), PERSON_COLUMNS.index("birth_date")
-HEAD_AGES, HEAD_AGE_CUM = ((22, 35), (35, 60), (60, 75), (75, 95)), (22, 67, 90, 100)
-CHILDREN, CHILDREN_CUM = (0, 1, 2, 3), (25, 70, 95, 100)
-WORKING = (Employment.EMPLOYED, Employment.SELF_EMPLOYED, Employment.UNEMPLOYED, Employment.FARMER)
-WORKING_CUM = (70, 85, 93, 100)
-ADULT_EDUCATION = (Education.JUNIOR, Education.SENIOR, Education.COLLEGE, Education.BACHELOR, Education.MASTER)
-ADULT_EDUCATION_CUM = (20, 50, 72, 96, 100)
+HEAD_AGE = _Weighted([(22, 35), (35, 60), (60, 75), (75, 95)], [22, 45, 23, 10])
+CHILDREN = _Weighted([0, 1, 2, 3], [25, 45, 25, 5])
+WORKING = _Weighted([Employment.EMPLOYED, Employment.SELF_EMPLOYED, Employment.UNEMPLOYED, Employment.FARMER],
+                    [70, 15, 8, 7])
+ADULT_EDUCATION = _Weighted([Education.JUNIOR, Education.SENIOR, Education.COLLEGE, Education.BACHELOR,
+                             Education.MASTER], [20, 30, 22, 24, 4])
 STUDENT_EDUCATION = (Education.PRIMARY, Education.JUNIOR, Education.SENIOR)
 RETIRED_EDUCATION = (Education.PRIMARY, Education.JUNIOR, Education.SENIOR, Education.COLLEGE)
 MINORITIES = ("土家族", "回族", "苗族", "维吾尔族", "侗族")
-RESIDENCE, RESIDENCE_CUM = (ResidenceType.REGISTERED, ResidenceType.SEPARATED), (92, 100)
+RESIDENCE = _Weighted([ResidenceType.REGISTERED, ResidenceType.SEPARATED], [92, 8])
 
 
 class _People:
@@ -179,8 +195,8 @@ class _People:
             employment = Employment.RETIRED
             education = rng.choice(RETIRED_EDUCATION)
         else:
-            employment = rng.choices(WORKING, cum_weights=WORKING_CUM)[0]
-            education = rng.choices(ADULT_EDUCATION, cum_weights=ADULT_EDUCATION_CUM)[0]
+            employment = WORKING(rng)
+            education = ADULT_EDUCATION(rng)
         if years >= 18 and rng.random() < 0.08:
             political = PoliticalStatus.CPC
         elif 14 <= years <= 28 and rng.random() < 0.3:
@@ -188,7 +204,7 @@ class _People:
         else:
             political = PoliticalStatus.MASSES
         ethnicity = "汉族" if rng.random() < 0.93 else rng.choice(MINORITIES)
-        residence = ResidenceType.FLOATING if floating else rng.choices(RESIDENCE, cum_weights=RESIDENCE_CUM)[0]
+        residence = ResidenceType.FLOATING if floating else RESIDENCE(rng)
         now, encrypt, keyed = self.now, self.encrypt, self.hash
         return (
             grid.pk, grid.code, house.pk, household.pk, relation, name, pinyin, initials, "ric", keyed(number),
@@ -202,7 +218,7 @@ def _members(rng, people, grid, house, household, floating):
     """1–5 persons: a head, often a spouse, children or a parent."""
     person = people.person
     head_sex = Sex.MALE if rng.random() < 0.7 else Sex.FEMALE
-    head_age = rng.choices(HEAD_AGES, cum_weights=HEAD_AGE_CUM)[0]
+    head_age = HEAD_AGE(rng)
     head = person(rng, grid, house, household, Relation.HEAD, age=head_age, sex=head_sex, floating=floating)
     members = [head]
     if rng.random() < (0.45 if head_age[0] >= 75 else 0.8):
@@ -210,7 +226,7 @@ def _members(rng, people, grid, house, household, floating):
         members.append(person(rng, grid, house, household, Relation.SPOUSE, age=head_age, sex=spouse_sex,
                               floating=floating))
     if head_age[1] <= 60:
-        for _ in range(rng.choices(CHILDREN, cum_weights=CHILDREN_CUM)[0]):
+        for _ in range(CHILDREN(rng)):
             child_age = (0, max(1, min(head_age[0] - 20, 30)))
             members.append(person(rng, grid, house, household, Relation.CHILD, age=child_age,
                                   sex=rng.choice([Sex.MALE, Sex.FEMALE]), surname=head[NAME][0], floating=floating))

@@ -47,5 +47,9 @@ def test_demo_person_rows_match_the_general_helpers():
         for serial in (0, 1, 498, 999):
             n = make_resident_id("430702", birth, serial)
             assert ric.calc_check_digit(n) == n[-1] and ric.get_birth_date(n) == birth
+    for draw in (demo.HEAD_AGE, demo.CHILDREN, demo.WORKING, demo.ADULT_EDUCATION, demo.RESIDENCE):
+        a, b = random.Random(9), random.Random(9)
+        weights = [hi - lo for lo, hi in zip((0, *draw.cum), draw.cum, strict=False)]
+        assert [draw(a) for _ in range(2000)] == [b.choices(draw.values, weights)[0] for _ in range(2000)]
     assert {"id", *demo.PERSON_COLUMNS} == {f.attname for f in Person._meta.concrete_fields}
     assert len(set(demo.PERSON_COLUMNS)) == len(demo.PERSON_COLUMNS)
