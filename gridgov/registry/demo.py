@@ -23,6 +23,7 @@ from gridgov.core.bulk import (
     bulk_mode,
     insert_objects,
     insert_rows,
+    stored_datetime,
     update_rows,
 )
 from gridgov.divisions.models import Division
@@ -155,10 +156,11 @@ class _People:
     """Person rows of one load. Per person the work is the random draws plus what the stored
     row needs: the ID number, keyed hashes (`KeyedHasher`), encryption, masks and the pinyin
     keys — these from each name part's keys, joined (equal to `pinyin_keys` of the name, which
-    reads character by character; tested)."""
+    reads character by character; tested). A row is in stored form (the birth date as ISO text,
+    the load's time as `stored_datetime`), written with `insert_rows(stored=True)`."""
 
     def __init__(self, today, now):
-        self.today, self.now = today, now
+        self.today, self.now = today, stored_datetime(now)
         self.ids = _Ids()
         self.hash = KeyedHasher()
         self.encrypt = crypto.cipher().encrypt
@@ -208,7 +210,7 @@ class _People:
         now, encrypt, keyed = self.now, self.encrypt, self.hash
         return (
             grid.pk, grid.code, house.pk, household.pk, relation, name, pinyin, initials, "ric", keyed(number),
-            mask_id(number), number[-6:], encrypt(number, ID_COLUMN), sex, birth, ethnicity, keyed(phone),
+            mask_id(number), number[-6:], encrypt(number, ID_COLUMN), sex, birth.isoformat(), ethnicity, keyed(phone),
             mask_phone(phone) if phone else "", phone[-4:], encrypt(phone, PHONE_COLUMN), residence, employment,
             education, political, "active", "", "", now, now,
         )
@@ -241,12 +243,13 @@ def _care_tags(rng, people, tags, today, first=0):
     members being persons `first`, `first + 1`, … of the load."""
     rows = []
     alone = len(people) == 1
+    fromisoformat = datetime.date.fromisoformat
     for at, p in enumerate(people, first):
-        age = (today - p[BIRTH]).days / 365.25
+        age = (today - fromisoformat(p[BIRTH])).days / 365.25
         want = []
         if age >= 60 and alone:
             want.append("elderly_alone")
-        elif age >= 60 and all((today - q[BIRTH]).days / 365.25 >= 55 for q in people):
+        elif age >= 60 and all((today - fromisoformat(q[BIRTH])).days / 365.25 >= 55 for q in people):
             want.append("empty_nest" if rng.random() < 0.6 else None)
         if age >= 80:
             want.append("very_old")
@@ -390,8 +393,8 @@ def _fill_grids(grids, rng, people, tags, locked=False):
     pks = allocate_ids(Person, len(persons), locked=locked)
     insert_objects(House, houses)
     insert_objects(Household, households)  # head_id empty: a household and its head point at each other
-    insert_rows(Person, ("id", *PERSON_COLUMNS), (
-        (pk, *row) for pk, row in zip(pks, persons, strict=True)))
+    insert_rows(Person, ("id", *PERSON_COLUMNS), ((pk, *row) for pk, row in zip(pks, persons, strict=True)),
+                stored=True)
     insert_rows(Person.care_tags.through, ["person_id", "caretag_id"], [(pks[at], tag) for at, tag in tag_rows])
     # the heads afterwards, by primary key: inserting both sides of the cycle would leave a deferred
     # foreign-key violation, and SQLite then searches the child table (unindexed in bulk mode) for

@@ -36,7 +36,7 @@ def test_demo_person_rows_match_the_general_helpers():
 
     from gridgov.registry.identity import make_resident_id, pinyin_keys_uncached
 
-    people = demo._People(datetime.date(2026, 11, 28), None)
+    people = demo._People(datetime.date(2026, 11, 28), datetime.datetime(2026, 11, 28, 2, 0, tzinfo=datetime.UTC))
     rng = random.Random(5)
     for surname in demo.SURNAMES:
         for _ in range(40):
