@@ -25,6 +25,9 @@ def main(argv=None):
     import django
 
     django.setup()
+    from gridgov.core.heap import settle
+
+    settle()  # as the web workers do (gridgov/wsgi.py)
     from django.db import connection
     from django.test import Client
 
