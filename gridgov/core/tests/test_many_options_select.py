@@ -24,3 +24,12 @@ def test_a_model_choice_field_renders_the_same(db, tree):
     django = forms.ModelChoiceField(qs, empty_label="全部").widget
     first = qs.first().pk
     assert str(ours.render("d", first, attrs={"id": "d"})) == str(django.render("d", first, attrs={"id": "d"}))
+
+
+def test_hostile_labels_values_and_group_names_are_escaped():
+    """The widget builds HTML by hand and marks it safe: every piece of data in it is escaped."""
+    hostile = '"><script>alert(1)</script>'
+    choices = [(hostile, hostile), (hostile, [(1, hostile)])]
+    html = str(ManyOptionsSelect(choices=choices).render("p", None, attrs={"data-x": hostile}))
+    assert "<script>" not in html and '"><' not in html
+    assert html.count("&lt;script&gt;") == 5  # the value, the label, the group name, the option, the attribute
