@@ -93,6 +93,10 @@ def main(argv=None):
         "phases": phases[:-1] if phases and phases[-1]["phase"] == "end" else phases,
         "failed": summary.get("failed_apps", []), "load_average": os.getloadavg()[0],
     }
+    # helper processes (the plan's street workers, a step's database-free part: demo.child)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report["children_cpu_seconds"] = round(children.ru_utime + children.ru_stime, 1)
+    report["children_peak_mb"] = round(children.ru_maxrss / 1024)
     if connection.vendor == "postgresql":
         # what autovacuum does to a live database soon after a load of this size (the bench's
         # server runs with autovacuum off): without a visibility map no count or list is

@@ -85,6 +85,8 @@ def print_load(db, report):
     print(f"\n### Demo load on {DB_NAMES[db]}: {report['seconds']} s (CPU {report['cpu_seconds']} s), "
           f"peak {report['peak_mb']} MB, load average {report.get('load_average', 0):.2f}"
           + (f", file {report['file_mb']} MB" if report.get("file_mb") else "")
+          + (f"; helper processes CPU {report['children_cpu_seconds']} s, largest {report['children_peak_mb']} MB"
+             if report.get("children_peak_mb") else "")
           + (f"; then VACUUM (ANALYZE) {report['vacuum_seconds']} s" if report.get("vacuum_seconds") else ""))
     print("| phase | seconds | CPU s | peak MB |\n|---|---:|---:|---:|")
     for p in report["phases"]:
@@ -123,7 +125,10 @@ def print_table(results):
                     continue
                 flag = "**" if r["p95_ms"] >= target_of(url) else ""
                 if flag:
-                    over.append((db, u, url, f"p95 {r['p95_ms']} ms ≥ {target_of(url)}"))
+                    slow = r.get("slowest") or {}
+                    where = (f" (slowest: CPU {slow['cpu']}, SQL {slow['sql']}, collector {slow['gc']} ms)"
+                             if slow else "")
+                    over.append((db, u, url, f"p95 {r['p95_ms']} ms ≥ {target_of(url)}{where}"))
                 redirect = " →" if r["status"] in (301, 302) else ""
                 line.append(f"{flag}{r['p50_ms']:.0f}/{r['p95_ms']:.0f}{flag} · {r['queries']} · "
                             f"{r['bytes'] / 1024:.0f}{redirect}")

@@ -35,7 +35,8 @@ CONTRIBUTIONS = Contributions(
         Indicator("cases.open", "办理中的事件", "件", "gridgov.cases.indicators.open_cases", perm="cases.view_case",
                   url_name="cases:list", order=40),
     ),
-    demo=(DemoStep("cases", "gridgov.cases.demo.generate", order=20),),
+    demo=(DemoStep("cases", "gridgov.cases.demo.generate", order=20, prepare="gridgov.cases.demo.prepare"),
+          DemoStep("cases.sums", "gridgov.cases.demo.sums", order=21, background=True)),
     roles=(
         RoleDefault("street_staff", (
             "cases.view_*", "cases.add_*", "cases.change_case", "cases.register_case", "cases.dispatch_case",

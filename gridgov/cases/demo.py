@@ -5,11 +5,24 @@ plus a live queue of open cases. `small`: a few hundred; `district`: ~200,000 (b
 import datetime
 import json
 import random
+import time
 
 from django.db import transaction
 
 from gridgov.core import clock
-from gridgov.core.bulk import NULL, RowMaker, assign_ids, bulk_mode, copy_escape, insert_objects, insert_rows
+from gridgov.core.bulk import (
+    NULL,
+    RowMaker,
+    allocate_ids,
+    assign_ids,
+    bulk_mode,
+    copy_escape,
+    copy_file,
+    copy_text,
+    insert_objects,
+    insert_rows,
+    object_rows,
+)
 
 from .choices import CaseState as S
 from .choices import Channel, Step, Urgency
@@ -162,50 +175,129 @@ def _event_line(row):
         _n(rating), copy_escape(json.dumps(data)) if data else "{}", "t" if deferred else "f"))
 
 
-def generate(*, scale, seed, progress):
+def _inputs(scale):
+    """What drawing the cases needs from the database (None: nothing to do, with the reason):
+    the grids with their boxes, the minor classes and their weights, the departments, the span."""
     from gridgov.accounts.models import Department
 
-    from .models import Case, CaseCategory, CaseEvent
+    from .models import Case, CaseCategory
 
     if Case.objects.filter(number__regex=r"^\d{8}9").exists():
-        progress("事件：演示数据已存在，跳过")
-        return
-    total = SIZES.get(scale, SIZES["small"])
-    rng = random.Random(seed * 7919 + 5)
+        return "事件：演示数据已存在，跳过"
     grids = _grids()
     if not grids:
-        progress("事件：没有网格，跳过")
-        return
+        return "事件：没有网格，跳过"
     cats = list(CaseCategory.objects.filter(parent__isnull=False, is_active=True).select_related("parent"))
-    weights = [6 if c.kind == "event" else 3 if c.kind == "component" else 2 for c in cats]
-    depts = {d.pk: d for d in Department.objects.all()}
     now = clock.now()
     days = 365 if scale == "district" else 60
-    start = now - datetime.timedelta(days=days)
-    progress(f"事件：生成 {total} 件（过去 {days} 天）……")
+    return {"total": SIZES.get(scale, SIZES["small"]), "grids": grids, "cats": cats,
+            "weights": [6 if c.kind == "event" else 3 if c.kind == "component" else 2 for c in cats],
+            "depts": {d.pk: d for d in Department.objects.all()}, "now": now,
+            "start": now - datetime.timedelta(days=days), "days": days}
+
+
+def prepare(*, scale, seed):
+    """`DemoStep.prepare` (PostgreSQL, outside a transaction): the cases and their events are drawn
+    in a process of their own (`demo.child`) into COPY files while the registry's people load —
+    the same draws as `generate`'s, with primary keys reserved here — and `generate` loads the
+    files. None when there is nothing to draw."""
+    from .models import Case
+
+    inputs = _inputs(scale)
+    if isinstance(inputs, str):
+        return None
+    from gridgov.demo import child
+
+    return child.start("gridgov.cases.demo.write_files", seed=seed, ids=allocate_ids(Case, inputs["total"]),
+                       **inputs)
+
+
+def write_files(*, directory, seed, ids, total, grids, cats, weights, depts, now, start, days):
+    """The child's part of `prepare`: `cases.copy` and `events.copy` under `directory`, in
+    `core.bulk.copy_text` form (no database)."""
+    from .models import Case
+
+    rng = random.Random(seed * 7919 + 5)
+    ids = iter(ids)
+    with open(f"{directory}/cases.copy", "w", encoding="utf-8") as cf, \
+            open(f"{directory}/events.copy", "w", encoding="utf-8") as ef:
+        for cases, plans in _batches(rng, total, grids, cats, weights, depts, now, start, days):
+            for case in cases:
+                case.pk = next(ids)
+            cf.writelines(line + "\n" for line in copy_text(Case, *object_rows(Case, cases)))
+            ef.writelines(_event_line(row) + "\n" for row in _event_rows(cases, plans))
+
+
+def generate(*, scale, seed, progress, prepared=None):
+    from .models import Case, CaseEvent
+
+    if prepared is not None:  # drawn by the child process `prepare` started: load its files
+        directory = prepared.wait()
+        with transaction.atomic(), bulk_mode(Case, CaseEvent, enabled=not Case.objects.exists()):
+            made = copy_file(Case, object_rows(Case, [])[0], directory / "cases.copy")
+            copy_file(CaseEvent, EVENT_COLUMNS, directory / "events.copy")
+        prepared.cleanup()
+        progress(f"事件：完成，共 {made} 件")
+        return
+    inputs = _inputs(scale)
+    if isinstance(inputs, str):
+        progress(inputs)
+        return
+    rng = random.Random(seed * 7919 + 5)
+    progress(f"事件：生成 {inputs['total']} 件（过去 {inputs['days']} 天）……")
     # one transaction; on a first load the case and event indexes are built once at its end
     # (core.bulk.bulk_mode) instead of row by row
     with transaction.atomic(), bulk_mode(Case, CaseEvent, enabled=not Case.objects.exists()) as locked:
-        made = _write(rng, total, grids, cats, weights, depts, now, start, days, locked, progress)
+        made = _write(rng, inputs, locked, progress)
+    progress(f"事件：完成，共 {made} 件")
+
+
+def sums(*, scale, seed, progress):
+    """The evaluation sums of the demo's cases (`rollup`), all of them on a first load, else the
+    days not yet summed. A background step (`DemoStep.background`): no later step reads them."""
     from . import rollup
 
-    rows = rollup.rebuild()
-    progress(f"事件：完成，共 {made} 件；评价日统计 {rows} 行")
+    t0 = time.perf_counter()
+    rows = rollup.rebuild() if rollup.built_until() is None else rollup.build()
+    progress(f"事件：评价日统计 {rows} 行（{time.perf_counter() - t0:.1f} 秒）")
+    return {"rows": rows}
 
 
-def _write(rng, total, grids, cats, weights, depts, now, start, days, locked, progress):
+def _write(rng, inputs, locked, progress):
     """Cases and their event timelines, `BATCH` cases at a time, as rows through core's bulk writer
     (COPY on PostgreSQL): ~200k cases and ~1.4M events at district scale. Cases are plain
     `RowMaker` rows and events tuples (a model instance per case cost a fifth of the step)."""
     from .models import Case, CaseEvent
 
+    made, total = 0, inputs["total"]
+    batches = _batches(rng, total, inputs["grids"], inputs["cats"], inputs["weights"], inputs["depts"],
+                       inputs["now"], inputs["start"], inputs["days"])
+    for cases, plans in batches:
+        insert_objects(Case, assign_ids(Case, cases, locked=locked))
+        insert_rows(CaseEvent, EVENT_COLUMNS, _event_rows(cases, plans), copy_line=_event_line)
+        made += len(cases)
+        if made % 20000 == 0 or made == total:
+            progress(f"事件：{made}/{total}")
+    return made
+
+
+def _event_rows(cases, plans):
+    """Event rows (`EVENT_COLUMNS`) of a batch of cases with their primary keys."""
+    return ((case.pk, case.division_code, case.category_id, case.channel,
+             None if e[0] in UNASSIGNED else case.current_department_id, *e)
+            for case, events in zip(cases, plans, strict=True) for e in events)
+
+
+def _batches(rng, total, grids, cats, weights, depts, now, start, days):
+    """(case rows, their event lists) `BATCH` cases at a time, in number order: every draw from
+    `rng`, nothing read from the database."""
+    from .models import Case
+
     channels, cweights = zip(*CHANNELS, strict=True)
     make = RowMaker(Case)
-    made = 0
-    while made < total:
-        n = min(BATCH, total - made)
+    for first in range(0, total, BATCH):
         cases, plans = [], []
-        for i in range(made, made + n):
+        for i in range(first, min(first + BATCH, total)):
             grid, box = rng.choice(grids)
             cat = rng.choices(cats, weights)[0]
             day = start + datetime.timedelta(days=(days * (i + rng.random()) / total))
@@ -234,12 +326,4 @@ def _write(rng, total, grids, cats, weights, depts, now, start, days, locked, pr
             _apply(case, events, cat, now)
             cases.append(case)
             plans.append(events)
-        insert_objects(Case, assign_ids(Case, cases, locked=locked))
-        insert_rows(CaseEvent, EVENT_COLUMNS, (
-            (case.pk, case.division_code, case.category_id, case.channel,
-             None if e[0] in UNASSIGNED else case.current_department_id, *e)
-            for case, events in zip(cases, plans, strict=True) for e in events), copy_line=_event_line)
-        made += n
-        if made % 20000 == 0 or made == total:
-            progress(f"事件：{made}/{total}")
-    return made
+        yield cases, plans

@@ -325,13 +325,19 @@ class Open311ApiKey(models.Model):
 
 
 class StatCounts(models.Model):
-    """The summable evaluation counts (see `rollup.count_expressions`), shared by the sums tables."""
+    """The summable evaluation counts (see `rollup.count_expressions`), shared by the sums tables.
+
+    The department and class carry no foreign-key constraint in the database (ADR 0046): every
+    row is derived from `CaseEvent`, whose own constraints already hold, and is rewritten
+    wholesale; a constraint would only make each rebuild check a million rows again (7 s of
+    deferred checks at commit on the district demo). Deleting a department or class still
+    deletes its sums (Django's cascade)."""
 
     division_code = models.CharField(_("区划代码"), max_length=15)
     department = models.ForeignKey("accounts.Department", verbose_name=_("部门"), null=True, blank=True,
-                                   on_delete=models.CASCADE, related_name="+")
+                                   on_delete=models.CASCADE, related_name="+", db_constraint=False)
     category = models.ForeignKey(CaseCategory, verbose_name=_("事件分类"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="+")
+                                 on_delete=models.CASCADE, related_name="+", db_constraint=False)
     reported = models.PositiveIntegerField(_("上报数"), default=0)
     registered = models.PositiveIntegerField(_("立案数"), default=0)
     dispatched = models.PositiveIntegerField(_("派遣数"), default=0)

@@ -21,6 +21,7 @@ from django.db.models.functions import Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from gridgov.core import clock
+from gridgov.core.bulk import bulk_mode
 
 from .choices import EventKind as K
 
@@ -169,6 +170,9 @@ def build(progress=None):
     from .models import CaseEvent, CaseRollupState, CaseStatRollup
 
     state, _ = CaseRollupState.objects.select_for_update().get_or_create(pk=1)
+    if connection.vendor == "postgresql":  # the day sums sort the events of the span: in memory
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL work_mem = '64MB'")
     today = summable_until()
     first = state.built_until
     if first is None:
@@ -202,7 +206,9 @@ def _analyze():
 
 @transaction.atomic
 def rebuild(progress=None):
-    """Forget the sums and build them again from the event table."""
+    """Forget the sums and build them again from the event table. The sums tables start empty,
+    so their indexes are dropped for the rebuild and built once after it (core.bulk.bulk_mode):
+    1.6 million rows on the district demo."""
     from .models import CaseRollupState, CaseStatDay, CaseStatRollup
 
     if connection.vendor == "postgresql":  # no dead rows left behind (DELETE would double the tables)
@@ -214,7 +220,8 @@ def rebuild(progress=None):
         CaseStatDay.objects.all().delete()
         CaseStatRollup.objects.all().delete()
     CaseRollupState.objects.filter(pk=1).update(built_until=None)
-    return build(progress)
+    with bulk_mode(CaseStatDay, CaseStatRollup):
+        return build(progress)
 
 
 # --- reading -------------------------------------------------------------------------------------

@@ -115,12 +115,25 @@ class DemoStep:
 
     `with_plan=True`: the step loads part of the synthetic plan itself (the registry's buildings)
     and is called as `func(plan=, scale=, seed=, progress=)`; such steps also run with
-    `gridgov demo --no-apps`."""
+    `gridgov demo --no-apps`.
+
+    `background=True`: the step only derives data (sums) from what earlier steps wrote, in
+    transactions of its own; on PostgreSQL it runs in a thread beside the steps after it
+    (`demo.load.run_steps`). A later step that reads what a background step writes names it in
+    `needs`.
+
+    `prepare`: dotted path to `f(scale=, seed=)`, called on PostgreSQL outside a transaction
+    before the first step runs; it may start the step's database-free part in a process of its
+    own (`demo.child`) and returns what the step's `func` then receives as `prepared=` (None:
+    the step does all its work itself, as everywhere else)."""
 
     key: str
     func: str
     order: int = 100
     with_plan: bool = False
+    background: bool = False
+    needs: tuple = ()
+    prepare: str = ""
 
 
 @dataclass(frozen=True)

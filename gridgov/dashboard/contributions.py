@@ -27,7 +27,10 @@ CONTRIBUTIONS = Contributions(
         MenuEntry("dashboard", "指标审核", "dashboard:review_queue", "dashboard.approve_indicatorvalue", order=30),
         MenuEntry("dashboard", "大屏", "screen:page", SCREEN, order=40),
     ),
-    demo=(DemoStep("dashboard", "gridgov.dashboard.demo.generate", order=90),),
+    # the screen's sums read the registry, cases, party (scores) and community facilities, none
+    # of the steps after it: it runs beside them (the utilities' bills, the portal)
+    demo=(DemoStep("dashboard", "gridgov.dashboard.demo.generate", order=65, background=True,
+                   needs=("party.sums",)),),
     demo_accounts=(DemoAccount("screen01", "区指挥中心大屏", "display", "district", order=95),),
     roles=(
         RoleDefault("display", (SCREEN,), name="大屏展示账号",

@@ -8,9 +8,10 @@ migration), not a user action: it writes with bulk_create for speed and leaves o
 from __future__ import annotations
 
 import logging
+import threading
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 
 from gridgov.core import audit, clock
 from gridgov.core.actors import system_actor
@@ -162,14 +163,29 @@ def demo_steps(*, with_plan=None):
     return [s for s in steps if with_plan is None or s.with_plan == with_plan]
 
 
+def _concurrent():
+    """Whether background steps may run beside the others: a server database (SQLite takes one
+    writer at a time) and no transaction open (inside one, as in tests, a thread's own connection
+    would not see the rows the steps before it wrote)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
 def run_steps(steps, *, plan, scale, seed, progress, failures=None):
     """Run demo steps in order; returns {step key: what it returned}. A step that raises is
-    reported (and listed in `failures`) and the others still run."""
-    done = {}
-    for step in steps:
+    reported (and listed in `failures`) and the others still run.
+
+    A `background` step runs beside the steps after it when the database takes concurrent
+    writers and no transaction is open (PostgreSQL outside tests): in a thread with a connection
+    of its own, so the server derives its sums while this process builds the next step's rows.
+    A later step that `needs` it waits for it first; every one is waited for before returning.
+    Likewise every step's `prepare` is called before the first step runs (ADR 0046)."""
+    done, pending, prepared = {}, {}, {}
+
+    def run(step):
         func = resolve(step.func)
-        progress(f"— {step.key} —")
         kwargs = {"plan": plan} if step.with_plan else {}
+        if prepared.get(step.key) is not None:
+            kwargs["prepared"] = prepared[step.key]
         try:
             done[step.key] = func(scale=scale, seed=seed, progress=progress, **kwargs) or {}
         except Exception as exc:  # one app's demo must not stop the others
@@ -177,6 +193,33 @@ def run_steps(steps, *, plan, scale, seed, progress, failures=None):
             progress(f"！{step.key} 生成失败：{type(exc).__name__}: {exc}")
             if failures is not None:
                 failures.append(f"{step.key}: {type(exc).__name__}: {exc}")
+
+    def in_thread(step):
+        try:
+            run(step)
+        finally:
+            connection.close()  # the thread's own connection
+
+    concurrent = _concurrent()
+    for step in steps if concurrent else ():
+        if step.prepare:  # a step's database-free part, started now in a process of its own
+            try:
+                prepared[step.key] = resolve(step.prepare)(scale=scale, seed=seed)
+            except Exception:  # the step then does all its work itself
+                logger.exception("demo step %s: prepare failed", step.key)
+    for step in steps:
+        for key in step.needs:
+            if key in pending:
+                pending.pop(key).join()
+        progress(f"— {step.key} —")
+        if step.background and concurrent:
+            progress(f"{step.key}：后台进行")
+            pending[step.key] = threading.Thread(target=in_thread, args=(step,), name=f"demo-{step.key}")
+            pending[step.key].start()
+        else:
+            run(step)
+    for thread in pending.values():
+        thread.join()
     return done
 
 

@@ -10,6 +10,7 @@ later app adds are measured with no list to update.
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Measure:
     bytes: int
     wall_ms: list = field(default_factory=list)
     cpu_ms: list = field(default_factory=list)
+    sql_ms: list = field(default_factory=list)  # time spent in the database driver, per request
+    gc_ms: list = field(default_factory=list)  # time in CPython's collector, per request
     redirect: str = ""
 
     @property
@@ -54,6 +57,13 @@ class Measure:
     @property
     def cpu_p50(self):
         return percentile(self.cpu_ms, 50)
+
+    def slowest(self):
+        """Where the slowest request's time went: wall, CPU, SQL and collector ms."""
+        if not self.wall_ms:
+            return {}
+        i = max(range(len(self.wall_ms)), key=self.wall_ms.__getitem__)
+        return {k: round(getattr(self, f"{k}_ms")[i], 1) for k in ("wall", "cpu", "sql", "gc")}
 
 
 def percentile(values, p):
@@ -156,15 +166,21 @@ def pages_for(user):
 
 
 class QueryCounter:
-    """Counts the SQL statements run on the default connection while active."""
+    """Counts the SQL statements run on the default connection while active, and the time spent
+    in them (sending, waiting for the server, reading the rows back)."""
 
     def __init__(self, using="default"):
         self.connection = connections[using]
         self.count = 0
+        self.seconds = 0.0
 
     def __call__(self, execute, sql, params, many, context):
         self.count += 1
-        return execute(sql, params, many, context)
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - t0
 
     def __enter__(self):
         self._cm = self.connection.execute_wrapper(self)
@@ -173,6 +189,27 @@ class QueryCounter:
 
     def __exit__(self, *exc):
         return self._cm.__exit__(*exc)
+
+
+class CollectorClock:
+    """The time CPython's cyclic garbage collector runs while active."""
+
+    def __init__(self):
+        self.seconds, self._t0 = 0.0, None
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        elif self._t0 is not None:
+            self.seconds += time.perf_counter() - self._t0
+            self._t0 = None
+
+    def __enter__(self):
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self)
 
 
 def login_client(user):
@@ -188,7 +225,7 @@ def measure(client, url, *, repeat=5, warmup=1):
     for i in range(warmup + repeat):
         counter = QueryCounter()
         cpu0, wall0 = time.thread_time(), time.perf_counter()
-        with counter:
+        with counter, CollectorClock() as collector:
             response = client.get(url)
         wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
         if result is None:
@@ -199,6 +236,8 @@ def measure(client, url, *, repeat=5, warmup=1):
         if i >= warmup:
             result.wall_ms.append(wall * 1000)
             result.cpu_ms.append(cpu * 1000)
+            result.sql_ms.append(counter.seconds * 1000)
+            result.gc_ms.append(collector.seconds * 1000)
     return result
 
 
@@ -209,5 +248,5 @@ def summary_row(role, page, m):
         "status": m.status,
         "p50_ms": round(m.p50, 1), "p95_ms": round(m.p95, 1), "cpu_p50_ms": round(m.cpu_p50, 1),
         "mean_ms": round(statistics.fmean(m.wall_ms), 1) if m.wall_ms else 0.0,
-        "queries": m.queries, "bytes": m.bytes, "redirect": m.redirect,
+        "queries": m.queries, "bytes": m.bytes, "redirect": m.redirect, "slowest": m.slowest(),
     }

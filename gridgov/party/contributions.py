@@ -45,7 +45,8 @@ CONTRIBUTIONS = Contributions(
     ),
     imports=(ImportKind("party-members", "党员", "gridgov.party.importers.MemberImport", "party.import_partymember",
                         order=80),),
-    demo=(DemoStep("party", "gridgov.party.demo.generate", order=30),),
+    demo=(DemoStep("party", "gridgov.party.demo.generate", order=30),
+          DemoStep("party.sums", "gridgov.party.demo.sums", order=31, background=True)),
     demo_accounts=(
         DemoAccount("dangyuan01", "", made_by_step=True, label="党员（我的履职）", order=200),
         DemoAccount("shuji01", "", made_by_step=True, label="网格党支部书记", order=210),

@@ -61,16 +61,21 @@ def generate(*, scale, seed, progress):
     progress(f"党员：{len(members)} 名（在职 {sum(m.category == 'in_service' for m in members)}，"
              f"流动 {sum(m.category == 'floating' for m in members)}），认岗 {claims}")
     n = _activities(rng, branches, members, progress)
-    from . import sums
-
-    progress(f"服务记录：{n} 条，月汇总 {sums.rebuild()} 格")
+    progress(f"服务记录：{n} 条")
     _demo_account(members, progress)
+    return {"members": len(members), "activities": n}
+
+
+def sums(*, scale, seed, progress):
+    """The service records' monthly sums and this period's scores (with their 滞后 notices),
+    derived from the records the party step wrote. A background step (`DemoStep.background`):
+    the dashboard, which counts members behind, waits for it."""
+    from . import sums as activity_sums
     from .scoring import score_all
 
-    results = score_all(notify=True)
-    for r in results.values():
+    progress(f"服务记录月汇总：{activity_sums.rebuild()} 格")
+    for r in score_all(notify=True).values():
         progress(f"积分 {r['period']}：{r['members']} 名，滞后 {r['behind']} 名")
-    return {"members": len(members), "activities": n}
 
 
 def _work_units(branches):

@@ -13,7 +13,7 @@ import math
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from gridgov.core import clock, crypto
 from gridgov.core.bulk import (
@@ -391,15 +391,22 @@ def _fill_grids(grids, rng, people, tags, locked=False):
         tag_rows += _care_tags(rng, members, tags, people.today, len(persons))
         persons += members
     pks = allocate_ids(Person, len(persons), locked=locked)
+    # a household and its head point at each other. PostgreSQL checks foreign keys at commit (or
+    # has none in bulk mode): the head goes in with the household. On SQLite the household is
+    # written without it and the heads follow by primary key: the cycle would leave a deferred
+    # violation there, and SQLite then searches the child table (unindexed in bulk mode) for every
+    # parent row inserted.
+    heads_later = connection.vendor != "postgresql"
+    if not heads_later:
+        for h, at in zip(households, heads, strict=True):
+            h.head_id = pks[at]
     insert_objects(House, houses)
-    insert_objects(Household, households)  # head_id empty: a household and its head point at each other
+    insert_objects(Household, households)
     insert_rows(Person, ("id", *PERSON_COLUMNS), ((pk, *row) for pk, row in zip(pks, persons, strict=True)),
                 stored=True)
     insert_rows(Person.care_tags.through, ["person_id", "caretag_id"], [(pks[at], tag) for at, tag in tag_rows])
-    # the heads afterwards, by primary key: inserting both sides of the cycle would leave a deferred
-    # foreign-key violation, and SQLite then searches the child table (unindexed in bulk mode) for
-    # every parent row inserted
-    update_rows(Household, ["id", "head_id"], [(h.pk, pks[at]) for h, at in zip(households, heads, strict=True)])
+    if heads_later:
+        update_rows(Household, ["id", "head_id"], [(h.pk, pks[at]) for h, at in zip(households, heads, strict=True)])
     return {"houses": len(houses), "households": len(households), "persons": len(persons)}
 
 

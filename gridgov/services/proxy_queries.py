@@ -78,8 +78,10 @@ def suggestions(need):
     running = (ProxyNeed.objects.filter(member=OuterRef("pk"), state__in=(NeedState.ASSIGNED, NeedState.FILED))
                .values("member").annotate(n=Count("pk")).values("n"))
     return list(PartyMember.objects.filter(branch=branch, status=MemberStatus.ACTIVE).annotate(
-        is_service=Exists(PostClaim.objects.filter(member=OuterRef("pk"), status=RequestStatus.APPROVED,
-                                                   post__code=SERVICE_POST)),
+        # the claim in this branch (where a member claims posts): one index search for branch,
+        # post and status, where SQLite alone would walk every claim of the post in the district
+        is_service=Exists(PostClaim.objects.filter(member=OuterRef("pk"), branch=branch,
+                                                   status=RequestStatus.APPROVED, post__code=SERVICE_POST)),
         running=Coalesce(Subquery(running, output_field=IntegerField()), Value(0)),
     ).order_by("-is_service", "running", "name", "pk")[:100])
 

@@ -44,7 +44,7 @@ CONTRIBUTIONS = Contributions(
         ImportKind("utility-bills", "水电气账单", "gridgov.utilities.importers.BillImport",
                    "utilities.import_bill", order=90),
     ),
-    demo=(DemoStep("utilities", "gridgov.utilities.demo.generate", order=60),),
+    demo=(DemoStep("utilities", "gridgov.utilities.demo.generate", order=70),),  # beside the dashboard's sums
     demo_accounts=(DemoAccount("utility_op", "缴费业务员", role="utility_operator", scope="district", order=90),),
     roles=(
         RoleDefault("utility_operator", OPERATE, name="缴费业务员",

@@ -56,7 +56,8 @@ def _form_page(request, form, title, back, crumbs=()):
 def order_list(request):
     need(request, "care.view_order")
     qs = Order.objects.visible_to(request.user).within(scope(request)).select_related("provider")
-    providers = Provider.objects.visible_to(request.user).within(scope(request)).exclude(kind=ProviderKind.HEALTH)
+    providers = (Provider.objects.visible_to(request.user).within(scope(request)).exclude(kind=ProviderKind.HEALTH)
+                 .only("pk", "name"))  # hundreds of options: the label is all they show
     form = OrderFilter(request.GET or None, providers=providers)
     if form.is_valid():
         d = form.cleaned_data

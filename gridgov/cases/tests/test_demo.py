@@ -57,3 +57,47 @@ def test_event_copy_lines_equal_the_bulk_writers_general_path(tree, monkeypatch)
     odd[demo.EVENT_COLUMNS.index("data")] = {"department": "城管局\t", "minutes": 3}
     for row in [*seen, tuple(odd)]:
         assert demo._event_line(row) == general(row)
+
+
+def test_cases_drawn_in_a_child_process_equal_the_inline_ones(tree, admin_user):
+    """`prepare` (PostgreSQL, ADR 0046) draws the cases in a process of its own into COPY files
+    and `generate` loads them: the same rows as drawing them in place, on a frozen clock."""
+    import datetime
+
+    from django.db import connection
+
+    from gridgov.core import clock
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY files are PostgreSQL's")
+
+    def snapshot():
+        skip = {"id"}
+        cases = [tuple(v for k, v in sorted(row.items()) if k not in skip)
+                 for row in Case.objects.order_by("number").values()]
+        events = sorted(tuple(str(v) for k, v in sorted(row.items()) if k not in skip | {"case_id"})
+                        for row in CaseEvent.objects.values("case__number", *[
+                            f.attname for f in CaseEvent._meta.concrete_fields]))
+        return cases, events
+
+    now = datetime.datetime(2026, 11, 20, 3, 0, tzinfo=datetime.UTC)
+    with clock.frozen(now):
+        demo.generate(scale="small", seed=3, progress=lambda _: None)
+        inline = snapshot()
+        CaseEvent.objects.all().delete()
+        Case.objects.all().delete()
+        child = demo.prepare(scale="small", seed=3)
+        lines = []
+        demo.generate(scale="small", seed=3, progress=lines.append, prepared=child)
+    assert lines == [f"事件：完成，共 {demo.SIZES['small']} 件"]
+    assert not child.directory.exists()  # the files are gone once loaded
+    assert snapshot() == inline and len(inline[1]) > 1000
+
+
+def test_a_failed_child_process_is_reported_with_its_error():
+    from gridgov.demo import child
+
+    started = child.start("gridgov.demo.child.no_such_function")
+    with pytest.raises(RuntimeError, match="演示数据子进程失败.*no_such_function"):
+        started.wait()
+    started.cleanup()

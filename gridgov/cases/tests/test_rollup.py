@@ -33,6 +33,7 @@ PERIODS = [
 def history(tree, frozen):
     with frozen(NOW):
         demo.generate(scale="small", seed=5, progress=lambda _: None)
+        demo.sums(scale="small", seed=5, progress=lambda _: None)
     return tree
 
 

@@ -228,3 +228,54 @@ def test_streets_planned_in_worker_processes_give_the_same_plan(monkeypatch):
     parallel = build_plan("two", 5)
     assert len(serial.grids) >= 2
     assert shape(parallel) == shape(serial)
+
+
+def test_background_steps_run_beside_the_later_ones_and_are_waited_for(monkeypatch):
+    """A background step runs in a thread of its own (on PostgreSQL outside a transaction): the
+    steps after it start before it ends, a step that `needs` it waits for it, a failure in it is
+    reported like any other, and run_steps returns only when every one has finished."""
+    import sys
+    import threading
+    import types
+
+    from gridgov.core.manifest import DemoStep
+    from gridgov.demo import load
+
+    release, order = threading.Event(), []
+    module = types.ModuleType("gridgov_demo_bg")
+
+    def sums(**kw):
+        assert release.wait(5), "the step after the background one never ran"
+        order.append(("sums", threading.current_thread().name))
+        return {"rows": 3}
+
+    def broken(**kw):
+        order.append(("broken", threading.current_thread().name))
+        raise RuntimeError("汇总失败")
+
+    def middle(**kw):
+        order.append(("middle", threading.current_thread().name))
+        release.set()  # the background step was waiting for this: it runs beside us
+
+    module.sums, module.broken, module.middle = sums, broken, middle
+    module.reader = lambda **kw: order.append(("reader", threading.current_thread().name))
+    monkeypatch.setitem(sys.modules, "gridgov_demo_bg", module)
+    monkeypatch.setattr(load, "_concurrent", lambda: True)
+    steps = [DemoStep("sums", "gridgov_demo_bg.sums", background=True),
+             DemoStep("broken", "gridgov_demo_bg.broken", background=True),
+             DemoStep("middle", "gridgov_demo_bg.middle"),
+             DemoStep("reader", "gridgov_demo_bg.reader", needs=("sums",))]
+    lines, failures = [], []
+    done = load.run_steps(steps, plan=None, scale="tiny", seed=1, progress=lines.append, failures=failures)
+    names = [name for name, _thread in order]
+    assert names.index("middle") < names.index("sums") < names.index("reader")
+    assert dict(order)["sums"] == "demo-sums" and dict(order)["middle"] == threading.current_thread().name
+    assert done == {"sums": {"rows": 3}, "middle": {}, "reader": {}}
+    assert failures == ["broken: RuntimeError: 汇总失败"] and "— sums —" in lines
+
+    monkeypatch.setattr(load, "_concurrent", lambda: False)  # SQLite or inside a transaction: in order
+    order.clear()
+    release.set()
+    load.run_steps(steps[:1] + steps[2:], plan=None, scale="tiny", seed=1, progress=lines.append)
+    assert [name for name, _ in order] == ["sums", "middle", "reader"]
+    assert {thread for _, thread in order} == {threading.current_thread().name}

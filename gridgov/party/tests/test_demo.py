@@ -11,6 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_demo_generates_members_activities_scores(tree, roles):
     lines = []
     demo.generate(scale="small", seed=7, progress=lines.append)
+    assert not MemberScore.objects.exists()  # the scores are the background step's
+    demo.sums(scale="small", seed=7, progress=lines.append)
     members = PartyMember.objects.count()
     assert 4 * 25 < members < 4 * 45
     assert PartyMember.objects.filter(category="in_service", branch__isnull=False).count() > 60

@@ -40,7 +40,8 @@
       if (entry.count) entry.layer.addTo(map);
       control.addOverlay(entry.layer, entry.name + "（" + entry.count + "）");
     });
-    if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+    // no animation: the map is ready (and its shapes clickable where they are drawn) at once
+    if (bounds && bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], animate: false });
     el.dataset.polygons = String(drawn);
     el.classList.add("map-ready");
     if (status) status.textContent = drawn ? ("已绘制 " + drawn + " 个区域") : "暂无可显示的边界";
