@@ -209,7 +209,10 @@ def test_kiosk_home_landscape_and_revoked(_browser, live_server, django_db_seria
     host = live_server.url.split("//", 1)[1].split(":")[0]
     context.add_cookies([{"name": COOKIE, "value": key, "domain": host, "path": "/"}])
     page = context.new_page()
-    page.goto(live_server.url + "/kiosk/")
+    # the page's first heartbeat must be answered before the revocation: answered after it, the
+    # refusal reloads the page and aborts the navigation below
+    with page.expect_response(lambda r: "/kiosk/heartbeat/" in r.url):
+        page.goto(live_server.url + "/kiosk/")
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert page.locator(".kiosk-tile").count() >= 2
     actions.revoke_device(actor=staff, device=device, reason="测试停用")
