@@ -3,6 +3,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from gridgov.core.tables import BaseTable
 
@@ -28,7 +29,7 @@ class MemberTable(BaseTable):
     def render_branch(self, record):
         if record.branch_id:
             return format_html('<a href="{}">{}</a>', reverse("party:org", args=[record.branch_id]), record.branch.name)
-        return format_html('<span class="badge bg-yellow-lt">未报到</span>')
+        return mark_safe('<span class="badge bg-yellow-lt">未报到</span>')
 
     def render_score(self, record):
         s = getattr(record, "score", None)

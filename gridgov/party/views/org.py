@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from gridgov.core.access import can, get_visible_or_404
@@ -45,7 +46,7 @@ def tree(request):
 def _tree_row(org, depth, c, url):
     """One row of the tree, built in Python (a few hundred rows × nine cells cost ~100 ms through
     the template engine, most of it localising numbers); same markup as before."""
-    retired = "" if org.is_active else format_html(' <span class="badge bg-secondary-lt">已撤销</span>')
+    retired = "" if org.is_active else mark_safe(' <span class="badge bg-secondary-lt">已撤销</span>')
     behind = format_html('<span class="badge bg-red-lt">{}</span>', c["behind"]) if c["behind"] else "0"
     return format_html(
         '<tr class="depth-{}{}"><td style="padding-left: calc({} * 1.4em + .5em)"><a href="{}">{}</a>{}</td>'
